@@ -1,0 +1,1 @@
+"""A light, accessible learning platform for global citizenship education."""

@@ -1,0 +1,1 @@
+"""Course packages: parsing, checking, syncing and the learner pages."""

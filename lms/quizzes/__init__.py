@@ -1,0 +1,1 @@
+"""Quizzes: question-type plugins, parsing, grading and attempts."""
