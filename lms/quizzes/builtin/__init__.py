@@ -1,0 +1,22 @@
+"""The built-in question types, registered like any plugin by :func:`load_question_types`."""
+
+from __future__ import annotations
+
+from lms.quizzes.builtin.choice import MultipleChoice, SingleChoice, TrueFalse
+from lms.quizzes.builtin.structured import Cloze, Matching, Ordering
+from lms.quizzes.builtin.text import Numeric, Reflection, ShortText
+from lms.quizzes.types import QuestionType
+
+__all__ = ["BUILTIN_TYPES"]
+
+BUILTIN_TYPES: tuple[type[QuestionType], ...] = (
+    SingleChoice,
+    MultipleChoice,
+    TrueFalse,
+    ShortText,
+    Numeric,
+    Ordering,
+    Matching,
+    Cloze,
+    Reflection,
+)
