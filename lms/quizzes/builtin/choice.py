@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import RadioField, SelectMultipleField
+from wtforms.fields import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -123,8 +124,8 @@ class _ChoiceType(QuestionType):
             rng.shuffle(options)
         return {"options": options}
 
-    def _choices(self, view: dict[str, Any]) -> list[tuple[str, Markup]]:
-        return [(o["value"], Markup(o["html"])) for o in view["options"]]
+    def _choices(self, view: dict[str, Any]) -> list[SelectChoice]:
+        return [SelectChoice(o["value"], Markup(o["html"])) for o in view["options"]]
 
     def _allowed(self, view: dict[str, Any]) -> list[str]:
         return [o["value"] for o in view.get("options", [])]
@@ -237,7 +238,8 @@ class TrueFalse(QuestionType):
 
     def build_field(self, question: QuestionLike, view: dict[str, Any]) -> UnboundField:
         return RadioField(Markup(question.prompt_html), validate_choice=False,
-                          choices=[("true", _l("True")), ("false", _l("False"))])
+                          choices=[SelectChoice("true", _l("True")),
+                                   SelectChoice("false", _l("False"))])
 
     def parse_answer(self, formdata_values: Sequence[str], view: dict[str, Any]) -> bool | None:
         values = [v for v in formdata_values if v]

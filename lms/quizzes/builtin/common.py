@@ -89,6 +89,8 @@ class MultiValueField(Field):
     def __init__(self, label: Any = None, validators: Any = None, *, view: dict[str, Any],
                  kind: str, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
+        # No single control to point at: render the label as the group's <legend>, as RadioField.
+        self.label.field_id = False
         self.view = view
         self.kind = kind
         self.data: list[str] = []
@@ -118,13 +120,13 @@ class MultiValueField(Field):
             choices = [(item["value"], item["html"]) for item in self.view["items"]]
             for i in range(len(choices)):
                 parts.append(self._select(i, str(_l("Position %(number)s", number=i + 1)), choices))
-            return Markup("<ol class=\"lms-ordering\">{}</ol>").format(
+            return Markup('<ol id="{}" class="lms-ordering">{}</ol>').format(self.id,
                 Markup("").join(Markup("<li>{}</li>").format(p) for p in parts))
         if self.kind == "matching":
             choices = [(item["value"], item["html"]) for item in self.view["right"]]
             for i, left in enumerate(self.view["left"]):
                 parts.append(self._select(i, left["html"], choices))
-            return Markup("<ul class=\"lms-matching\">{}</ul>").format(
+            return Markup('<ul id="{}" class="lms-matching">{}</ul>').format(self.id,
                 Markup("").join(Markup("<li>{}</li>").format(p) for p in parts))
         # cloze: text segments with an input after each but the last
         segments = self.view["segments_html"]
@@ -136,4 +138,6 @@ class MultiValueField(Field):
                     'aria-label="{label}" autocomplete="off" spellcheck="false">').format(
                     id=self.id, i=i, name=self.name, v=escape(self._value(i)),
                     label=str(_l("Blank %(number)s", number=i + 1))))
-        return Markup('<span class="lms-cloze">{}</span>').format(Markup("").join(parts))
+        # A div: the text may hold several paragraphs.
+        return Markup('<div id="{}" class="lms-cloze">{}</div>').format(
+            self.id, Markup("").join(parts))

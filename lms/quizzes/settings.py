@@ -1,0 +1,109 @@
+"""Quiz settings: the front matter of a ``.quiz.md`` file or a lesson's ``quiz:`` mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from lms.problems import Problem
+
+__all__ = ["SHOW_ANSWERS", "QuizSettings", "parse_quiz_settings"]
+
+SHOW_ANSWERS = ("after_each_attempt", "after_pass", "never")
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """How a quiz behaves. ``attempts == 0`` means unlimited."""
+
+    title: str
+    pass_mark: int = 70
+    attempts: int = 0
+    shuffle_questions: bool = False
+    shuffle_options: bool = True
+    show_answers: str = "after_each_attempt"  # | "after_pass" | "never"
+    required: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with every field."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> QuizSettings:
+        """Rebuild from :meth:`to_dict` output; missing keys take defaults, unknown are ignored.
+
+        Ignoring unknown keys lets rows stored by a newer version load in an older one.
+        """
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_quiz_settings(
+    meta: Mapping[str, Any],
+    *,
+    path: str,
+    line_of: Callable[[str], int],
+    default_title: str | None = None,
+    allowed_extra: Collection[str] = ("id",),
+) -> tuple[QuizSettings, list[Problem]]:
+    """Validate quiz settings; report each bad key at its line and fall back to its default.
+
+    ``default_title`` is used when ``title`` is absent (a lesson's ``quiz:`` mapping takes the
+    lesson title). Keys in ``allowed_extra`` belong to the caller (``id``) and are skipped;
+    any other unknown key is an error, since a typo like ``pass_mrk`` would go unnoticed.
+    ``line_of("title")`` is also asked when the title is missing; it should then return the
+    line of the front matter (or of the ``quiz:`` key).
+    """
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, line_of(key), f"{key}: {message}"))
+
+    defaults = {f.name: f.default for f in fields(QuizSettings) if f.name != "title"}
+    for key in meta:
+        if key != "title" and key not in defaults and key not in allowed_extra:
+            known = ", ".join(["title", *defaults])
+            bad(str(key), f"unknown quiz setting (known: {known})")
+
+    title = meta.get("title", default_title)
+    if not isinstance(title, str) or not title.strip():
+        if "title" in meta:
+            bad("title", "must be a non-empty text")
+        else:
+            problems.append(Problem(path, line_of("title"), "title: required"))
+        title = default_title or ""
+    values["title"] = title.strip()
+
+    for key in ("pass_mark", "attempts"):
+        if key not in meta:
+            continue
+        value = meta[key]
+        if not _is_int(value):
+            bad(key, f"must be a whole number, not {value!r}")
+        elif key == "pass_mark" and not 0 <= value <= 100:
+            bad(key, f"must be between 0 and 100, not {value}")
+        elif key == "attempts" and value < 0:
+            bad(key, f"must be 0 (unlimited) or more, not {value}")
+        else:
+            values[key] = value
+
+    for key in ("shuffle_questions", "shuffle_options", "required"):
+        if key in meta:
+            if isinstance(meta[key], bool):
+                values[key] = meta[key]
+            else:
+                bad(key, f"must be true or false, not {meta[key]!r}")
+
+    if "show_answers" in meta:
+        if meta["show_answers"] in SHOW_ANSWERS:
+            values["show_answers"] = meta["show_answers"]
+        else:
+            bad("show_answers", f"must be one of {' | '.join(SHOW_ANSWERS)}, "
+                                f"not {meta['show_answers']!r}")
+    return QuizSettings(**values), problems
