@@ -1,0 +1,71 @@
+# One entry point for running, testing and checking the LMS.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	fonts-noto-core poppler-utils zbar-tools chromium postgresql
+export LMS_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: help run test install system-deps postgres lint fmt bench check-courses \
+	i18n-extract i18n-update i18n-compile clean
+
+help:
+	@echo "make run    - install, migrate, load courses, create demo accounts, serve on :5000"
+	@echo "make test   - install what the tests need (system packages too as root) and run them"
+	@echo "make bench  - benchmarks"
+	@echo "make lint   - ruff"
+
+$(BIN)/lms: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,server]'
+	touch $(BIN)/lms
+
+install: $(BIN)/lms i18n-compile
+
+# As root on Debian/Ubuntu, install the system libraries WeasyPrint, the browser tests and
+# the PostgreSQL tests need; skipped when they are present or when we are not root.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "missing system packages (install them as root):$$missing"; fi
+
+# Start the local PostgreSQL cluster and make a role for the current OS user (peer auth).
+postgres:
+	@bash .ci/postgres.sh
+
+run: install
+	$(BIN)/lms db upgrade
+	$(BIN)/lms courses sync
+	$(BIN)/lms users demo
+	$(BIN)/lms run --host 127.0.0.1 --port 5000
+
+test: system-deps install postgres
+	$(BIN)/pytest -q
+
+lint:
+	$(BIN)/ruff check lms tests
+
+fmt:
+	$(BIN)/ruff format lms tests
+
+check-courses: install
+	$(BIN)/lms courses check courses
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+i18n-extract: $(BIN)/lms
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o lms/translations/messages.pot lms templates
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+
+i18n-compile: $(BIN)/lms
+	@if [ -d lms/translations ]; then $(BIN)/pybabel compile -q -d lms/translations; fi
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

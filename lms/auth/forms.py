@@ -1,0 +1,105 @@
+"""Account forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,31}$"
+
+
+def not_blank(form: FlaskForm, field: StringField) -> None:
+    """Spaces or invisible characters alone are not a name."""
+    if field.data is not None and not "".join(ch for ch in field.data if ch.isprintable()).strip():
+        raise ValidationError(_l("Please enter a name."))
+
+
+def normalise(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower_strip(value: str | None) -> str | None:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    login = StringField(
+        _l("Username or email"), validators=[DataRequired(), Length(max=254)],
+        filters=[lower_strip], render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120), not_blank],
+        filters=[normalise], description=_l("Shown on your pages and printed on certificates."),
+        render_kw={"autocomplete": "name"},
+    )
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(),
+            Regexp(USERNAME_PATTERN, message=_l(
+                "Use 3 to 32 lowercase letters, digits, dots, dashes or underscores."
+            )),
+        ],
+        filters=[lower_strip], description=_l("You log in with it. Others do not see it."),
+        render_kw={"autocomplete": "username"},
+    )
+    email = EmailField(
+        _l("Email (optional)"), validators=[Optional(), Email(), Length(max=254)],
+        filters=[lower_strip],
+        description=_l("Only needed to reset a forgotten password. We never share it."),
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(min=8, max=128)],
+        description=_l("At least 8 characters."), render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(), Length(max=254)], filters=[lower_strip],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=128)],
+        description=_l("At least 8 characters."), render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class AccountForm(FlaskForm):
+    display_name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120), not_blank],
+        filters=[normalise], render_kw={"autocomplete": "name"},
+    )
+    language = SelectField(_l("Language"), choices=[])

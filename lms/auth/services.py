@@ -1,0 +1,144 @@
+"""Account operations. Each function owns its commit and never reads the request."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.auth.models import Role, User
+from lms.db import db
+
+log = logging.getLogger(__name__)
+
+RESET_SALT = "lms-password-reset"
+# Checked against when the login is unknown, so a wrong username costs as much time as a
+# wrong password and does not reveal which accounts exist.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+class AccountError(ValueError):
+    """An account operation was refused; ``field`` names the form field to blame."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash (Werkzeug's default KDF)."""
+    return generate_password_hash(password)
+
+
+def create_user(
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    email: str | None = None,
+    role: str = Role.STUDENT,
+    language: str | None = None,
+) -> User:
+    """Create an account; raises :class:`AccountError` when the username or email is taken."""
+    if role not in set(Role):
+        raise AccountError(f"unknown role {role!r}", "role")
+    username = username.strip().lower()
+    email = email.strip().lower() if email else None
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError("username taken", "username")
+    if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("email taken", "email")
+    user = User(
+        username=username,
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        language=language,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # two sign-ups racing for the same name
+        db.session.rollback()
+        raise AccountError("username taken", "username") from error
+    log.info("created %s account %s", role, username)
+    return user
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The account for a username or email and password, or None."""
+    login = login.strip().lower()
+    user = db.session.scalar(
+        select(User).where(or_(User.username == login, func.lower(User.email) == login))
+    )
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def set_user_language(user_id: int, language: str | None) -> None:
+    user = db.session.get(User, user_id)
+    if user is not None:
+        user.language = language
+        db.session.commit()
+
+
+def update_account(user_id: int, *, display_name: str, language: str | None) -> None:
+    user = db.get_or_404(User, user_id)
+    user.display_name = display_name.strip()
+    user.language = language or None
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class ResetRequest:
+    user: User
+    token: str
+
+
+def _fingerprint(user: User) -> str:
+    # The token carries a digest of the current password hash: once the password changes,
+    # every earlier token stops working, so a token cannot be used twice.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_request(email: str, *, secret_key: str) -> ResetRequest | None:
+    """A reset token for the account with ``email``, or None when there is none."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        return None
+    serializer = URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+    return ResetRequest(user, serializer.dumps({"uid": user.id, "fp": _fingerprint(user)}))
+
+
+def user_for_reset_token(token: str, *, secret_key: str, max_age: int) -> User | None:
+    """The account a still-valid, unused token belongs to."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+    try:
+        data = serializer.loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        return None
+    user = db.session.get(User, data["uid"])
+    if user is None or data.get("fp") != _fingerprint(user):
+        return None
+    return user
+
+
+def reset_password(token: str, password: str, *, secret_key: str, max_age: int) -> User | None:
+    """Set a new password with a reset token; None when the token is expired or used."""
+    user = user_for_reset_token(token, secret_key=secret_key, max_age=max_age)
+    if user is None:
+        return None
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    log.info("password reset for %s", user.username)
+    return user

@@ -1,0 +1,161 @@
+"""The ``lms`` command: the Flask CLI with this app preset (``flask --app lms`` works too)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+log = logging.getLogger(__name__)
+
+DEMO_ACCOUNTS = (
+    ("admin", "Ada Admin", "admin"),
+    ("trainer", "Tomás Trainer", "trainer"),
+    ("teacher", "Teresa Teacher", "teacher"),
+    ("student", "Samir Student", "student"),
+)
+DEMO_PASSWORD = "demo-password"
+
+
+def _create_app() -> Flask:
+    from lms.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Manage the learning platform: courses, users, database."""
+
+
+courses_group = click.Group("courses", help="Check and load course packages.")
+users_group = click.Group("users", help="Manage accounts.")
+
+
+@courses_group.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Validate course packages; every problem is printed as path:line: message."""
+    from lms.courses.package import check_courses
+
+    targets = list(paths) or current_app.extensions["lms"].course_dirs
+    problems = check_courses(targets)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(1 for problem in problems if problem.is_error)
+    warnings = len(problems) - errors
+    if errors:
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        sys.exit(1)
+    click.echo(f"no errors, {warnings} warning(s)", err=True)
+
+
+@courses_group.command("sync")
+@with_appcontext
+def sync_command() -> None:
+    """Load every course package into the database, all or nothing."""
+    from lms.courses.package import find_course_dirs, load_course
+    from lms.courses.sync import SyncReport, sync_courses
+    from lms.db import utcnow
+    from lms.plugins import entry_point_course_dirs
+
+    state = current_app.extensions["lms"]
+    roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs()])
+    specs, problems = [], []
+    with click.progressbar(roots, label="Reading courses", file=sys.stderr,
+                           item_show_func=lambda root: root.name if root else "") as bar:
+        for root in bar:
+            spec, found = load_course(root, question_types=state.question_types)
+            problems.extend(found)
+            if spec is not None:
+                specs.append(spec)
+    errors = [problem for problem in sorted(problems) if problem.is_error]
+    if errors:
+        for problem in errors:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(errors)} error(s): nothing was synced", err=True)
+        sys.exit(1)
+    report: SyncReport = sync_courses(specs, now=utcnow())
+    for label, slugs in (("added", report.added), ("updated", report.updated),
+                         ("unchanged", report.unchanged), ("withdrawn", report.withdrawn)):
+        if slugs:
+            click.echo(f"{label}: {', '.join(slugs)}")
+    click.echo(f"{report.items_written} page(s) written, {report.items_skipped} unchanged")
+
+
+@courses_group.command("import-gift")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "target", required=True, type=click.Path(path_type=Path),
+              help="The .quiz.md file to write.")
+@click.option("--title", default=None, help="The quiz title (default: from the file name).")
+def import_gift_command(source: Path, target: Path, title: str | None) -> None:
+    """Convert a Moodle GIFT question bank into a markdown quiz."""
+    from lms.quizzes.gift import gift_to_markdown
+
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        click.echo(f"{source}:0: file is not valid UTF-8 text", err=True)
+        sys.exit(1)
+    if target.is_dir():
+        target = target / (source.stem + ".quiz.md")
+    markdown, skipped = gift_to_markdown(text, title=title or source.stem.replace("-", " "))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(markdown, encoding="utf-8")
+    for message in skipped:
+        click.echo(f"{source}:{message}", err=True)
+    click.echo(f"wrote {target} ({len(skipped)} question(s) not converted)")
+
+
+@users_group.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="The name shown to others.")
+@click.option("--role", type=click.Choice(["student", "teacher", "trainer", "admin"]),
+              default="student", show_default=True)
+@click.option("--email", default=None)
+@click.password_option()
+@with_appcontext
+def create_user_command(username: str, display_name: str, role: str, email: str | None,
+                        password: str) -> None:
+    """Create an account."""
+    from lms.auth.services import AccountError, create_user
+
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    try:
+        create_user(username=username, password=password, display_name=display_name,
+                    email=email, role=role)
+    except AccountError as error:
+        raise click.ClickException(f"cannot create {username!r}: {error}") from error
+    click.echo(f"created {role} {username}")
+
+
+@users_group.command("demo")
+@with_appcontext
+def demo_users_command() -> None:
+    """Create one demo account per role on a fresh database and print the credentials."""
+    from sqlalchemy import func, select
+
+    from lms.auth.models import User
+    from lms.auth.services import create_user
+    from lms.db import db
+
+    if db.session.scalar(select(func.count(User.id))):
+        click.echo("accounts exist already; no demo accounts created")
+        return
+    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for username, name, role in DEMO_ACCOUNTS:
+        create_user(username=username, password=DEMO_PASSWORD, display_name=name, role=role)
+        click.echo(f"  {role:8} {username}")
+
+
+def register_commands(app: Flask) -> None:
+    """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
+    for group in (courses_group, users_group):
+        if group.name not in app.cli.commands:
+            app.cli.add_command(group)

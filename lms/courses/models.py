@@ -1,0 +1,147 @@
+"""Course content as synced from the packages: texts are stored rendered, per language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import db, utcnow
+
+
+class Course(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "lms_course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    topic: Mapped[str] = mapped_column(String(40), index=True)
+    default_language: Mapped[str] = mapped_column(String(8))
+    languages: Mapped[list[str]] = mapped_column(db.JSON)
+    version: Mapped[str] = mapped_column(String(40))
+    audience: Mapped[str] = mapped_column(String(300), default="")
+    licence: Mapped[str] = mapped_column(String(100), default="")
+    authors: Mapped[list[str]] = mapped_column(db.JSON, default=list)
+    certificate_enabled: Mapped[bool] = mapped_column(default=False)
+    estimated_minutes: Mapped[int] = mapped_column(default=0)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_dir: Mapped[str] = mapped_column(String(1000))
+    # A course removed from disk stays in the database so learners keep their records.
+    available: Mapped[bool] = mapped_column(default=True)
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    texts: Mapped[list[CourseText]] = relationship(
+        back_populates="course", cascade="all, delete-orphan"
+    )
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", order_by="Module.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug!r} v{self.version}>"
+
+
+class CourseText(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "lms_course_text"
+    __table_args__ = (UniqueConstraint("course_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    teacher_guide_title: Mapped[str | None] = mapped_column(String(200))
+    teacher_guide_html: Mapped[str | None] = mapped_column(Text)
+
+    course: Mapped[Course] = relationship(back_populates="texts")
+
+    def __repr__(self) -> str:
+        return f"<CourseText {self.course_id} {self.language}>"
+
+
+class Module(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "lms_module"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    available: Mapped[bool] = mapped_column(default=True)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    texts: Mapped[list[ModuleText]] = relationship(cascade="all, delete-orphan")
+    items: Mapped[list[Item]] = relationship(
+        back_populates="module", cascade="all, delete-orphan", order_by="Item.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Module {self.slug!r}>"
+
+
+class ModuleText(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "lms_module_text"
+    __table_args__ = (UniqueConstraint("module_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_module.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<ModuleText {self.module_id} {self.language}>"
+
+
+class Item(db.Model):  # type: ignore[name-defined,misc]
+    """A lesson or a quiz: one page of a module."""
+
+    __tablename__ = "lms_item"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_module.id", ondelete="CASCADE"))
+    # Denormalised so progress queries per course need no join through modules.
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int]
+    estimated_minutes: Mapped[int] = mapped_column(default=0)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    quiz_settings: Mapped[dict[str, Any] | None] = mapped_column(db.JSON)
+    # Whether completing this item is needed for the module: lessons always, quizzes when
+    # marked required. Stored at sync so progress queries need not read the JSON settings.
+    required: Mapped[bool] = mapped_column(default=True)
+    available: Mapped[bool] = mapped_column(default=True)
+
+    module: Mapped[Module] = relationship(back_populates="items")
+    texts: Mapped[list[ItemText]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def has_quiz(self) -> bool:
+        return self.quiz_settings is not None
+
+    def __repr__(self) -> str:
+        return f"<Item {self.kind} {self.slug!r}>"
+
+
+class ItemText(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "lms_item_text"
+    __table_args__ = (UniqueConstraint("item_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("lms_item.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    objectives: Mapped[list[str]] = mapped_column(db.JSON, default=list)
+    html: Mapped[str] = mapped_column(Text, default="")
+    # The quiz's questions as parsed (answer keys included): never sent to the browser as is.
+    questions: Mapped[list[dict[str, Any]] | None] = mapped_column(db.JSON)
+
+    def __repr__(self) -> str:
+        return f"<ItemText {self.item_id} {self.language}>"

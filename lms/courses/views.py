@@ -1,0 +1,184 @@
+"""Learner pages: catalogue, course, lesson, teacher guide and course media."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from lms.courses import services
+from lms.courses.models import Course
+from lms.db import utcnow
+from lms.progress import services as progress
+from lms.web import ActionForm
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+MEDIA_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
+TOPICS = ("interculturalism", "fair-trade", "ethical-finance", "other")
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _course_or_404(slug: str) -> Course:
+    course = services.get_course(slug)
+    if course is None:
+        abort(404)
+    if not course.available:
+        # Gone from disk: say so plainly instead of a bare 404 (learners may have bookmarks).
+        abort(410)
+    return course
+
+
+def topic_label(topic: str) -> str:
+    labels = {
+        "interculturalism": gettext("Interculturalism"),
+        "fair-trade": gettext("Fair trade"),
+        "ethical-finance": gettext("Ethical finance"),
+        "other": gettext("Other topics"),
+    }
+    return labels.get(topic, topic)
+
+
+@bp.app_context_processor
+def course_helpers() -> dict[str, object]:
+    return {"topic_label": topic_label}
+
+
+@bp.get("/")
+def catalogue() -> str:
+    """All courses, filterable by topic and language, with "continue where you left off"."""
+    topic = request.args.get("topic") or None
+    course_language = request.args.get("language") or None
+    if topic not in (None, *TOPICS):
+        topic = None
+    entries = services.catalogue(
+        language=_language(), topic=topic, course_language=course_language, user_id=_user_id()
+    )
+    resume = (
+        services.continue_learning(current_user.id, language=_language())
+        if current_user.is_authenticated
+        else []
+    )
+    return render_template(
+        "lms/courses/catalogue.html",
+        entries=entries,
+        resume=resume,
+        topics=TOPICS,
+        topic=topic,
+        course_language=course_language,
+    )
+
+
+@bp.get("/<course_slug>/")
+def course(course_slug: str) -> str:
+    """A course's modules and lessons with the learner's progress."""
+    course = _course_or_404(course_slug)
+    outline = services.course_outline(course, language=_language(), user_id=_user_id())
+    return render_template("lms/courses/course.html", outline=outline)
+
+
+@bp.get("/<course_slug>/teacher-guide/")
+def teacher_guide(course_slug: str) -> str:
+    course = _course_or_404(course_slug)
+    outline = services.course_outline(course, language=_language(), user_id=None)
+    if not outline.text.teacher_guide_html:
+        abort(404)
+    return render_template("lms/courses/teacher_guide.html", outline=outline)
+
+
+@bp.get("/<course_slug>/media/<path:filename>")
+def media(course_slug: str, filename: str) -> Response:
+    """Images that sit next to the lessons in the course package."""
+    course = _course_or_404(course_slug)
+    if PurePosixPath(filename).suffix.lower() not in MEDIA_SUFFIXES:
+        abort(404)
+    response = send_from_directory(course.source_dir, filename, max_age=86400)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@bp.get("/<course_slug>/<module_slug>/<item_slug>/")
+def item(course_slug: str, module_slug: str, item_slug: str) -> str:
+    """One lesson (or quiz) page, with previous/next links."""
+    course = _course_or_404(course_slug)
+    outline = services.course_outline(course, language=_language(), user_id=_user_id())
+    flat = outline.flat_items()
+    index = _find(flat, module_slug, item_slug)
+    if index is None:
+        abort(404)
+    entry = flat[index]
+    text = services.item_text(entry.item, _language(), course.default_language)
+    if current_user.is_authenticated:
+        progress.record_visit(current_user.id, course.id, entry.item.id, now=utcnow())
+    module = next(m for m in outline.modules if m.module.slug == module_slug)
+    return render_template(
+        "lms/courses/item.html",
+        outline=outline,
+        module=module,
+        entry=entry,
+        text=text,
+        is_fallback=text.language != _language(),
+        previous=flat[index - 1] if index > 0 else None,
+        following=flat[index + 1] if index + 1 < len(flat) else None,
+        complete_form=ActionForm(),
+    )
+
+
+def _find(flat: list[services.OutlineItem], module_slug: str, item_slug: str) -> int | None:
+    for index, entry in enumerate(flat):
+        if entry.module_slug == module_slug and entry.item.slug == item_slug:
+            return index
+    return None
+
+
+@bp.post("/<course_slug>/<module_slug>/<item_slug>/complete")
+def complete(course_slug: str, module_slug: str, item_slug: str) -> Response:
+    """Mark a lesson complete and go on to the next page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("lms.auth.login", next=request.path))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    course = _course_or_404(course_slug)
+    outline = services.course_outline(course, language=_language(), user_id=current_user.id)
+    flat = outline.flat_items()
+    index = _find(flat, module_slug, item_slug)
+    if index is None:
+        abort(404)
+    entry = flat[index]
+    if entry.item.quiz_settings is not None:
+        abort(400)  # quizzes are completed by passing them, not by a button
+    result = progress.mark_item_complete(current_user.id, entry.item.id, now=utcnow())
+    if result.course_completed:
+        flash(gettext("Congratulations: you have completed the course!"), "success")
+    else:
+        flash(gettext("Lesson marked as complete."), "success")
+    if index + 1 < len(flat):
+        following = flat[index + 1]
+        return redirect(
+            url_for(
+                "lms.courses.item",
+                course_slug=course.slug,
+                module_slug=following.module_slug,
+                item_slug=following.item.slug,
+            )
+        )
+    return redirect(url_for("lms.courses.course", course_slug=course.slug))

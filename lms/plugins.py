@@ -1,0 +1,33 @@
+"""Plugin registries: question types and course packages from entry points."""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def load_question_types() -> dict[str, Any]:
+    """Built-in and entry-point question types by name; duplicate names stop start-up."""
+    from lms.quizzes.types import load_question_types as load
+
+    return load()
+
+
+def entry_point_course_dirs() -> list[Path]:
+    """Course package folders published by installed distributions (group ``lms.courses``).
+
+    Each entry point names a callable returning a directory, e.g. one made with
+    ``importlib.resources.files(__package__) / "courses"``.
+    """
+    dirs = []
+    for entry_point in entry_points(group="lms.courses"):
+        path = Path(str(entry_point.load()()))
+        if path.is_dir():
+            dirs.append(path)
+        else:
+            log.warning("course entry point %s gave %s, which is not a folder", entry_point.name, path)
+    return dirs

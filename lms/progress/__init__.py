@@ -1,0 +1,1 @@
+"""Learner progress: enrolments, completed items, completion rules."""

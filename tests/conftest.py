@@ -1,0 +1,138 @@
+"""Fixtures: the app on SQLite and PostgreSQL, a client, a CLI runner, and factories."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from lms import create_app
+from lms.auth.models import User
+from lms.db import db
+
+DATA = Path(__file__).parent / "data"
+SAMPLE_COURSES = DATA / "packages" / "good"
+POSTGRES_URL = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql+psycopg:///lms_test")
+# CI sets this so that a missing PostgreSQL fails the run instead of skipping half the tests.
+REQUIRE_POSTGRES = os.environ.get("LMS_REQUIRE_POSTGRES") == "1"
+
+_migrated: set[str] = set()
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:  # any failure to connect means "not available here"
+        return str(error).splitlines()[0]
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_problem() -> str | None:
+    return _postgres_available()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 postgres_problem: str | None) -> str:
+    """Every database test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return "sqlite:///" + str(tmp_path_factory.getbasetemp() / "lms-test.sqlite3")
+    if postgres_problem:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required but unavailable: {postgres_problem}")
+        pytest.skip(f"PostgreSQL unavailable: {postgres_problem}")
+    return POSTGRES_URL
+
+
+def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "LMS_DATABASE_URL": database_url,
+        "LMS_COURSE_DIRS": [str(SAMPLE_COURSES)],
+        "LMS_DEFAULT_LANGUAGE": "en",
+    }
+    config.update(overrides)
+    os.environ["LMS_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    application = make_test_app(database_url, tmp_path)
+    with application.app_context():
+        if database_url not in _migrated:
+            from flask_migrate import downgrade, upgrade
+
+            # The real migrations build the schema, so the tests check them too.
+            downgrade(revision="base")
+            upgrade()
+            _migrated.add(database_url)
+        yield application
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a user: ``make_user(role="teacher")``; the password is always ``password123``."""
+    from lms.auth.services import create_user
+
+    def factory(role: str = "student", **fields: Any) -> User:
+        number = next(_counter)
+        fields.setdefault("username", f"{role}{number}")
+        fields.setdefault("display_name", f"Test {role.title()} {number}")
+        return create_user(password="password123", role=role, **fields)
+
+    return factory
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], None]:
+    def do_login(user: User, password: str = "password123") -> None:
+        response = client.post("/account/login", data={"login": user.username,
+                                                       "password": password})
+        assert response.status_code == 302, response.text
+
+    return do_login
+
+
+@pytest.fixture
+def synced(app: Flask) -> None:
+    """The sample course packages loaded into the database."""
+    from lms.courses.sync import load_packages, sync_courses
+    from lms.db import utcnow
+
+    specs, problems = load_packages(app.extensions["lms"].course_dirs,
+                                    question_types=app.extensions["lms"].question_types)
+    assert not [p for p in problems if p.is_error], problems
+    sync_courses(specs, now=utcnow())
