@@ -162,9 +162,11 @@ class QuestionType:
 
     def is_answered(self, answer: Any) -> bool:
         """Whether an answer counts as given (reflections need non-empty text)."""
-        if answer is None:
-            return False
-        return not (isinstance(answer, str) and not answer.strip())
+        if isinstance(answer, str):
+            return bool(answer.strip())
+        if isinstance(answer, list | tuple | dict):
+            return bool(answer)
+        return answer is not None
 
 
 class DuplicateQuestionType(RuntimeError):

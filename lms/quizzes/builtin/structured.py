@@ -31,6 +31,8 @@ _BLANK_RE = re.compile(r"\[\[(.*?)\]\]")
 # Letters only, so markdown leaves it alone and nh3 keeps it; split on it after rendering.
 _PLACEHOLDER = "LMSBLANKPLACEHOLDER{}X"
 _PLACEHOLDER_RE = re.compile(r"LMSBLANKPLACEHOLDER\d+X")
+# A blank inside code or a link would put an <input> where it cannot work.
+_TRAPPED_RE = re.compile(r"<(code|a|pre)\b[^>]*>(?:(?!</\1>).)*LMSBLANKPLACEHOLDER", re.S)
 
 
 def _share(hits: int, total: int) -> Score:
@@ -243,7 +245,8 @@ class Cloze(QuestionType):
             return {}, problems
         html = render_inline("\n".join(pieces).strip())
         found = _PLACEHOLDER_RE.findall(html)
-        if found != [_PLACEHOLDER.format(i) for i in range(len(blanks))]:
+        expected = [_PLACEHOLDER.format(i) for i in range(len(blanks))]
+        if found != expected or _TRAPPED_RE.search(html):
             problems.append(block.problem(block.line, (
                 "a blank sits inside code, a link or HTML; move it into plain text")))
             return {}, problems
