@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, abort, redirect, render_template, session, u
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -82,8 +83,7 @@ def layout_context() -> dict[str, Any]:
             (code, Locale.parse(code).get_display_name(code).capitalize())
             for code in supported_languages()
         ],
-        "language_form": LanguageForm,
-        "action_form": ActionForm,
+        "csrf_token": generate_csrf,
     }
 
 

@@ -139,7 +139,6 @@ def item(course_slug: str, module_slug: str, item_slug: str) -> str:
         is_fallback=text.language != _language(),
         previous=flat[index - 1] if index > 0 else None,
         following=flat[index + 1] if index + 1 < len(flat) else None,
-        complete_form=ActionForm(),
     )
 
 
