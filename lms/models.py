@@ -3,8 +3,9 @@
 from lms.auth.models import User
 from lms.courses.models import Course, CourseText, Item, ItemText, Module, ModuleText
 from lms.progress.models import Enrollment, ItemCompletion
+from lms.quizzes.models import QuizAttempt
 
 __all__ = [
     "Course", "CourseText", "Enrollment", "Item", "ItemCompletion", "ItemText", "Module",
-    "ModuleText", "User",
+    "ModuleText", "QuizAttempt", "User",
 ]
