@@ -1,0 +1,154 @@
+"""Front-matter keys of each kind of course file, and the checks on their values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lms.courses.frontmatter import SourceFile
+from lms.problems import Problem
+
+__all__ = [
+    "COURSE_KEYS",
+    "GUIDE_KEYS",
+    "LESSON_KEYS",
+    "MODULE_KEYS",
+    "QUIZ_KEYS",
+    "TOPICS",
+    "Key",
+    "check_meta",
+    "is_slug",
+]
+
+TOPICS = ("interculturalism", "fair-trade", "ethical-finance", "other")
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One allowed front-matter key: its value ``kind``, whether it is required, and whether
+    it holds text (text keys are the only ones a translation may repeat)."""
+
+    kind: str
+    required: bool = False
+    text: bool = False
+
+
+_TITLE = Key("text", required=True, text=True)
+_SUMMARY = Key("text", text=True)
+# Values of these are checked by lms.quizzes.settings.parse_quiz_settings.
+_SETTING = Key("setting")
+_QUIZ_SETTINGS = ("pass_mark", "attempts", "shuffle_questions", "shuffle_options",
+                  "show_answers", "required")  # fmt: skip
+
+COURSE_KEYS: Mapping[str, Key] = {
+    "title": _TITLE,
+    "summary": Key("text", required=True, text=True),
+    "topic": Key("topic", required=True),
+    "languages": Key("languages", required=True),
+    "default_language": Key("text"),
+    "version": Key("version", required=True),
+    "audience": Key("text", text=True),
+    "estimated_minutes": Key("minutes"),
+    "licence": Key("text"),
+    "authors": Key("list"),
+    "certificate": Key("bool"),
+}
+MODULE_KEYS: Mapping[str, Key] = {"title": _TITLE, "summary": _SUMMARY, "id": Key("id")}
+LESSON_KEYS: Mapping[str, Key] = {
+    "title": _TITLE,
+    "summary": _SUMMARY,
+    "objectives": Key("list", text=True),
+    "estimated_minutes": Key("minutes", required=True),
+    "id": Key("id"),
+    "quiz": Key("mapping"),
+}
+QUIZ_KEYS: Mapping[str, Key] = {
+    "title": _TITLE,
+    "summary": _SUMMARY,
+    "estimated_minutes": Key("minutes"),
+    "id": Key("id"),
+    **{name: _SETTING for name in _QUIZ_SETTINGS},
+}
+GUIDE_KEYS: Mapping[str, Key] = {"title": _TITLE, "summary": _SUMMARY}
+
+
+def is_slug(value: str) -> bool:
+    """True for a lowercase id such as ``follow-a-cocoa-bean``."""
+    return bool(_SLUG_RE.match(value))
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _value_problem(name: str, key: Key, value: Any) -> str | None:
+    """Why ``value`` is wrong for ``key``, or None when it is fine."""
+    kind = key.kind
+    if kind == "text" and not (isinstance(value, str) and value.strip()):
+        return f"{name} must be text"
+    if kind == "version" and not isinstance(value, str):
+        # YAML reads 1.10 as the number 1.1: only quotes keep the version as written.
+        return f'{name} must be text in quotes, e.g. {name}: "1.0"'
+    if kind == "minutes" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        return f"{name} must be a whole number of minutes, 1 or more"
+    if kind == "bool" and not isinstance(value, bool):
+        return f"{name} must be true or false"
+    if kind == "list" and not _is_text_list(value):
+        return f"{name} must be a list of text, e.g. {name}: [first, second]"
+    if kind == "mapping" and not isinstance(value, dict):
+        return f"{name} must be a set of key: value settings on indented lines"
+    if kind == "topic" and value not in TOPICS:
+        return f"topic must be one of {', '.join(TOPICS)} (not {value!r})"
+    if kind == "id" and not (isinstance(value, str) and is_slug(value)):
+        return f"id {value!r} is not a lowercase slug: use a-z, 0-9 and single hyphens"
+    if kind == "languages":
+        if not _is_text_list(value) or not value:
+            return f"{name} must be a list of language codes, e.g. {name}: [en, it]"
+        bad = [v for v in value if not _LANGUAGE_RE.match(v)]
+        if bad:
+            return f"{name}: {bad[0]!r} is not a language code such as en or pt-BR"
+        if len(set(value)) != len(value):
+            return f"{name} lists a language twice"
+    return None
+
+
+def check_meta(
+    source: SourceFile,
+    keys: Mapping[str, Key],
+    *,
+    translation: bool = False,
+    meta: Mapping[str, Any] | None = None,
+    prefix: str = "",
+) -> list[Problem]:
+    """Check front matter against ``keys``: unknown, missing and wrongly typed keys.
+
+    A translation may only hold the text keys; ``meta``/``prefix`` check a nested mapping
+    such as a lesson's ``quiz:`` settings.
+    """
+    meta = source.meta if meta is None else meta
+    problems: list[Problem] = []
+    allowed = [name for name, key in keys.items() if key.text or not translation]
+    for name, value in meta.items():
+        line = source.line_of(prefix + name)
+        if name not in keys:
+            listed = ", ".join(allowed)
+            problems.append(Problem(source.path, line, f'unknown key "{name}" (allowed: {listed})'))
+        elif name not in allowed:
+            message = (
+                f'"{name}" comes from the default-language file: remove it from the translation'
+            )
+            problems.append(Problem(source.path, line, message))
+        else:
+            reason = _value_problem(name, keys[name], value)
+            if reason is not None:
+                problems.append(Problem(source.path, line, reason))
+    for name in allowed:
+        if keys[name].required and name not in meta:
+            problems.append(
+                Problem(source.path, source.line_of(prefix), f'missing required key "{name}"')
+            )
+    return problems

@@ -1,0 +1,229 @@
+"""Turning checked source files into TextVersions and ItemSpecs: lint, render, quizzes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from lms.courses.frontmatter import SourceFile
+from lms.courses.layout import make_link_map
+from lms.courses.lint import lint_markdown
+from lms.courses.package import ItemSpec, TextVersion
+from lms.markdown import render_markdown
+from lms.problems import Problem
+
+__all__ = ["QUIZ_SETTING_KEYS", "TextBuilder", "split_quiz_fence", "text_value"]
+
+#: Front-matter keys of a quiz file that are quiz settings (the rest is the item's).
+QUIZ_SETTING_KEYS = frozenset(
+    {"pass_mark", "attempts", "shuffle_questions", "shuffle_options", "show_answers", "required"}
+)
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_QUIZ_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*quiz[ \t]*$")
+#: A page's addresses lead back to the course page with these (see layout.py).
+ITEM_TO_ROOT = "../../"
+
+
+def text_value(meta: Mapping[str, Any], key: str) -> str:
+    """A text front-matter value, or "" when absent or not text (check_meta reports that)."""
+    value = meta.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _text_list(meta: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = meta.get(key)
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def split_quiz_fence(
+    body: str, first_line: int, path: str
+) -> tuple[str, str | None, int, list[Problem]]:
+    """Cut a lesson's closing ```quiz block off its body.
+
+    Returns (body without the block, the block's text or None, the file line of the block's
+    first line, problems).
+    """
+    lines = body.split("\n")
+    fence: str | None = None
+    start = None
+    for index, line in enumerate(lines):
+        match = _FENCE_RE.match(line)
+        if fence is None and _QUIZ_FENCE_RE.match(line):
+            start = index
+            break
+        if fence is None and match:
+            fence = match.group(1)
+        elif fence is not None and match and match.group(1).startswith(fence):
+            fence = None
+    if start is None:
+        return body, None, 0, []
+    marker = _FENCE_RE.match(lines[start]).group(1)  # type: ignore[union-attr]
+    problems: list[Problem] = []
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].strip().startswith(marker)
+         and not lines[i].strip().strip(marker[0])),
+        None,
+    )  # fmt: skip
+    if end is None:
+        message = f"the quiz block is not closed: end it with a {marker} line"
+        problems.append(Problem(path, first_line + start, message))
+        end = len(lines)
+    if any(line.strip() for line in lines[end + 1 :]):
+        message = "the quiz block must be the last thing in the lesson"
+        problems.append(Problem(path, first_line + start, message))
+    quiz_text = "\n".join(lines[start + 1 : end])
+    return "\n".join(lines[:start]), quiz_text, first_line + start + 1, problems
+
+
+class TextBuilder:
+    """Builds the texts of one course. Problems found are appended to ``problems``."""
+
+    def __init__(
+        self,
+        root: Path,
+        course_slug: str,
+        pages: Mapping[str, str],
+        question_types: Mapping[str, Any] | None,
+        problems: list[Problem],
+    ) -> None:
+        self.root = root
+        self.course_slug = course_slug
+        self.pages = pages
+        self.question_types = question_types
+        self.problems = problems
+
+    def page_text(
+        self,
+        source: SourceFile,
+        language: str,
+        *,
+        to_root: str,
+        fallback: SourceFile | None = None,
+        body: str | None = None,
+        questions: Sequence[Any] = (),
+        render: bool = True,
+    ) -> TextVersion:
+        """Lint and render one language of a page. A translation without ``summary`` or
+        ``objectives`` takes them from ``fallback``, the default-language file."""
+        body = source.body if body is None else body
+        folder = source.rel.parent
+        self.problems += lint_markdown(
+            source.body,
+            first_line=source.body_line,
+            path=source.path,
+            file_dir=self.root / folder,
+            course_root=self.root,
+        )
+        html = ""
+        if render:
+            prefix = to_root + "media/" + ("" if str(folder) == "." else f"{folder}/")
+            link_map = make_link_map(folder, to_root, self.pages)
+            html = render_markdown(body, media_prefix=prefix, link_map=link_map)
+        meta, fallback_meta = source.meta, (fallback.meta if fallback is not None else {})
+        return TextVersion(
+            language=language,
+            title=text_value(meta, "title"),
+            summary=text_value(meta, "summary") or text_value(fallback_meta, "summary"),
+            objectives=_text_list(meta, "objectives") or _text_list(fallback_meta, "objectives"),
+            html=html,
+            source_path=f"{self.course_slug}/{source.rel}",
+            questions=tuple(questions),
+        )
+
+    def questions(self, text: str, source: SourceFile, first_line: int) -> list[Any]:
+        from lms.quizzes.parse import parse_questions  # written alongside; imported when needed
+
+        questions, problems = parse_questions(
+            text, path=source.path, first_line=first_line, types=self.question_types
+        )
+        self.problems += problems
+        return questions
+
+    def compare_questions(
+        self, source: SourceFile, original: Sequence[Any], translated: Sequence[Any]
+    ) -> None:
+        """A translated quiz must ask the same questions, in the same order, of the same types."""
+        if len(original) != len(translated):
+            message = (f"the translation has {len(translated)} questions, the original "
+                       f"{len(original)}: repeat every question in the same order")  # fmt: skip
+            self.problems.append(Problem(source.path, source.body_line, message))
+            return
+        for number, (first, second) in enumerate(zip(original, translated, strict=True), 1):
+            if getattr(first, "type", None) != getattr(second, "type", None):
+                message = (f"question {number} is {getattr(second, 'type', '?')} here but "
+                           f"{getattr(first, 'type', '?')} in the original")  # fmt: skip
+                self.problems.append(Problem(source.path, getattr(second, "line", 0), message))
+
+    def item(
+        self,
+        slug: str,
+        position: int,
+        is_quiz: bool,
+        sources: Mapping[str, SourceFile],
+        default_language: str,
+        content_hash: str,
+    ) -> ItemSpec | None:
+        """Build a lesson or quiz item; None when its default-language file could not be read."""
+        from lms.quizzes.settings import parse_quiz_settings
+
+        original = sources.get(default_language)
+        if original is None:
+            return None
+        texts: dict[str, TextVersion] = {}
+        has_quiz_block = False
+        for language, source in sorted(sources.items(), key=lambda kv: kv[0] != default_language):
+            fallback = original if source is not original else None
+            if is_quiz:
+                questions = self.questions(source.body, source, source.body_line)
+                # The text before the first question is not shown (parse_questions warns).
+                text = self.page_text(source, language, to_root=ITEM_TO_ROOT, fallback=fallback,
+                                      questions=questions, render=False)  # fmt: skip
+            else:
+                body, quiz_text, quiz_line, problems = split_quiz_fence(
+                    source.body, source.body_line, source.path
+                )
+                self.problems += problems
+                has_quiz_block = has_quiz_block or (source is original and quiz_text is not None)
+                questions = (
+                    self.questions(quiz_text, source, quiz_line) if quiz_text is not None else []
+                )
+                text = self.page_text(source, language, to_root=ITEM_TO_ROOT, fallback=fallback,
+                                      body=body, questions=questions)  # fmt: skip
+            if source is not original:
+                self.compare_questions(source, texts[default_language].questions, questions)
+            texts[language] = text
+        title = texts[default_language].title
+        settings = None
+        if is_quiz:
+            meta = {k: v for k, v in original.meta.items() if k in QUIZ_SETTING_KEYS}
+            settings, problems = parse_quiz_settings(
+                meta, path=original.path, line_of=original.line_of, default_title=title or slug
+            )
+            self.problems += problems
+        elif has_quiz_block or "quiz" in original.meta:
+            if not has_quiz_block:
+                message = "quiz settings given but the lesson does not end with a ```quiz block"
+                self.problems.append(Problem(original.path, original.line_of("quiz"), message))
+            meta = original.meta.get("quiz")
+            settings, problems = parse_quiz_settings(
+                meta if isinstance(meta, dict) else {},
+                path=original.path,
+                line_of=lambda key: original.line_of(f"quiz.{key}"),
+                default_title=title or slug,
+            )
+            self.problems += problems
+        minutes = original.meta.get("estimated_minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+            # Quizzes may leave it out: about a minute a question.
+            minutes = max(1, len(texts[default_language].questions))
+        return ItemSpec(
+            slug=slug,
+            kind="quiz" if is_quiz else "lesson",
+            position=position,
+            estimated_minutes=minutes,
+            texts=texts,
+            quiz=settings,
+            content_hash=content_hash,
+        )
