@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lms.quizzes.parse import parse_questions
 from lms.quizzes.settings import QuizSettings, parse_quiz_settings
@@ -188,3 +190,20 @@ def test_settings_problems() -> None:
     assert settings == QuizSettings("T")  # bad values fall back to defaults
     _, problems = parse_quiz_settings({"title": "T", "pass_mark": True}, path="q", line_of=lines)
     assert "must be a whole number" in problems[0].message
+
+
+FRAGMENTS = ["## Q", "## ", "Type: single", "Type: cloze", "Type: matching", "Type: ordering",
+             "Type: numeric", "Answer: 1,5 ± x", "Answer: true", "- [x] a", "- [ ] a", "  > fb",
+             "1. one", "- a -> b", "- -> b", "[[x|]]", "[[]]", "Explanation: e", "Match: exact",
+             "```", "", "text", "Answr: y", "Scale: 3"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=15), max_size=25))
+def test_parser_never_crashes(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    specs, problems = parse_questions(text, path="f", first_line=5)
+    last = 5 + max(len(text.splitlines()) - 1, 0)
+    assert all(5 <= p.line <= last for p in problems)
+    for spec in specs:
+        json.dumps(spec.config)
