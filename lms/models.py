@@ -1,11 +1,12 @@
 """Every model of the LMS, imported in one place so Alembic sees the whole schema."""
 
 from lms.auth.models import User
+from lms.classes.models import Assignment, ClassMember, SchoolClass
 from lms.courses.models import Course, CourseText, Item, ItemText, Module, ModuleText
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
-    "Course", "CourseText", "Enrollment", "Item", "ItemCompletion", "ItemText", "Module",
-    "ModuleText", "QuizAttempt", "User",
+    "Assignment", "ClassMember", "Course", "CourseText", "Enrollment", "Item", "ItemCompletion",
+    "ItemText", "Module", "ModuleText", "QuizAttempt", "SchoolClass", "User",
 ]

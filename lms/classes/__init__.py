@@ -1,0 +1,1 @@
+"""Classes: teachers group students, assign modules with due dates and follow progress."""
