@@ -55,6 +55,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return POSTGRES_URL
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own application context.
+
+    The ``app`` fixture keeps a context pushed for the test body; without this, requests
+    would share its ``g`` (cached locale, logged-in user) as they never do in production.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
     config = {
         "TESTING": True,
@@ -67,7 +79,9 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
     }
     config.update(overrides)
     os.environ["LMS_INSTANCE_PATH"] = str(tmp_path / "instance")
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
 
 
 @pytest.fixture

@@ -158,4 +158,4 @@ def test_account_settings_change_name_and_language(
                            follow_redirects=True)
     assert 'lang="it"' in response.text
     bad = client.post("/account/", data={"display_name": "x", "language": "xx"})
-    assert bad.status_code == 200 and "Not a valid choice" in bad.text
+    assert bad.status_code == 200 and 'id="language-error"' in bad.text

@@ -1,0 +1,147 @@
+"""What a learner does: browse, read, mark complete, see progress, come back later."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lms.auth.models import User
+
+LESSON = "/courses/sample-course/basics/first-lesson/"
+
+
+@pytest.fixture
+def learner(make_user: Callable[..., User], login: Callable[[User], None], synced: None) -> User:
+    user = make_user()
+    login(user)
+    return user
+
+
+def test_catalogue_lists_courses_and_filters(client: FlaskClient, synced: None) -> None:
+    page = client.get("/courses/")
+    assert page.status_code == 200 and "Sample course" in page.text
+    assert "Sample course" in client.get("/courses/?topic=fair-trade").text
+    assert "Sample course" not in client.get("/courses/?topic=ethical-finance").text
+    assert "Sample course" in client.get("/courses/?language=it").text
+    assert "No course matches" in client.get("/courses/?language=ar").text
+    assert client.get("/courses/?topic=<script>").status_code == 200
+    assert client.get("/").headers["Location"] == "/courses/"
+
+
+def test_course_page_shows_modules_lessons_and_time(client: FlaskClient, synced: None) -> None:
+    page = client.get("/courses/sample-course/")
+    assert page.status_code == 200
+    assert page.text.count("<h1>") == 1
+    assert "Follow the money" in page.text and "10 min" in page.text
+    assert "Start the course" in page.text
+
+
+def test_lesson_page_renders_markdown_and_navigation(client: FlaskClient, synced: None) -> None:
+    page = client.get(LESSON)
+    assert page.status_code == 200
+    assert "<table>" in page.text and "Who earns what" in page.text
+    assert 'src="../../media/01-basics/chain.svg"' in page.text
+    assert "Name the links of a supply chain" in page.text
+    assert 'rel="next"' in page.text
+    assert "Log in to save your progress" in page.text
+
+
+def test_relative_images_are_served_from_the_package(client: FlaskClient, synced: None) -> None:
+    with client.get("/courses/sample-course/media/01-basics/chain.svg") as image:
+        assert image.status_code == 200 and image.mimetype == "image/svg+xml"
+    assert client.get("/courses/sample-course/media/../course.md").status_code == 404
+    assert client.get("/courses/sample-course/media/01-basics/01-first-lesson.md").status_code == 404
+    assert client.get("/courses/sample-course/media/%2e%2e/%2e%2e/etc/passwd.png").status_code == 404
+
+
+def test_mark_complete_updates_progress_and_continue(client: FlaskClient, learner: User) -> None:
+    assert "Start the course" in client.get("/courses/sample-course/").text
+    response = client.post(LESSON + "complete")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/courses/sample-course/basics/check/"
+    course = client.get("/courses/sample-course/")
+    assert "% of the course done" in course.text
+    assert "Continue: Check your understanding" in course.text
+    assert "0 lessons left, quiz not taken yet" in course.text
+    catalogue = client.get("/courses/")
+    assert "Continue where you left off" in catalogue.text
+    assert 'href="/courses/sample-course/basics/first-lesson/"' in catalogue.text
+    assert "You have completed this page." in client.get(LESSON).text
+
+
+def test_marking_twice_records_once(client: FlaskClient, learner: User, app: Flask) -> None:
+    from sqlalchemy import func, select
+
+    from lms.db import db
+    from lms.progress.models import ItemCompletion
+
+    client.post(LESSON + "complete")
+    client.post(LESSON + "complete")
+    assert db.session.scalar(select(func.count(ItemCompletion.id))) == 1
+
+
+def test_quizzes_cannot_be_marked_complete_by_button(client: FlaskClient, learner: User) -> None:
+    assert client.post("/courses/sample-course/basics/check/complete").status_code == 400
+
+
+def test_anonymous_complete_asks_to_log_in(client: FlaskClient, synced: None) -> None:
+    response = client.post(LESSON + "complete")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("url", [
+    "/courses/nope/", "/courses/sample-course/basics/nope/", "/courses/sample-course/nope/x/",
+    "/nowhere", "/courses/nope/media/x.svg",
+])
+def test_unknown_urls_get_a_404_page_in_the_layout(client: FlaskClient, synced: None,
+                                                   url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "We could not find that page" in response.text
+    assert 'class="skip-link"' in response.text
+
+
+def test_italian_learner_reads_italian_with_fallback_notice(client: FlaskClient,
+                                                           synced: None) -> None:
+    headers = {"Accept-Language": "it-IT,it;q=0.9"}
+    translated = client.get(LESSON, headers=headers)
+    assert '<html lang="it"' in translated.text
+    assert "not translated" not in translated.text
+    fallback = client.get("/courses/sample-course/going-further/with-a-quiz/", headers=headers)
+    assert 'lang="en"' in fallback.text
+
+
+def test_course_removed_from_disk_keeps_progress_and_says_gone(
+    client: FlaskClient, learner: User, app: Flask
+) -> None:
+    from sqlalchemy import func, select
+
+    from lms.courses.sync import sync_courses
+    from lms.db import db, utcnow
+    from lms.progress.models import ItemCompletion
+
+    client.post(LESSON + "complete")
+    report = sync_courses([], now=utcnow())
+    assert report.withdrawn == ["sample-course"]
+    gone = client.get(LESSON)
+    assert gone.status_code == 410
+    assert "Sample course" not in client.get("/courses/").text
+    assert db.session.scalar(select(func.count(ItemCompletion.id))) == 1
+
+
+def test_teacher_guide_page(client: FlaskClient, synced: None) -> None:
+    page = client.get("/courses/sample-course/teacher-guide/")
+    assert page.status_code == 200 and page.text.count("<h1>") == 1
+    assert "/courses/sample-course/teacher-guide/" in client.get("/courses/sample-course/").text
+
+
+def test_language_switch_remembers_choice(client: FlaskClient, synced: None) -> None:
+    response = client.post("/language", data={"language": "it", "next": "/courses/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/courses/"
+    assert '<html lang="it"' in client.get("/courses/").text
+    assert client.post("/language", data={"language": "xx"}).status_code == 400
+    evil = client.post("/language", data={"language": "en", "next": "https://evil.example/"})
+    assert evil.headers["Location"] == "/courses/"
