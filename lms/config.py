@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "LMS_COURSE_DIRS": ["courses"],
     "LMS_SITE_NAME": "Global Citizenship Learning",
     "LMS_ORGANISATION": "Global Citizenship Learning",
+    "LMS_CERTIFICATE_LOGO": "lms/certificate-logo.svg",  # a path under lms/static/
     "LMS_LANGUAGES": ["en", "it", "ar"],
     "LMS_DEFAULT_LANGUAGE": "en",
     "LMS_MAIL_FROM": "no-reply@localhost",
@@ -63,7 +64,7 @@ ENV_KEYS = (
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     """Fill ``app.config`` from defaults, the environment and ``overrides`` (in that order)."""
     for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+        set_default(app, key, value)
     for key in ENV_KEYS:
         if key in os.environ:
             app.config[key] = os.environ[key]
@@ -81,6 +82,12 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     if app.config.get("LMS_SMTP_PORT"):
         app.config["LMS_SMTP_PORT"] = int(app.config["LMS_SMTP_PORT"])
     ensure_secret_key(app)
+
+
+def set_default(app: Flask, key: str, value: Any) -> None:
+    """Set ``key`` unless the host app chose a value (Flask's own defaults do not count)."""
+    if key not in app.config or app.config[key] == Flask.default_config.get(key):
+        app.config[key] = value
 
 
 def normalise_database_url(url: str) -> str:

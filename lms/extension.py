@@ -75,7 +75,10 @@ class LMS:
         from lms.cli import register_commands
         from lms.web import register_error_handlers
 
+        from lms.security import init_security
+
         blueprint = build_blueprint()
+        init_security(app, blueprint)
         register_error_handlers(app if standalone else blueprint)
         app.register_blueprint(blueprint, url_prefix=state.url_prefix or None)
         register_commands(app)
@@ -99,7 +102,10 @@ def build_blueprint() -> Blueprint:
     Blueprint templates rank below the host's, so a host can override ``lms/base.html``.
     """
     from lms.auth.views import bp as auth_bp
+    from lms.certificates.views import bp as certificates_bp
+    from lms.classes.views import bp as classes_bp
     from lms.courses.views import bp as courses_bp
+    from lms.quizzes.views import bp as quizzes_bp
     from lms.web import bp as web_bp
 
     root = Blueprint(
@@ -109,7 +115,7 @@ def build_blueprint() -> Blueprint:
         static_folder=str(PACKAGE_DIR / "static"),
         static_url_path="/static",
     )
-    for child in (web_bp, auth_bp, courses_bp):
+    for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp, classes_bp):
         root.register_blueprint(child)
     return root
 
@@ -134,8 +140,14 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        # The id carries a token derived from the password hash: after a password change
+        # (or reset), sessions opened with the old password are no longer valid.
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.session_token == token else None
 
 
 @event.listens_for(Engine, "connect")

@@ -76,6 +76,8 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
         "LMS_DATABASE_URL": database_url,
         "LMS_COURSE_DIRS": [str(SAMPLE_COURSES)],
         "LMS_DEFAULT_LANGUAGE": "en",
+        # Tests log in many times from one address; test_security turns limits back on.
+        "RATELIMIT_ENABLED": False,
     }
     config.update(overrides)
     os.environ["LMS_INSTANCE_PATH"] = str(tmp_path / "instance")

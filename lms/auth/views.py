@@ -21,12 +21,14 @@ from lms.auth import services
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from lms.i18n import select_locale, supported_languages
 from lms.mail import send_mail
+from lms.security import limiter, login_limit, reset_limit, signup_limit
 from lms.web import ActionForm, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> str | Response:
     """Log in with a username or email address."""
     form = LoginForm()
@@ -52,6 +54,7 @@ def logout() -> Response:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(signup_limit, methods=["POST"])
 def signup() -> str | Response:
     """Create a learner account. An email address is optional (many learners are minors)."""
     form = SignupForm()
@@ -80,6 +83,7 @@ def signup() -> str | Response:
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(reset_limit, methods=["POST"])
 def request_reset() -> str | Response:
     """Send a reset link. The answer is the same whether or not the address is known."""
     form = ResetRequestForm()
