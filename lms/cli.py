@@ -156,6 +156,8 @@ def demo_users_command() -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
-    for group in (courses_group, users_group):
+    from lms.certificates.cli import certificates_group
+
+    for group in (courses_group, users_group, certificates_group):
         if group.name not in app.cli.commands:
             app.cli.add_command(group)

@@ -1,12 +1,14 @@
 """Every model of the LMS, imported in one place so Alembic sees the whole schema."""
 
 from lms.auth.models import User
+from lms.certificates.models import Certificate, CertificatePreference
 from lms.classes.models import Assignment, ClassMember, SchoolClass
 from lms.courses.models import Course, CourseText, Item, ItemText, Module, ModuleText
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
-    "Assignment", "ClassMember", "Course", "CourseText", "Enrollment", "Item", "ItemCompletion",
+    "Assignment", "Certificate", "CertificatePreference",
+    "ClassMember", "Course", "CourseText", "Enrollment", "Item", "ItemCompletion",
     "ItemText", "Module", "ModuleText", "QuizAttempt", "SchoolClass", "User",
 ]

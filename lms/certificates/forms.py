@@ -1,0 +1,48 @@
+"""Certificate forms: the printed name, the verify box, the revoke reason."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from lms.certificates.services import MAX_NAME_LENGTH, MAX_REASON_LENGTH, CertificateError
+from lms.certificates.services import clean_printed_name as _clean
+
+
+def printable_name(form: FlaskForm, field: StringField) -> None:
+    try:
+        field.data = _clean(field.data or "")
+    except CertificateError as error:
+        raise ValidationError(str(error)) from error
+
+
+class PrintedNameForm(FlaskForm):
+    printed_name = StringField(
+        _l("Name on your certificates"),
+        validators=[DataRequired(), Length(max=MAX_NAME_LENGTH), printable_name],
+        description=_l("Write it as it should appear on a CV. It cannot be changed on a "
+                       "certificate once issued."),
+        render_kw={"autocomplete": "name", "dir": "auto", "maxlength": MAX_NAME_LENGTH},
+    )
+    language = SelectField(_l("Language of your certificates"), choices=[])
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search box: nothing changes
+
+    code = StringField(
+        _l("Certificate code"), validators=[DataRequired(), Length(max=64)],
+        description=_l("For example K7QM-3XF9-T2HD. Upper or lower case, with or without dashes."),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters",
+                   "inputmode": "text", "dir": "ltr"},
+    )
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(), Length(max=MAX_REASON_LENGTH)],
+        description=_l("Shown publicly on the verification page."),
+    )

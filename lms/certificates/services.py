@@ -1,0 +1,280 @@
+"""Issuing, revoking, verifying and re-rendering certificates.
+
+Each function owns its commit and never reads the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
+
+from lms.auth.models import User
+from lms.certificates.codes import new_code, normalise_code
+from lms.certificates.models import Certificate, CertificatePreference
+from lms.courses.models import Course, CourseText
+from lms.courses.services import choose_language
+from lms.db import db, utcnow
+from lms.progress.models import Enrollment
+from lms.signals import certificate_issued
+
+log = logging.getLogger(__name__)
+
+MAX_NAME_LENGTH = 120
+MAX_REASON_LENGTH = 500
+# Joiners shape Arabic and Indic names; every other invisible format character is refused
+# (bidi overrides could make a printed name read differently from the stored one).
+_ALLOWED_FORMAT = frozenset({"\u200c", "\u200d"})
+_SPACES = re.compile(r"\s+")
+
+
+class CertificateError(ValueError):
+    """Input a certificate cannot accept; the message is shown to the user."""
+
+
+def clean_printed_name(value: str) -> str:
+    """The name as it will be printed, or :class:`CertificateError`."""
+    text = unicodedata.normalize("NFC", value or "")
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in "\t\n\r" or (
+            category in {"Cf", "Co", "Cs", "Cn"} and char not in _ALLOWED_FORMAT
+        ):
+            raise CertificateError(_l("The name contains invisible or control characters."))
+    text = _SPACES.sub(" ", text).strip()
+    if not text.replace("\u200c", "").replace("\u200d", "").strip():
+        raise CertificateError(_l("Please enter the name to print."))
+    if len(text) > MAX_NAME_LENGTH:
+        raise CertificateError(
+            _l("The name can have at most %(max)d characters.", max=MAX_NAME_LENGTH)
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class Preference:
+    printed_name: str
+    language: str
+    is_default: bool  # nothing chosen yet: the account's display name and language
+
+
+def _supported(language: str | None) -> bool:
+    return language in current_app.config["LMS_LANGUAGES"]
+
+
+def get_preference(user_id: int) -> Preference:
+    """The name and language future certificates of ``user_id`` will carry."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no user {user_id}")
+    stored = db.session.get(CertificatePreference, user_id)
+    default_language = (
+        user.language if _supported(user.language) else current_app.config["LMS_DEFAULT_LANGUAGE"]
+    )
+    if stored is None:
+        return Preference(user.display_name, default_language, True)
+    language = stored.language if _supported(stored.language) else default_language
+    return Preference(stored.printed_name, language, False)
+
+
+def set_preference(user_id: int, printed_name: str, language: str | None, *,
+                   now: datetime) -> Preference:
+    """Choose the printed name (and language) for certificates not issued yet."""
+    name = clean_printed_name(printed_name)
+    if language is not None and not _supported(language):
+        raise CertificateError(_l("Please choose one of the languages offered."))
+    stored = db.session.get(CertificatePreference, user_id)
+    if stored is None:
+        stored = CertificatePreference(user_id=user_id, printed_name=name)
+        db.session.add(stored)
+    stored.printed_name, stored.language, stored.updated_at = name, language, now
+    try:
+        db.session.commit()
+    except IntegrityError:  # saved in another tab at the same moment: the last one wins
+        db.session.rollback()
+        return set_preference(user_id, printed_name, language, now=now)
+    return get_preference(user_id)
+
+
+def _certificate_for(user_id: int, course_id: int) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(Certificate.user_id == user_id,
+                                  Certificate.course_id == course_id)
+    )
+
+
+def issue_certificate(user_id: int, course_id: int, *, completed_at: datetime,
+                      now: datetime) -> Certificate:
+    """Issue the one certificate of ``user_id`` for ``course_id`` and render its PDF.
+
+    Idempotent and safe under concurrency: the unique (user, course) constraint lets one
+    insert win; every other caller gets that certificate back.
+    """
+    existing = _certificate_for(user_id, course_id)
+    if existing is not None:
+        return existing
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise LookupError(f"no course {course_id}")
+    preference = get_preference(user_id)
+    texts = {text.language: text for text in
+             db.session.scalars(select(CourseText).where(CourseText.course_id == course_id))}
+    title_language = choose_language(texts, preference.language, course.default_language)
+    fields: dict[str, Any] = {
+        "user_id": user_id, "course_id": course_id, "course_slug": course.slug,
+        "printed_name": clean_printed_name(preference.printed_name),
+        "course_title": texts[title_language].title if texts else course.slug,
+        "course_version": course.version, "language": preference.language,
+        "completed_at": completed_at, "issued_at": now,
+    }
+    for _attempt in range(5):
+        certificate = Certificate(code=new_code(), **fields)
+        db.session.add(certificate)
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:
+            db.session.rollback()
+            existing = _certificate_for(user_id, course_id)
+            if existing is not None:  # issued concurrently by another request
+                return existing
+            # otherwise the random code collided: draw another
+    else:
+        raise RuntimeError("could not draw a unique certificate code")
+    log.info("issued certificate %s to user %s for course %s", certificate.code, user_id,
+             course.slug)
+    render_pdf(certificate.id, now=now)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    certificate_issued.send(app, certificate_id=certificate.id)
+    return certificate
+
+
+def render_pdf(certificate_id: int, *, now: datetime) -> bool:
+    """(Re-)render and store a certificate's PDF; False (and logged) if rendering failed.
+
+    A failed render never loses the certificate: the record stays and the PDF is rendered
+    on the first download or by ``lms certificates reissue``.
+    """
+    from lms.certificates.document import certificate_pdf_bytes
+
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise LookupError(f"no certificate {certificate_id}")
+    course = db.session.get(Course, certificate.course_id) if certificate.course_id else None
+    try:
+        pdf = certificate_pdf_bytes(certificate, source_dir=course.source_dir if course else None)
+    except Exception:  # WeasyPrint, fonts or a course template: log, keep the record
+        log.exception("could not render the PDF of certificate %s", certificate.code)
+        db.session.rollback()
+        return False
+    certificate.pdf, certificate.pdf_rendered_at = pdf, now
+    db.session.commit()
+    return True
+
+
+def on_course_completed(sender: Any, *, user_id: int, course_id: int, completed_at: datetime,
+                        **extra: Any) -> None:
+    """Receiver of :data:`lms.signals.course_completed`: issue when the course offers one."""
+    if "lms" not in getattr(sender, "extensions", {}):
+        return
+    course = db.session.get(Course, course_id)
+    if course is None or not course.certificate_enabled:
+        return
+    try:
+        issue_certificate(user_id, course_id, completed_at=completed_at, now=utcnow())
+    except Exception:  # the completion itself must not fail; the learner's page retries
+        db.session.rollback()
+        log.exception("could not issue a certificate to user %s for course %s",
+                      user_id, course_id)
+
+
+def issue_missing(user_id: int, *, now: datetime) -> int:
+    """Issue certificates for courses completed without one (before certificates existed,
+    or when issuing failed); returns how many were issued."""
+    pending = db.session.execute(
+        select(Enrollment.course_id, Enrollment.completed_at)
+        .join(Course, Course.id == Enrollment.course_id)
+        .outerjoin(Certificate, (Certificate.course_id == Enrollment.course_id)
+                   & (Certificate.user_id == user_id))
+        .where(Enrollment.user_id == user_id, Enrollment.completed_at.is_not(None),
+               Course.certificate_enabled, Certificate.id.is_(None))
+    ).all()
+    for course_id, completed_at in pending:
+        issue_certificate(user_id, course_id, completed_at=completed_at, now=now)
+    return len(pending)
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    """A learner's certificates, newest first (without the PDF bytes)."""
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user_id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ))
+
+
+def find_certificate(code: str) -> Certificate | None:
+    """The certificate with ``code`` as typed (any case, spaces, look-alikes), or None."""
+    canonical = normalise_code(code)
+    if canonical is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == canonical))
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    pdf: bytes
+
+
+def download_for(code: str, user_id: int, *, now: datetime) -> Download | None:
+    """The stored PDF of the owner's certificate; None for anyone else (so: 404)."""
+    canonical = normalise_code(code)
+    if canonical is None:
+        return None
+    certificate = db.session.scalar(
+        select(Certificate).options(undefer(Certificate.pdf))
+        .where(Certificate.code == canonical, Certificate.user_id == user_id)
+    )
+    if certificate is None:
+        return None
+    if certificate.pdf is None and not render_pdf(certificate.id, now=now):
+        raise RuntimeError(f"certificate {certificate.code} cannot be rendered")
+    filename = f"certificate-{certificate.course_slug}-{certificate.code}.pdf"
+    return Download(filename, certificate.pdf)  # type: ignore[arg-type]
+
+
+def revoke_certificate(code: str, reason: str, *, by_user_id: int | None,
+                       now: datetime) -> Certificate:
+    """Mark a certificate revoked, with the reason shown on the verify page."""
+    certificate = find_certificate(code)
+    if certificate is None:
+        raise LookupError(f"no certificate {code!r}")
+    reason = _SPACES.sub(" ", reason or "").strip()
+    if not reason:
+        raise CertificateError(_l("Please give a reason."))
+    if len(reason) > MAX_REASON_LENGTH:
+        raise CertificateError(_l("The reason can have at most %(max)d characters.",
+                                  max=MAX_REASON_LENGTH))
+    if certificate.revoked_at is None:
+        certificate.revoked_at = now
+    certificate.revoked_reason, certificate.revoked_by_id = reason, by_user_id
+    db.session.commit()
+    log.info("certificate %s revoked by user %s", certificate.code, by_user_id)
+    return certificate
+
+
+def certificate_ids(course_slug: str | None = None) -> list[int]:
+    """Certificates to re-render: all valid ones, or one course's."""
+    query = select(Certificate.id).where(Certificate.revoked_at.is_(None))
+    if course_slug is not None:
+        query = query.where(Certificate.course_slug == course_slug)
+    return list(db.session.scalars(query.order_by(Certificate.id)))

@@ -1,0 +1,121 @@
+"""Certificate pages: the learner's list and downloads, public verification, revocation."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from lms.certificates import services
+from lms.certificates.codes import normalise_code
+from lms.certificates.forms import PrintedNameForm, RevokeForm, VerifyForm
+from lms.db import utcnow
+
+bp = Blueprint("certificates", __name__)
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, Locale.parse(code).get_display_name(code).capitalize())
+            for code in current_app.config["LMS_LANGUAGES"]]
+
+
+@bp.route("/certificates/", methods=["GET", "POST"])
+@login_required
+def mine() -> str | Response:
+    """The learner's certificates, and the name to print on the next ones."""
+    preference = services.get_preference(current_user.id)
+    form = PrintedNameForm(data={"printed_name": preference.printed_name,
+                                 "language": preference.language})
+    form.language.choices = _language_choices()
+    if form.validate_on_submit():
+        try:
+            services.set_preference(current_user.id, form.printed_name.data,
+                                    form.language.data, now=utcnow())
+        except services.CertificateError as error:
+            form.printed_name.errors.append(str(error))
+        else:
+            flash(gettext("Saved. Your next certificates will carry this name."), "success")
+            return redirect(url_for(".mine"))
+    elif request.method == "GET":
+        services.issue_missing(current_user.id, now=utcnow())
+    return render_template("lms/certificates/mine.html", form=form, preference=preference,
+                           certificates=services.certificates_of(current_user.id))
+
+
+@bp.get("/certificates/<code>.pdf")
+@login_required
+def download(code: str) -> Response:
+    """The stored PDF, only for its owner: anyone else gets 404, revealing nothing."""
+    found = services.download_for(code, current_user.id, now=utcnow())
+    if found is None:
+        abort(404)
+    response = current_app.response_class(found.pdf, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=found.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/verify/")
+def verify_form() -> str | Response | tuple[str, int]:
+    """A box to type a code; a well-formed code goes to its verification page."""
+    form = VerifyForm(request.args)
+    if "code" not in request.args:
+        return render_template("lms/certificates/verify.html", form=form, certificate=None)
+    canonical = normalise_code(form.code.data or "")
+    if canonical is not None:
+        return redirect(url_for(".verify", code=canonical))
+    form.validate()
+    form.code.errors = [gettext("This is not a certificate code. Codes have 12 letters and "
+                                "digits, like K7QM-3XF9-T2HD.")]
+    return render_template("lms/certificates/verify.html", form=form, certificate=None,
+                           not_found=True), 404
+
+
+@bp.get("/verify/<code>")
+def verify(code: str) -> str | Response | tuple[str, int]:
+    """Public: is this certificate genuine? Name, course, date and status, nothing more."""
+    canonical = normalise_code(code)
+    if canonical is not None and canonical != code:
+        return redirect(url_for(".verify", code=canonical), code=301)
+    certificate = services.find_certificate(code) if canonical else None
+    if certificate is None:
+        form = VerifyForm(data={"code": code[:64]})
+        return render_template("lms/certificates/verify.html", form=form, certificate=None,
+                               not_found=True), 404
+    is_admin = current_user.is_authenticated and current_user.has_role("admin")
+    return render_template("lms/certificates/verify.html", form=VerifyForm(formdata=None),
+                           certificate=certificate, can_revoke=is_admin)
+
+
+@bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke(code: str) -> str | Response:
+    """Admins revoke a certificate with a reason that the verification page shows."""
+    if not current_user.has_role("admin"):
+        abort(403)
+    certificate = services.find_certificate(code)
+    if certificate is None:
+        abort(404)
+    form = RevokeForm(data={"reason": certificate.revoked_reason or ""})
+    if form.validate_on_submit():
+        try:
+            services.revoke_certificate(certificate.code, form.reason.data,
+                                        by_user_id=current_user.id, now=utcnow())
+        except services.CertificateError as error:
+            form.reason.errors.append(str(error))
+        else:
+            flash(gettext("Certificate %(code)s is revoked.", code=certificate.code), "success")
+            return redirect(url_for(".verify", code=certificate.code))
+    return render_template("lms/certificates/revoke.html", form=form, certificate=certificate)
