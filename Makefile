@@ -58,11 +58,17 @@ check-courses: install
 bench: install
 	$(BIN)/python -m benchmarks
 
+# Translations: extract the UI strings, merge them into each catalogue, compile the .mo files
+# (git-ignored, so `install` and therefore `test` and `run` compile them). Start a new language
+# with `$(BIN)/pybabel init -i lms/translations/messages.pot -d lms/translations -l xx`.
+I18N_KEYWORDS := -k lazy_gettext -k _l -k lazy_ngettext:1,2
 i18n-extract: $(BIN)/lms
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o lms/translations/messages.pot lms templates
+	$(BIN)/pybabel extract -F babel.cfg $(I18N_KEYWORDS) --no-wrap --sort-by-file \
+		--project lms --copyright-holder "LMS contributors" -o lms/translations/messages.pot lms templates
 
 i18n-update: i18n-extract
-	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching \
+		--no-wrap
 
 i18n-compile: $(BIN)/lms
 	@if [ -d lms/translations ]; then $(BIN)/pybabel compile -q -d lms/translations; fi

@@ -7,7 +7,7 @@ from typing import Any
 
 from babel import Locale
 from flask import Blueprint, Flask, abort, redirect, render_template, session, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
@@ -72,6 +72,13 @@ def set_language() -> Response:
     return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
 
 
+@bp.app_template_filter("numberformat")
+def number_format(value: float | int, format: str | None = None) -> str:
+    """``{{ 1234.5 | numberformat }}``: 1,234.5 in English, 1.234,5 in Italian. Dates use
+    Flask-Babel's own ``dateformat``/``datetimeformat`` filters."""
+    return str(format_decimal(value, format=format))
+
+
 @bp.app_context_processor
 def layout_context() -> dict[str, Any]:
     """Values every LMS page's layout needs (language, direction, switcher)."""
@@ -79,6 +86,7 @@ def layout_context() -> dict[str, Any]:
     return {
         "page_language": locale,
         "page_direction": text_direction(locale),
+        "text_direction": text_direction,
         "language_choices": [
             (code, Locale.parse(code).get_display_name(code).capitalize())
             for code in supported_languages()

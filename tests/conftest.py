@@ -26,6 +26,24 @@ REQUIRE_POSTGRES = os.environ.get("LMS_REQUIRE_POSTGRES") == "1"
 _migrated: set[str] = set()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Compile the catalogues (the .mo files are git-ignored) when missing or stale, so a bare
+    `pytest` on a fresh checkout shows translated pages just like `make test`."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    translations = Path(__file__).parent.parent / "lms" / "translations"
+    for po_path in translations.glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po:
+            catalog = read_po(po, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo:
+            write_mo(mo, catalog)
+
+
 def _postgres_available() -> str | None:
     try:
         engine = sa.create_engine(POSTGRES_URL)
@@ -42,9 +60,26 @@ def postgres_problem() -> str | None:
     return _postgres_available()
 
 
+@pytest.fixture(scope="session")
+def postgres_url(postgres_problem: str | None) -> Iterator[str | None]:
+    """A database of this test session's own, so parallel runs never share tables."""
+    if postgres_problem:
+        yield None
+        return
+    name = f"lms_test_{os.getpid()}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                 postgres_problem: str | None) -> str:
+                 postgres_problem: str | None, postgres_url: str | None) -> str:
     """Every database test runs once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
         return "sqlite:///" + str(tmp_path_factory.getbasetemp() / "lms-test.sqlite3")
@@ -52,7 +87,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL is required but unavailable: {postgres_problem}")
         pytest.skip(f"PostgreSQL unavailable: {postgres_problem}")
-    return POSTGRES_URL
+    assert postgres_url is not None
+    return postgres_url
 
 
 class IsolatedClient(FlaskClient):
