@@ -42,8 +42,10 @@ users_group = click.Group("users", help="Manage accounts.")
 def check_command(paths: tuple[Path, ...]) -> None:
     """Validate course packages; every problem is printed as path:line: message."""
     from lms.courses.package import check_courses
+    from lms.plugins import entry_point_course_dirs
 
-    targets = list(paths) or current_app.extensions["lms"].course_dirs
+    targets = list(paths) or [*current_app.extensions["lms"].course_dirs,
+                              *entry_point_course_dirs()]
     problems = check_courses(targets)
     for problem in problems:
         click.echo(str(problem))
@@ -148,7 +150,7 @@ def demo_users_command() -> None:
     if db.session.scalar(select(func.count(User.id))):
         click.echo("accounts exist already; no demo accounts created")
         return
-    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, name, role in DEMO_ACCOUNTS:
         create_user(username=username, password=DEMO_PASSWORD, display_name=name, role=role)
         click.echo(f"  {role:8} {username}")
