@@ -1,0 +1,204 @@
+"""Every route in the URL map is checked against a declared matrix of roles.
+
+A route without an entry in :data:`MATRIX` fails the test: adding a page means deciding,
+here, who may open it. URLs are built with real ids (a synced course, teacher A's class with
+student S, S's quiz attempt and certificate), so "another student" and "another class's
+teacher" are refused by the real ownership checks, not by a 404 on a missing row.
+
+Statuses: an int, or ``LOGIN`` for a redirect to the login page. GET routes are fetched;
+POST-only routes are posted with an empty form (CSRF is off in the test app and covered by
+test_csrf.py). After a POST that succeeds, the world is rebuilt, so one role's action (a
+removed member, a logout) never changes what the next role sees.
+
+Run with ``LMS_MATRIX_PRINT=1`` to print the observed table when adding routes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, url_for
+from security_world import ROLES, World, build_world, clear_database, login_client
+
+LOGIN = "login"
+Expected = int | str
+Builder = Callable[[World], dict[str, Any]]
+
+
+def expect(default: Expected, **roles: Expected) -> dict[str, Expected]:
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, unknown
+    return {role: roles.get(role, default) for role in ROLES}
+
+
+#: Anyone, logged in or not, gets this status.
+def everyone(status: Expected) -> dict[str, Expected]:
+    return expect(status)
+
+
+def logged_in(status: Expected, **roles: Expected) -> dict[str, Expected]:
+    """Anonymous visitors are sent to the login page; everyone else gets ``status``."""
+    return expect(status, anonymous=LOGIN, **roles)
+
+
+def class_teacher(status: Expected, **roles: Expected) -> dict[str, Expected]:
+    """Teacher A's class pages: A and admins; other teachers 404 (the class is not theirs);
+    students and trainers 403; anonymous to the login page."""
+    base = {"anonymous": LOGIN, "student": 403, "other_student": 403, "teacher": status,
+            "other_teacher": 404, "trainer": 403, "admin": status}
+    base.update(roles)
+    return expect(0, **base)
+
+
+def teachers(status: Expected, **roles: Expected) -> dict[str, Expected]:
+    base = {"anonymous": LOGIN, "student": 403, "other_student": 403, "teacher": status,
+            "other_teacher": status, "trainer": 403, "admin": status}
+    base.update(roles)
+    return expect(0, **base)
+
+
+def owner_only(status: Expected, **roles: Expected) -> dict[str, Expected]:
+    """Student S's own records: S only; everyone else 404 (revealing nothing)."""
+    return logged_in(404, student=status, **roles)
+
+
+def lesson(w: World) -> dict[str, Any]:
+    return {"course_slug": w.course_slug, "module_slug": w.module_slug,
+            "item_slug": w.lesson_slug}
+
+
+def quiz(w: World) -> dict[str, Any]:
+    return {"course_slug": w.course_slug, "module_slug": w.module_slug,
+            "item_slug": w.quiz_slug}
+
+
+def klass(w: World, **extra: Any) -> dict[str, Any]:
+    return {"class_id": w.class_id, **extra}
+
+
+def reset_token(w: World) -> dict[str, Any]:
+    from flask import current_app
+
+    from lms.auth.services import make_reset_request
+
+    reset = make_reset_request("olga@example.org", secret_key=current_app.config["SECRET_KEY"])
+    assert reset is not None
+    return {"token": reset.token}
+
+
+#: endpoint -> (URL values, expected status per role)
+MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
+    # -- site ---------------------------------------------------------------------------------
+    "lms.site.home": (lambda w: {}, everyone(302)),
+    "lms.site.healthz": (lambda w: {}, everyone(200)),
+    "lms.site.set_language": (lambda w: {}, everyone(400)),  # no language posted
+    "lms.static": (lambda w: {"filename": "lms/style.css"}, everyone(200)),
+    # -- accounts -----------------------------------------------------------------------------
+    "lms.auth.login": (lambda w: {}, everyone(200)),
+    "lms.auth.signup": (lambda w: {}, everyone(200)),
+    "lms.auth.request_reset": (lambda w: {}, everyone(200)),
+    "lms.auth.reset_password": (reset_token, everyone(200)),
+    "lms.auth.logout": (lambda w: {}, everyone(302)),
+    "lms.auth.account": (lambda w: {}, logged_in(200)),
+    # -- courses ------------------------------------------------------------------------------
+    "lms.courses.catalogue": (lambda w: {}, everyone(200)),
+    "lms.courses.course": (lambda w: {"course_slug": w.course_slug}, everyone(200)),
+    "lms.courses.teacher_guide": (lambda w: {"course_slug": w.course_slug}, everyone(200)),
+    "lms.courses.media": (lambda w: {"course_slug": w.course_slug,
+                                     "filename": "01-basics/chain.svg"}, everyone(200)),
+    "lms.courses.item": (lesson, everyone(200)),
+    "lms.courses.complete": (lesson, logged_in(302)),
+    # -- quizzes ------------------------------------------------------------------------------
+    "lms.quizzes.submit": (quiz, everyone(302)),  # GET goes back to the quiz form
+    "lms.quizzes.attempt": (lambda w: {**quiz(w), "number": w.attempt_number},
+                            owner_only(200)),
+    # -- certificates -------------------------------------------------------------------------
+    "lms.certificates.mine": (lambda w: {}, logged_in(200)),
+    "lms.certificates.download": (lambda w: {"code": w.certificate_code}, owner_only(200)),
+    "lms.certificates.verify_form": (lambda w: {}, everyone(200)),
+    "lms.certificates.verify": (lambda w: {"code": w.certificate_code}, everyone(200)),
+    "lms.certificates.revoke": (lambda w: {"code": w.certificate_code},
+                                logged_in(403, admin=200)),
+    # -- classes: teachers --------------------------------------------------------------------
+    "lms.classes.index": (lambda w: {}, teachers(200)),
+    "lms.classes.create": (lambda w: {}, teachers(200)),
+    "lms.classes.dashboard": (klass, class_teacher(200)),
+    "lms.classes.members": (klass, class_teacher(200)),
+    "lms.classes.accounts": (klass, class_teacher(200)),
+    "lms.classes.assign": (klass, class_teacher(200)),
+    "lms.classes.export_csv": (klass, class_teacher(200)),
+    "lms.classes.module_detail": (lambda w: klass(w, module_id=w.module_id),
+                                  class_teacher(200)),
+    "lms.classes.student_detail": (lambda w: klass(w, user_id=w.student_id),
+                                   class_teacher(200)),
+    "lms.classes.archive": (klass, class_teacher(302)),
+    "lms.classes.regenerate_code": (klass, class_teacher(302)),
+    "lms.classes.remove_member": (lambda w: klass(w, user_id=w.student_id),
+                                  class_teacher(302)),
+    "lms.classes.reset_password": (lambda w: klass(w, user_id=w.student_id),
+                                   class_teacher(200)),
+    "lms.classes.unassign": (lambda w: klass(w, assignment_id=w.assignment_id),
+                             class_teacher(302)),
+    # -- classes: students --------------------------------------------------------------------
+    "lms.classes.join": (lambda w: {}, logged_in(200)),
+    "lms.classes.join_with_code": (lambda w: {"code": w.join_code}, logged_in(200)),
+}
+
+#: The app's own static route (standalone site) is not an LMS page.
+SKIPPED = {"static"}
+
+
+def observe(client: Any, method: str, url: str) -> Expected:
+    with client.open(url, method=method) as response:
+        status = response.status_code
+        location = response.headers.get("Location", "")
+    if status in (301, 302, 303) and "/account/login" in location:
+        return LOGIN
+    assert status < 500, f"{method} {url} gave {status}"
+    return status
+
+
+def _rules(app: Flask) -> list[Any]:
+    return sorted((rule for rule in app.url_map.iter_rules() if rule.endpoint not in SKIPPED),
+                  key=lambda rule: rule.endpoint)
+
+
+def test_every_route_has_an_entry(app: Flask) -> None:
+    missing = sorted({rule.endpoint for rule in _rules(app)} - set(MATRIX))
+    assert not missing, (
+        "routes without an entry in tests/test_authorization_matrix.py MATRIX (decide who may "
+        "open them): " + ", ".join(missing))
+    stale = sorted(set(MATRIX) - {rule.endpoint for rule in _rules(app)})
+    assert not stale, f"MATRIX entries for routes that no longer exist: {stale}"
+
+
+def test_authorization_matrix(app: Flask) -> None:
+    world = build_world(app)
+    clients = {role: login_client(app, role) for role in ROLES}
+    mismatches: list[str] = []
+    observed: dict[str, dict[str, Expected]] = {}
+    for rule in _rules(app):
+        if rule.endpoint not in MATRIX:
+            continue  # reported by test_every_route_has_an_entry
+        values, expected = MATRIX[rule.endpoint]
+        method = "GET" if "GET" in rule.methods else "POST"
+        seen = observed.setdefault(rule.endpoint, {})
+        for role in ROLES:
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **values(world))
+            status = observe(clients[role], method, url)
+            seen[role] = status
+            if status != expected[role]:
+                mismatches.append(f"{rule.endpoint} as {role}: {method} {url} gave {status}, "
+                                  f"expected {expected[role]}")
+            if method == "POST" and status not in (400, 403, 404, 405, LOGIN):
+                # Something changed: start again from a fresh world for the next role.
+                clear_database()
+                world = build_world(app)
+                clients = {r: login_client(app, r) for r in ROLES}
+    if os.environ.get("LMS_MATRIX_PRINT"):
+        for endpoint, row in observed.items():
+            print(endpoint, row)
+    assert not mismatches, "\n".join(mismatches)
