@@ -22,6 +22,8 @@ from lms.courses import services
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.progress import services as progress
+from lms.quizzes import services as quizzes
+from lms.quizzes.forms import QuizInput, quiz_panel
 from lms.web import ActionForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -92,7 +94,10 @@ def catalogue() -> str:
 def course(course_slug: str) -> str:
     """A course's modules and lessons with the learner's progress."""
     course = _course_or_404(course_slug)
-    outline = services.course_outline(course, language=_language(), user_id=_user_id())
+    user_id = _user_id()
+    scores = quizzes.best_scores(user_id, course.id) if user_id is not None else None
+    outline = services.course_outline(course, language=_language(), user_id=user_id,
+                                      quiz_scores=scores)
     return render_template("lms/courses/course.html", outline=outline)
 
 
@@ -118,28 +123,49 @@ def media(course_slug: str, filename: str) -> Response:
 
 @bp.get("/<course_slug>/<module_slug>/<item_slug>/")
 def item(course_slug: str, module_slug: str, item_slug: str) -> str:
-    """One lesson (or quiz) page, with previous/next links."""
+    """One lesson (or quiz) page, with previous/next links and the quiz form if it has one."""
+    page, _ = render_item(course_slug, module_slug, item_slug)
+    return page
+
+
+def render_item(
+    course_slug: str, module_slug: str, item_slug: str, *, quiz_input: QuizInput | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The item page; ``quiz_input`` re-shows a posted quiz form with its errors."""
     course = _course_or_404(course_slug)
-    outline = services.course_outline(course, language=_language(), user_id=_user_id())
+    user_id = _user_id()
+    scores = quizzes.best_scores(user_id, course.id) if user_id is not None else None
+    outline = services.course_outline(course, language=_language(), user_id=user_id,
+                                      quiz_scores=scores)
     flat = outline.flat_items()
     index = _find(flat, module_slug, item_slug)
     if index is None:
         abort(404)
     entry = flat[index]
     text = services.item_text(entry.item, _language(), course.default_language)
-    if current_user.is_authenticated:
-        progress.record_visit(current_user.id, course.id, entry.item.id, now=utcnow())
+    now = utcnow()
+    if user_id is not None:
+        progress.record_visit(user_id, course.id, entry.item.id, now=now)
+    panel = None
+    if entry.item.quiz_settings is not None:
+        quiz_input = quiz_input or QuizInput()
+        panel = quiz_panel(entry.item, text, user_id=user_id, language=_language(), now=now,
+                           formdata=quiz_input.formdata, errors=quiz_input.errors,
+                           form_error=quiz_input.form_error)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
-    return render_template(
+    page = render_template(
         "lms/courses/item.html",
         outline=outline,
         module=module,
         entry=entry,
         text=text,
+        quiz=panel,
         is_fallback=text.language != _language(),
         previous=flat[index - 1] if index > 0 else None,
         following=flat[index + 1] if index + 1 < len(flat) else None,
     )
+    return page, status
 
 
 def _find(flat: list[services.OutlineItem], module_slug: str, item_slug: str) -> int | None:

@@ -1,0 +1,377 @@
+"""Taking quizzes: start or resume an attempt, submit it, read results and best scores.
+
+Every function owns its commit and never reads the request. Grading happens only here, on
+the server, against the snapshot stored with the attempt: editing a quiz later never changes
+a past result, and the page the learner sees never holds an answer key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.courses.models import Item, ItemText
+from lms.courses.services import choose_language
+from lms.db import db
+from lms.progress.services import CompletionResult, mark_item_complete
+from lms.quizzes.grading import grade_attempt
+from lms.quizzes.models import QuizAttempt
+from lms.quizzes.settings import QuizSettings
+from lms.quizzes.types import QuestionType
+from lms.signals import quiz_submitted
+
+__all__ = [
+    "AnswerErrors",
+    "AttemptNotFound",
+    "AttemptResult",
+    "AttemptsExhausted",
+    "EmptySubmission",
+    "QuizChanged",
+    "QuizError",
+    "QuizStatus",
+    "QuizUnavailable",
+    "SnapshotQuestion",
+    "best_scores",
+    "form_token",
+    "get_attempt",
+    "public_questions",
+    "quiz_status",
+    "start_or_resume_attempt",
+    "submit_attempt",
+]
+
+log = logging.getLogger(__name__)
+
+#: The message of :class:`AnswerErrors` for a posted key that is no question of the attempt.
+UNKNOWN_QUESTION = "unknown question"
+
+
+class QuizError(Exception):
+    """Something the learner must be told about; nothing was written."""
+
+
+class QuizUnavailable(QuizError):
+    """The item has no quiz, or it was withdrawn."""
+
+
+class AttemptNotFound(QuizError):
+    """No such attempt for this learner (or it belongs to someone else)."""
+
+
+class AttemptsExhausted(QuizError):
+    """Every allowed attempt has been used."""
+
+    def __init__(self, used: int, allowed: int) -> None:
+        super().__init__(f"all {allowed} attempts used")
+        self.used = used
+        self.allowed = allowed
+
+
+class QuizChanged(QuizError):
+    """The quiz (or the form's version of it) changed between showing and submitting."""
+
+
+class EmptySubmission(QuizError):
+    """Not a single question was answered."""
+
+
+class AnswerErrors(QuizError):
+    """Some posted values could not be read; ``errors`` maps question key to a message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class SnapshotQuestion:
+    """One question as stored with an attempt (``view`` is what the form shows)."""
+
+    key: str
+    type: str
+    prompt_html: str
+    explanation_html: str
+    context_html: str
+    config: dict[str, Any]
+    view: dict[str, Any]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SnapshotQuestion:
+        return cls(
+            key=str(data["key"]),
+            type=str(data["type"]),
+            prompt_html=str(data.get("prompt_html", "")),
+            explanation_html=str(data.get("explanation_html", "")),
+            context_html=str(data.get("context_html", "")),
+            config=dict(data.get("config") or {}),
+            view=dict(data.get("view") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """What a submission led to. ``newly_submitted`` is False for a repeated post."""
+
+    attempt_id: int
+    number: int
+    score_percent: float
+    passed: bool
+    newly_submitted: bool
+    unanswered: list[str] = field(default_factory=list)
+    completion: CompletionResult | None = None
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    """A learner's standing on one quiz."""
+
+    settings: QuizSettings
+    used: int  # submitted attempts
+    best_score: float | None
+    passed: bool
+    last_number: int | None  # the last submitted attempt, for "see your result"
+
+    @property
+    def attempts_left(self) -> int | None:
+        """None when unlimited."""
+        if not self.settings.attempts:
+            return None
+        return max(0, self.settings.attempts - self.used)
+
+
+def _types() -> Mapping[str, QuestionType]:
+    return current_app.extensions["lms"].question_types  # type: ignore[no-any-return]
+
+
+def _quiz_item(item_id: int) -> tuple[Item, QuizSettings]:
+    item = db.session.get(Item, item_id)
+    if item is None or not item.available or item.quiz_settings is None:
+        raise QuizUnavailable(f"item {item_id} has no quiz")
+    return item, QuizSettings.from_dict(item.quiz_settings)
+
+
+def _text(item: Item, language: str) -> ItemText:
+    texts = {t.language: t for t in db.session.scalars(
+        select(ItemText).where(ItemText.item_id == item.id))}
+    if not texts:
+        raise QuizUnavailable(f"item {item.id} has no text")
+    default = item.module.course.default_language
+    return texts[choose_language(texts, language, default)]
+
+
+def public_questions(
+    questions: Sequence[Mapping[str, Any]], settings: QuizSettings, rng: random.Random | None,
+) -> list[dict[str, Any]]:
+    """Questions in the order shown, each with its ``view`` (options shuffled by ``rng``)."""
+    types = _types()
+    chosen = [dict(q) for q in questions if q.get("type") in types]
+    if rng is not None and settings.shuffle_questions:
+        rng.shuffle(chosen)
+    for question in chosen:
+        qtype = types[question["type"]]
+        question["view"] = qtype.public_view(
+            question["config"], rng if settings.shuffle_options else None)
+    return chosen
+
+
+def _snapshot(attempt: QuizAttempt, item: Item, settings: QuizSettings, language: str) -> None:
+    """Fill ``attempt`` with the quiz as it is now, in ``language``, with a fresh seed."""
+    text = _text(item, language)
+    seed = secrets.randbits(31)
+    attempt.language = text.language
+    attempt.seed = seed
+    attempt.content_hash = item.content_hash
+    attempt.questions = public_questions(text.questions or [], settings, random.Random(seed))
+
+
+def form_token(attempt: QuizAttempt) -> str:
+    """Names the exact form shown: changes whenever the attempt's snapshot is rebuilt."""
+    raw = f"{attempt.id}:{attempt.content_hash}:{attempt.language}:{attempt.seed}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def _used(user_id: int, item_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(QuizAttempt.id)).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.item_id == item_id,
+            QuizAttempt.submitted_at.is_not(None))
+    ) or 0
+
+
+def _open_attempt(user_id: int, item_id: int) -> QuizAttempt | None:
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.item_id == item_id,
+            QuizAttempt.submitted_at.is_(None)).order_by(QuizAttempt.number.desc()).limit(1))
+
+
+def start_or_resume_attempt(
+    user_id: int, item_id: int, *, language: str, now: datetime,
+) -> QuizAttempt:
+    """The learner's open attempt at this quiz, or a new one.
+
+    An open attempt whose quiz changed since it was shown, or that was shown in another
+    language, is rebuilt (nothing was answered yet). Raises :class:`AttemptsExhausted` when
+    every allowed attempt has been submitted and :class:`QuizUnavailable` for a non-quiz.
+    """
+    item, settings = _quiz_item(item_id)
+    for _ in range(3):
+        attempt = _open_attempt(user_id, item_id)
+        if attempt is not None:
+            wanted = _text(item, language).language
+            if attempt.content_hash != item.content_hash or attempt.language != wanted:
+                _snapshot(attempt, item, settings, language)
+                attempt.started_at = now
+                db.session.commit()
+            return attempt
+        used = _used(user_id, item_id)
+        if settings.attempts and used >= settings.attempts:
+            raise AttemptsExhausted(used, settings.attempts)
+        last = db.session.scalar(select(func.max(QuizAttempt.number)).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.item_id == item_id)) or 0
+        attempt = QuizAttempt(user_id=user_id, item_id=item.id, course_id=item.course_id,
+                              number=last + 1, started_at=now)
+        _snapshot(attempt, item, settings, language)
+        db.session.add(attempt)
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same learner opened the quiz in another tab just now
+            db.session.rollback()
+            continue
+        return attempt
+    raise RuntimeError(f"could not start an attempt for user {user_id} on item {item_id}")
+
+
+def _result(attempt: QuizAttempt, *, newly: bool,
+            completion: CompletionResult | None = None) -> AttemptResult:
+    results = attempt.results or {}
+    return AttemptResult(
+        attempt_id=attempt.id,
+        number=attempt.number,
+        score_percent=attempt.score_percent or 0.0,
+        passed=bool(attempt.passed),
+        newly_submitted=newly,
+        unanswered=[k for k, r in results.items() if not r.get("answered")],
+        completion=completion,
+    )
+
+
+def submit_attempt(
+    attempt_id: int,
+    user_id: int,
+    raw_answers: Mapping[str, Sequence[str]],
+    *,
+    submission_token: str,
+    now: datetime,
+    item_id: int | None = None,
+) -> AttemptResult:
+    """Grade an open attempt against its snapshot, once.
+
+    ``raw_answers`` maps question keys to the posted strings (``getlist``);
+    ``submission_token`` is the form's :func:`form_token`, and ``item_id`` (when given) the
+    item the form was posted to. A repeated post
+    of a submitted attempt returns its stored result. Nothing is written when the quiz
+    changed (:class:`QuizChanged`), a value was tampered with or a key is unknown
+    (:class:`AnswerErrors`), or nothing was answered (:class:`EmptySubmission`).
+    """
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id or (
+            item_id is not None and attempt.item_id != item_id):
+        raise AttemptNotFound(f"no attempt {attempt_id} for user {user_id}")
+    if attempt.submitted_at is not None:
+        return _result(attempt, newly=False)
+    item, settings = _quiz_item(attempt.item_id)
+    if item.content_hash != attempt.content_hash or submission_token != form_token(attempt):
+        raise QuizChanged(f"attempt {attempt.id} was shown from another version of the quiz")
+    used = _used(user_id, item.id)
+    if settings.attempts and used >= settings.attempts:
+        raise AttemptsExhausted(used, settings.attempts)
+
+    types = _types()
+    questions = [SnapshotQuestion.from_dict(q) for q in attempt.questions]
+    by_key = {q.key: q for q in questions}
+    errors: dict[str, str] = {
+        key: UNKNOWN_QUESTION for key in raw_answers if key not in by_key}
+    answers: dict[str, Any] = {}
+    for question in questions:
+        try:
+            answers[question.key] = types[question.type].parse_answer(
+                list(raw_answers.get(question.key, [])), question.view)
+        except ValueError as error:
+            errors[question.key] = str(error)
+    if errors:
+        raise AnswerErrors(errors)
+    if not any(types[q.type].is_answered(answers[q.key]) for q in questions):
+        raise EmptySubmission("nothing was answered")
+
+    grade = grade_attempt(questions, answers, types, pass_mark=settings.pass_mark)
+    results = {
+        key: {"points": score.points, "correct": score.correct,
+              "feedback_html": list(score.feedback_html),
+              "answered": key not in grade.unanswered}
+        for key, score in grade.per_question.items()
+    }
+    # Only the post that flips submitted_at from NULL grades: a double click or two tabs
+    # posting together record one attempt, and the loser shows the winner's result.
+    outcome = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(answers=answers, results=results, score_percent=grade.score_percent,
+                passed=grade.passed, submitted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if outcome.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return _result(attempt, newly=False)
+    db.session.commit()
+    db.session.refresh(attempt)
+    log.info("user %s submitted attempt %s at item %s: %.1f%%", user_id, attempt.id, item.id,
+             grade.score_percent)
+    completion = mark_item_complete(user_id, item.id, now=now) if grade.passed else None
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    quiz_submitted.send(app, user_id=user_id, item_id=item.id, attempt_id=attempt.id,
+                        passed=grade.passed)
+    return _result(attempt, newly=True, completion=completion)
+
+
+def get_attempt(user_id: int, item_id: int, number: int) -> QuizAttempt | None:
+    """One of the learner's own attempts at an item, by its number."""
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.item_id == item_id,
+        QuizAttempt.number == number))
+
+
+def quiz_status(user_id: int, item_id: int) -> QuizStatus:
+    """Attempts used, best score and whether the learner ever passed (one query)."""
+    item, settings = _quiz_item(item_id)
+    used, best, passed, last = db.session.execute(
+        select(func.count(QuizAttempt.id), func.max(QuizAttempt.score_percent),
+               func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True)),
+               func.max(QuizAttempt.number))
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.item_id == item.id,
+               QuizAttempt.submitted_at.is_not(None))
+    ).one()
+    return QuizStatus(settings=settings, used=used or 0, best_score=best,
+                      passed=bool(passed), last_number=last)
+
+
+def best_scores(user_id: int, course_id: int) -> dict[int, float]:
+    """The learner's best submitted score per quiz item of a course, in one query."""
+    rows = db.session.execute(
+        select(QuizAttempt.item_id, func.max(QuizAttempt.score_percent))
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == course_id,
+               QuizAttempt.submitted_at.is_not(None))
+        .group_by(QuizAttempt.item_id)
+    ).all()
+    return {item_id: float(score) for item_id, score in rows if score is not None}
