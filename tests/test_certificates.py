@@ -465,3 +465,20 @@ def test_courses_completed_before_certificates_are_issued_on_the_page(
     login(learner)
     assert "Sample course" in client.get("/certificates/").text
     assert count_certificates() == 1
+
+
+def test_certificate_text_is_in_the_certificates_language(render_app: Flask,
+                                                          tmp_path: Path) -> None:
+    with render_app.app_context():
+        pdf = certificate_pdf_bytes(transient_certificate("Ana", "it"), source_dir=None)
+    text = pdf_text(pdf, tmp_path)
+    assert "Attestato di completamento" in text and "Si attesta che" in text
+
+
+def test_the_completed_course_page_links_to_certificates(
+        client: FlaskClient, login: Callable[[User], None], issued: Certificate,
+        learner: User) -> None:
+    login(learner)
+    page = client.get(f"/courses/{SLUG}/")
+    assert page.status_code == 200
+    assert 'href="/certificates/"' in page.text.split("<main", 1)[1]
