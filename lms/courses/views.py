@@ -80,10 +80,16 @@ def catalogue() -> str:
         if current_user.is_authenticated
         else []
     )
+    # [classes] the learner's assignments, shown above the catalogue
+    from lms.classes.student import my_assignments
+
+    assignments = (my_assignments(current_user.id, language=_language(), now=utcnow())
+                   if current_user.is_authenticated else None)
     return render_template(
         "lms/courses/catalogue.html",
         entries=entries,
         resume=resume,
+        assignments=assignments,
         topics=TOPICS,
         topic=topic,
         course_language=course_language,
