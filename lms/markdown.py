@@ -6,10 +6,14 @@ rewritten during sanitising so pages work at any mount prefix (see ``render_mark
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+import struct
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -17,9 +21,11 @@ from markdown.blockprocessors import BlockProcessor, ListIndentProcessor
 from markdown.extensions import Extension
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 
-__all__ = ["LinkMap", "render_inline", "render_markdown"]
+__all__ = ["ImageSize", "LinkMap", "image_size_in", "render_inline", "render_markdown"]
 
 LinkMap = Callable[[str], str | None]
+#: ``image_size(src)`` -> (width, height) in CSS pixels, or None when unknown.
+ImageSize = Callable[[str], tuple[int, int] | None]
 
 #: Nested list items need only two spaces of indent, as on GitHub.
 LIST_INDENT = 2
@@ -140,7 +146,7 @@ for _tag in _CLASS_TAGS:
 for _tag in {"sup", "li"} | _HEADINGS:
     _ATTRIBUTES.setdefault(_tag, set()).add("id")
 _ATTRIBUTES["a"] |= {"title"}
-_ATTRIBUTES["img"] |= {"title", "loading"}
+_ATTRIBUTES["img"] |= {"title", "loading", "decoding"}
 _ATTRIBUTES["abbr"] = {"title"}
 # Tables align columns with style="text-align: ..."; only that property survives.
 for _tag in ("td", "th"):
@@ -197,13 +203,86 @@ def _sanitise(html: str, media_prefix: str, link_map: LinkMap | None) -> str:
     )
 
 
-def render_markdown(text: str, *, media_prefix: str = "", link_map: LinkMap | None = None) -> str:
+def render_markdown(text: str, *, media_prefix: str = "", link_map: LinkMap | None = None,
+                    image_size: ImageSize | None = None) -> str:
     """Render markdown to sanitised HTML.
 
     Relative ``src``/``href`` URLs are rewritten: ``link_map(url)`` is asked first (a
     replacement or None), otherwise ``media_prefix + url``. Headings are not shifted.
+    Images load lazily and decode asynchronously; ``image_size(src)`` (see
+    :func:`image_size_in`) adds ``width``/``height`` so the page does not jump as they arrive.
     """
-    return _sanitise(_renderer.convert(text), media_prefix, link_map)
+    return _sanitise(_lazy_images(_renderer.convert(text), image_size), media_prefix, link_map)
+
+
+# -- images: lazy loading and intrinsic sizes ----------------------------------------------
+
+_IMG_RE = re.compile(r"<img\b([^>]*?)\s*/?>", re.IGNORECASE)
+_ATTR_RE = re.compile(r"""([a-zA-Z-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_SVG_TAG_RE = re.compile(r"<svg\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_SVG_LENGTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
+
+
+def _lazy_images(html: str, image_size: ImageSize | None) -> str:
+    def rewrite(match: re.Match[str]) -> str:
+        attributes = match.group(1)
+        names = {name.lower() for name, _ in _ATTR_RE.findall(attributes)}
+        extra = []
+        if "loading" not in names:
+            extra.append('loading="lazy"')
+        if "decoding" not in names:
+            extra.append('decoding="async"')
+        if image_size is not None and not {"width", "height"} & names:
+            src = dict((n.lower(), v.strip("\"'")) for n, v in _ATTR_RE.findall(attributes))
+            size = image_size(html_lib.unescape(src.get("src", "")))
+            if size is not None:
+                extra.append(f'width="{size[0]}" height="{size[1]}"')
+        return f"<img{attributes} {' '.join(extra)}>" if extra else match.group(0)
+
+    return _IMG_RE.sub(rewrite, html)
+
+
+def image_size_in(folder: Path, root: Path) -> ImageSize:
+    """Sizes of images written relative to ``folder``, read only from files inside ``root``:
+    SVG (width/height, else viewBox), PNG and GIF headers. Anything else gives None."""
+    root = root.resolve()
+
+    def size(src: str) -> tuple[int, int] | None:
+        if not is_relative_url(src):
+            return None
+        path = (folder / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        try:
+            return read_image_size(path)
+        except (OSError, ValueError, struct.error):
+            return None
+
+    return size
+
+
+def read_image_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) from an image file's header; None for unknown formats."""
+    with path.open("rb") as file:
+        head = file.read(8192)
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", head[16:24])
+        return width, height
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        width, height = struct.unpack("<HH", head[6:10])
+        return width, height
+    if path.suffix.lower() == ".svg":
+        tag = _SVG_TAG_RE.search(head.decode("utf-8", "replace"))
+        if tag is None:
+            return None
+        attrs = {n.lower(): v.strip("\"'") for n, v in _ATTR_RE.findall(tag.group(0))}
+        lengths = [_SVG_LENGTH_RE.match(attrs.get(name, "")) for name in ("width", "height")]
+        if lengths[0] and lengths[1]:
+            return round(float(lengths[0].group(1))), round(float(lengths[1].group(1)))
+        box = attrs.get("viewbox", "").replace(",", " ").split()
+        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
+            return round(float(box[2])), round(float(box[3]))
+    return None
 
 
 def render_inline(text: str) -> str:

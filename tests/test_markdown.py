@@ -99,7 +99,8 @@ def test_relative_urls_use_media_prefix_then_link_map() -> None:
         media_prefix="../../media/01-m/",
         link_map=link_map,
     )
-    assert '<img alt="A chain" src="../../media/01-m/chain.svg">' in html
+    assert ('<img alt="A chain" src="../../media/01-m/chain.svg" loading="lazy" '
+            'decoding="async">') in html
     assert '<a href="../other/" rel="noopener noreferrer">next</a>' in html
     assert 'href="/x"' in html and 'href="https://e.org"' in html and 'href="#t"' in html
 

@@ -11,7 +11,7 @@ from lms.courses.frontmatter import SourceFile
 from lms.courses.layout import make_link_map
 from lms.courses.lint import lint_markdown
 from lms.courses.package import ItemSpec, TextVersion
-from lms.markdown import render_markdown
+from lms.markdown import image_size_in, render_markdown
 from lms.problems import Problem
 
 __all__ = ["QUIZ_SETTING_KEYS", "TextBuilder", "split_quiz_fence", "text_value"]
@@ -120,7 +120,8 @@ class TextBuilder:
         if render:
             prefix = to_root + "media/" + ("" if str(folder) == "." else f"{folder}/")
             link_map = make_link_map(folder, to_root, self.pages)
-            html = render_markdown(body, media_prefix=prefix, link_map=link_map)
+            html = render_markdown(body, media_prefix=prefix, link_map=link_map,
+                                   image_size=image_size_in(self.root / folder, self.root))
         meta, fallback_meta = source.meta, (fallback.meta if fallback is not None else {})
         return TextVersion(
             language=language,
