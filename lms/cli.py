@@ -159,6 +159,9 @@ def demo_users_command() -> None:
 def register_commands(app: Flask) -> None:
     """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
     from lms.certificates.cli import certificates_group
+    from lms.maintenance.cli import register as register_maintenance
+
+    register_maintenance(app)
 
     for group in (courses_group, users_group, certificates_group):
         if group.name not in app.cli.commands:

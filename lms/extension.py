@@ -102,9 +102,11 @@ def build_blueprint() -> Blueprint:
     Blueprint templates rank below the host's, so a host can override ``lms/base.html``.
     """
     from lms.auth.views import bp as auth_bp
+    from lms.authoring.views import bp as authoring_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.classes.views import bp as classes_bp
     from lms.courses.views import bp as courses_bp
+    from lms.privacy.views import bp as privacy_bp
     from lms.quizzes.views import bp as quizzes_bp
     from lms.web import bp as web_bp
 
@@ -115,7 +117,8 @@ def build_blueprint() -> Blueprint:
         static_folder=str(PACKAGE_DIR / "static"),
         static_url_path="/static",
     )
-    for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp, classes_bp):
+    for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp, classes_bp,
+                  privacy_bp, authoring_bp):
         root.register_blueprint(child)
     return root
 

@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # [classes] the teacher who created this (email-less) account for a class, if any
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_user.id", ondelete="SET NULL"))
+    # [privacy] set when the account was deleted: the row stays, emptied, so that class
+    # statistics keep the (anonymous) learner's progress and attempts (see lms.privacy)
+    deleted_at: Mapped[datetime | None]
 
     @property
     def session_token(self) -> str:

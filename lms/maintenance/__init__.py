@@ -1,0 +1,1 @@
+"""Operating the site: backups and restores, deleting accounts from the command line."""

@@ -1,0 +1,105 @@
+"""``lms backup``, ``lms restore`` and ``lms users delete``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from alembic.script import ScriptDirectory
+from flask import Flask
+from flask.cli import with_appcontext
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Copy the SQLite database to PATH (a new file); safe while the site is serving."""
+    from lms.db import db
+    from lms.maintenance.backup import BackupError, backup_sqlite, sqlite_path
+
+    try:
+        tables = backup_sqlite(sqlite_path(db.engine.url), path)
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"backed up {tables} tables to {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Overwrite the current database without asking.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the SQLite database with the LMS backup at PATH. Stop the site first."""
+    from flask import current_app
+
+    from lms.db import db
+    from lms.maintenance.backup import BackupError, backup_revision, restore_sqlite, sqlite_path
+
+    try:
+        target = sqlite_path(db.engine.url)
+        revision = backup_revision(path)
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    config = current_app.extensions["migrate"].migrate.get_config()
+    scripts = ScriptDirectory.from_config(config)
+    if not _known(scripts, revision):
+        click.echo(f"{path} was made by a newer version of the LMS (schema {revision}); "
+                   "upgrade the LMS first", err=True)
+        sys.exit(1)
+    if not yes:
+        click.confirm(f"Overwrite the database {target} with {path}?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    restore_sqlite(path, target)
+    click.echo(f"restored {path} (schema {revision})")
+    if revision not in scripts.get_heads():
+        click.echo("the backup has an older schema: run 'lms db upgrade' now")
+
+
+def _known(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except Exception:  # alembic raises its own errors for unknown revisions
+        return False
+
+
+@click.command("delete")
+@click.argument("username")
+@click.option("--yes", is_flag=True, help="Delete without asking.")
+@with_appcontext
+def delete_user_command(username: str, yes: bool) -> None:
+    """Delete (anonymise) the account USERNAME; see 'Security and privacy' in the README."""
+    from sqlalchemy import select
+
+    from lms.auth.models import User
+    from lms.db import db, utcnow
+    from lms.privacy.services import PrivacyError, delete_account
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower(),
+                                                User.deleted_at.is_(None)))
+    if user is None:
+        click.echo(f"no account {username!r}", err=True)
+        sys.exit(1)
+    if not yes:
+        click.confirm(f"Delete the account {user.username} ({user.display_name})?", abort=True)
+    try:
+        deletion = delete_account(user.id, now=utcnow())
+    except PrivacyError as error:
+        click.echo(f"cannot delete {username!r}: {error.reason}", err=True)
+        sys.exit(1)
+    click.echo(f"deleted {username}: {deletion.certificates_revoked} certificate(s) revoked, "
+               f"{deletion.attempts_kept} quiz attempt(s) kept anonymised")
+
+
+def register(app: Flask) -> None:
+    """Add ``backup``, ``restore`` and ``users delete`` to the app's CLI."""
+    from lms.cli import users_group
+
+    for command in (backup_command, restore_command):
+        app.cli.commands.setdefault(command.name, command)  # type: ignore[arg-type]
+    if "delete" not in users_group.commands:
+        users_group.add_command(delete_user_command)

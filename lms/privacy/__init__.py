@@ -1,0 +1,1 @@
+"""Personal data: download it as JSON, delete (anonymise) an account."""

@@ -1,0 +1,122 @@
+"""Personal-data pages: download my data, delete my account, delete accounts for others."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required, logout_user
+
+from lms.auth.models import Role, User
+from lms.db import db, utcnow
+from lms.privacy import services
+from lms.privacy.forms import DeleteOtherAccountForm, DeleteOwnAccountForm, UserSearchForm
+
+bp = Blueprint("privacy", __name__)
+
+
+def _refusal(error: services.PrivacyError) -> str:
+    if error.reason == "last_admin":
+        return gettext("This is the only administrator account, so it cannot be deleted. "
+                       "Make another account an administrator first.")
+    return gettext("This account cannot be deleted.")
+
+
+@bp.get("/account/data.json")
+@login_required
+def data() -> Response:
+    """Everything the LMS holds about the logged-in person, as a JSON download."""
+    body = json.dumps(services.export_user_data(current_user.id), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="my-data.json"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_own() -> str | Response:
+    """Delete my own account after typing my password."""
+    form = DeleteOwnAccountForm()
+    if form.validate_on_submit():
+        if not services.check_password(current_user.id, form.password.data):
+            form.password.errors = [gettext("This is not your password.")]
+        else:
+            try:
+                services.delete_account(current_user.id, now=utcnow())
+            except services.PrivacyError as error:
+                flash(_refusal(error), "error")
+            else:
+                logout_user()
+                flash(gettext("Your account is deleted. Goodbye!"), "info")
+                return redirect(url_for("lms.courses.catalogue"))
+    return render_template("lms/privacy/delete_own.html", form=form)
+
+
+@bp.route("/account/delete/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def delete_other(user_id: int) -> str | Response:
+    """An admin deletes any account; a teacher the student accounts they created."""
+    if not current_user.has_role(Role.TEACHER):
+        abort(403)
+    if user_id == current_user.id:
+        return redirect(url_for(".delete_own"))
+    if not services.may_delete(current_user.id, user_id):
+        abort(404)  # not theirs (or gone): reveal nothing about the account
+    target = db.get_or_404(User, user_id)
+    form = DeleteOtherAccountForm()
+    if form.validate_on_submit():
+        if (form.username.data or "").strip().lower() != target.username:
+            form.username.errors = [gettext("Type the username exactly as shown.")]
+        else:
+            name = target.display_name
+            try:
+                services.delete_account(user_id, now=utcnow())
+            except services.PrivacyError as error:
+                flash(_refusal(error), "error")
+            else:
+                flash(gettext("The account of %(name)s is deleted.", name=name), "success")
+                target_page = (".users" if current_user.role == Role.ADMIN
+                               else ".created_accounts")
+                return redirect(url_for(target_page))
+    return render_template("lms/privacy/delete_other.html", form=form, target=target)
+
+
+@bp.get("/admin/users/")
+@login_required
+def users() -> str:
+    """Admins: find an account to delete (or to download its data)."""
+    if current_user.role != Role.ADMIN:
+        abort(403)
+    form = UserSearchForm(request.args)
+    search = (form.q.data or "") if form.validate() else ""
+    return render_template("lms/privacy/users.html", form=form,
+                           users=services.active_users(search))
+
+
+@bp.get("/admin/users/<int:user_id>/data.json")
+@login_required
+def user_data(user_id: int) -> Response:
+    """Admins: a person's data, to answer an access request made on paper or by email."""
+    if current_user.role != Role.ADMIN:
+        abort(403)
+    try:
+        exported = services.export_user_data(user_id)
+    except services.PrivacyError:
+        abort(404)
+    body = json.dumps(exported, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="user-{user_id}-data.json"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+@bp.get("/teach/accounts/")
+@login_required
+def created_accounts() -> str:
+    """Teachers: the student accounts they created, each of which they may delete."""
+    if not current_user.has_role(Role.TEACHER):
+        abort(403)
+    return render_template("lms/privacy/created_accounts.html",
+                           users=services.deletable_by_teacher(current_user.id))
