@@ -490,3 +490,18 @@ def test_best_scores_in_one_query(app: Flask, learner: User, client: FlaskClient
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1
     assert scores == {item_ids["check"]: 100.0, item_ids["with-a-quiz"]: 0.0}
+
+
+def test_attempt_is_in_the_learners_language_and_follows_a_switch(
+        client: FlaskClient, learner: User) -> None:
+    italian = client.get(CHECK, headers={"Accept-Language": "it"}).text
+    assert "Chi decide come spendere il Premio Fairtrade?" in italian
+    attempt = open_attempt(learner, "check")
+    assert attempt.language == "it"
+    english = client.get(CHECK, headers={"Accept-Language": "en"}).text
+    assert "Who decides how the Fairtrade Premium is spent?" in english
+    db.session.expire_all()
+    assert open_attempt(learner, "check").language == "en" and count_attempts() == 1
+    # the Italian form is now stale: posting it asks for the fresh one instead of grading
+    response = client.post(CHECK + "quiz", data=form_data(italian, {"q1": ["o1"]}))
+    assert response.status_code == 302 and count_attempts(submitted_at=None) == 1
