@@ -148,6 +148,7 @@ for _tag in {"sup", "li"} | _HEADINGS:
 _ATTRIBUTES["a"] |= {"title"}
 _ATTRIBUTES["img"] |= {"title", "loading", "decoding"}
 _ATTRIBUTES["abbr"] = {"title"}
+_ATTRIBUTES["table"] = _ATTRIBUTES.get("table", set()) | {"tabindex"}
 # Tables align columns with style="text-align: ..."; only that property survives.
 for _tag in ("td", "th"):
     _ATTRIBUTES[_tag] |= {"style"}
@@ -212,7 +213,20 @@ def render_markdown(text: str, *, media_prefix: str = "", link_map: LinkMap | No
     Images load lazily and decode asynchronously; ``image_size(src)`` (see
     :func:`image_size_in`) adds ``width``/``height`` so the page does not jump as they arrive.
     """
-    return _sanitise(_lazy_images(_renderer.convert(text), image_size), media_prefix, link_map)
+    html = _accessible_tables(_lazy_images(_renderer.convert(text), image_size))
+    return _sanitise(html, media_prefix, link_map)
+
+
+_EMPTY_TH_RE = re.compile(r"<th(\s[^>]*)?>\s*</th>")
+_TABLE_RE = re.compile(r"<table>")
+
+
+def _accessible_tables(html: str) -> str:
+    """An empty corner header becomes a plain cell (an empty header names nothing), and a
+    table is focusable, so a keyboard can scroll it sideways on a phone (``.prose table``
+    scrolls horizontally)."""
+    html = _EMPTY_TH_RE.sub(lambda m: f"<td{m.group(1) or ''}></td>", html)
+    return _TABLE_RE.sub('<table tabindex="0">', html)
 
 
 # -- images: lazy loading and intrinsic sizes ----------------------------------------------

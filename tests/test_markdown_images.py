@@ -58,3 +58,10 @@ def test_images_without_a_size_reader_still_lazy() -> None:
     html = render_markdown('![A](a.png)\n\n<img src="b.png" alt="B" loading="eager">')
     assert html.count('loading="lazy"') == 1 and 'loading="eager"' in html
     assert html.count('decoding="async"') == 2
+
+
+def test_tables_scroll_by_keyboard_and_have_no_empty_headers() -> None:
+    html = render_markdown("| | Offer A | Offer B |\n|---|---|--:|\n| Rate | 5% | 7% |")
+    assert '<table tabindex="0">' in html
+    assert "<td></td>" in html and "<th></th>" not in html
+    assert "<th>Offer A</th>" in html and '<th style="text-align:right">Offer B</th>' in html
