@@ -1,0 +1,67 @@
+"""The three shipped courses: complete, translated, and checked like any package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lms.courses.package import CourseSpec, load_course
+
+COURSES = Path(__file__).parent.parent / "courses"
+SLUGS = ["interculturalism", "fair-trade", "ethical-finance"]
+
+
+@pytest.fixture(scope="module", params=SLUGS)
+def course(request: pytest.FixtureRequest) -> CourseSpec:
+    spec, problems = load_course(COURSES / request.param)
+    assert spec is not None and problems == [], [str(problem) for problem in problems]
+    return spec
+
+
+def test_course_front_matter(course: CourseSpec) -> None:
+    assert course.languages == ("en", "it") and course.default_language == "en"
+    assert course.certificate
+    assert course.topic == course.slug
+    assert set(course.teacher_guide) == {"en", "it"}
+
+
+def test_modules_lessons_and_quizzes(course: CourseSpec) -> None:
+    teaching = [module for module in course.modules
+                if any(item.kind == "lesson" for item in module.items)]
+    assert 4 <= len(teaching) <= 6
+    for module in teaching:
+        lessons = [item for item in module.items if item.kind == "lesson"]
+        assert 2 <= len(lessons) <= 4, module.slug
+        quizzes = [item for item in module.items if item.quiz is not None]
+        assert quizzes, f"{module.slug} has no quiz"
+        questions = [q for quiz in quizzes for q in quiz.texts["en"].questions]
+        assert sum(q.type == "reflection" for q in questions) >= 1, module.slug
+        for lesson in lessons:
+            text = lesson.texts["en"]
+            assert text.objectives and lesson.estimated_minutes > 0, lesson.slug
+            assert ">Sources</h2>" in text.html, f"{lesson.slug} does not end with its sources"
+            assert ">Fonti</h2>" in lesson.texts["it"].html, lesson.slug
+    final = course.modules[-1]
+    assert [item.kind for item in final.items] == ["quiz"]
+    assert final.items[0].quiz is not None and final.items[0].quiz.pass_mark >= 70
+
+
+def test_questions_counts_types_and_explanations(course: CourseSpec) -> None:
+    questions = [q for module in course.modules for item in module.items if item.quiz
+                 for q in item.texts["en"].questions]
+    assert len(questions) >= 25
+    assert len({q.type for q in questions}) >= 5
+    missing = [q.key for q in questions if not q.explanation_html and q.type != "reflection"]
+    assert not missing
+
+
+def test_every_page_is_translated_into_italian(course: CourseSpec) -> None:
+    assert set(course.texts) == {"en", "it"}
+    for module in course.modules:
+        assert set(module.texts) == {"en", "it"}, module.slug
+        for item in module.items:
+            assert set(item.texts) == {"en", "it"}, f"{module.slug}/{item.slug}"
+            if item.quiz is not None:
+                english, italian = item.texts["en"].questions, item.texts["it"].questions
+                assert [q.type for q in english] == [q.type for q in italian]
