@@ -147,3 +147,33 @@ def login_client(app: Flask, role: str) -> Any:
                                data={"login": ACCOUNTS[role][0], "password": PASSWORD})
         assert response.status_code == 302, (role, response.status_code)
     return client
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order: to prove nothing was written."""
+    tables = {}
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            rows = connection.execute(select(table).order_by(*table.primary_key.columns))
+            tables[table.name] = [tuple(row) for row in rows]
+    return tables
+
+
+def csrf_token_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login_client_with_csrf(app: Flask, role: str) -> Any:
+    """Like :func:`login_client` for an app with CSRF protection on."""
+    client = app.test_client()
+    if role != "anonymous":
+        token = csrf_token_from(client.get("/account/login").text)
+        response = client.post("/account/login", data={
+            "login": ACCOUNTS[role][0], "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302, (role, response.status_code)
+    return client

@@ -144,6 +144,16 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     # -- classes: students --------------------------------------------------------------------
     "lms.classes.join": (lambda w: {}, logged_in(200)),
     "lms.classes.join_with_code": (lambda w: {"code": w.join_code}, logged_in(200)),
+    # -- personal data ------------------------------------------------------------------------
+    "lms.privacy.data": (lambda w: {}, logged_in(200)),
+    "lms.privacy.delete_own": (lambda w: {}, logged_in(200)),
+    # S was created by teacher A: A and admins may delete the account, nobody else.
+    "lms.privacy.delete_other": (lambda w: {"user_id": w.student_id},
+                                 class_teacher(200, other_teacher=404)),
+    "lms.privacy.created_accounts": (lambda w: {}, teachers(200)),
+    "lms.privacy.users": (lambda w: {}, logged_in(403, admin=200)),
+    "lms.privacy.user_data": (lambda w: {"user_id": w.student_id},
+                              logged_in(403, admin=200)),
 }
 
 #: The app's own static route (standalone site) is not an LMS page.
