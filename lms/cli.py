@@ -42,10 +42,11 @@ users_group = click.Group("users", help="Manage accounts.")
 def check_command(paths: tuple[Path, ...]) -> None:
     """Validate course packages; every problem is printed as path:line: message."""
     from lms.courses.package import check_courses
-    from lms.plugins import entry_point_course_dirs
+    from lms.plugins import authored_course_dirs, entry_point_course_dirs
 
     targets = list(paths) or [*current_app.extensions["lms"].course_dirs,
-                              *entry_point_course_dirs()]
+                              *entry_point_course_dirs(),
+                              *authored_course_dirs(current_app.instance_path)]
     problems = check_courses(targets)
     for problem in problems:
         click.echo(str(problem))
@@ -64,10 +65,11 @@ def sync_command() -> None:
     from lms.courses.package import find_course_dirs, load_course
     from lms.courses.sync import SyncReport, sync_courses
     from lms.db import utcnow
-    from lms.plugins import entry_point_course_dirs
+    from lms.plugins import authored_course_dirs, entry_point_course_dirs
 
     state = current_app.extensions["lms"]
-    roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs()])
+    roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs(),
+                              *authored_course_dirs(current_app.instance_path)])
     specs, problems = [], []
     with click.progressbar(roots, label="Reading courses", file=sys.stderr,
                            item_show_func=lambda root: root.name if root else "") as bar:
@@ -158,11 +160,13 @@ def demo_users_command() -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
+    from lms.authoring.cli import register_authoring_commands
     from lms.certificates.cli import certificates_group
     from lms.maintenance.cli import register as register_maintenance
 
     register_maintenance(app)
 
+    register_authoring_commands(courses_group)  # courses export / import
     for group in (courses_group, users_group, certificates_group):
         if group.name not in app.cli.commands:
             app.cli.add_command(group)

@@ -1,6 +1,7 @@
 """Every model of the LMS, imported in one place so Alembic sees the whole schema."""
 
 from lms.auth.models import User
+from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.certificates.models import Certificate, CertificatePreference
 from lms.classes.models import Assignment, ClassMember, SchoolClass
 from lms.courses.models import Course, CourseText, Item, ItemText, Module, ModuleText
@@ -8,7 +9,7 @@ from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
-    "Assignment", "Certificate", "CertificatePreference",
+    "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
     "ClassMember", "Course", "CourseText", "Enrollment", "Item", "ItemCompletion",
     "ItemText", "Module", "ModuleText", "QuizAttempt", "SchoolClass", "User",
 ]

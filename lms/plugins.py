@@ -31,3 +31,10 @@ def entry_point_course_dirs() -> list[Path]:
         else:
             log.warning("course entry point %s gave %s, which is not a folder", entry_point.name, path)
     return dirs
+
+
+def authored_course_dirs(instance_path: str) -> list[Path]:
+    """The folder holding courses published from the browser (``lms.authoring``), when any
+    course was published: ``<instance>/authoring/published/<slug>/``."""
+    path = Path(instance_path) / "authoring" / "published"
+    return [path] if path.is_dir() else []

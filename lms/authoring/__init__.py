@@ -1,0 +1,1 @@
+"""Trainer authoring: course drafts as package folders, previews, publishing and round trips."""

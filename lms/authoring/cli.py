@@ -1,0 +1,69 @@
+"""``lms courses export SLUG FILE`` and ``lms courses import FILE``: courses as zip files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from lms.authoring.drafts import AuthoringDirs, DraftError, atomic_write
+from lms.authoring.packages import ZipRefused
+
+
+def _dirs() -> AuthoringDirs:
+    return AuthoringDirs(Path(current_app.instance_path) / "authoring")
+
+
+@click.command("export")
+@click.argument("slug")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(slug: str, target: Path) -> None:
+    """Write course SLUG (browser-authored draft or course on disk) as a zip package."""
+    from lms.authoring.publishing import export_course
+
+    try:
+        data = export_course(_dirs(), slug)
+    except DraftError as error:
+        click.echo(f"{slug}: {error}", err=True)
+        sys.exit(1)
+    atomic_write(target, data)
+    click.echo(f"wrote {target} ({len(data)} bytes)")
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "new_slug", default="", help="Import a copy under this course id.")
+@click.option("--owner", default="", help="Username of the trainer who will own the draft.")
+@with_appcontext
+def import_command(source: Path, new_slug: str, owner: str) -> None:
+    """Import a zipped course package as a browser-authored draft (checked, atomic)."""
+    from sqlalchemy import select
+
+    from lms.auth.models import User
+    from lms.authoring.publishing import import_course
+    from lms.db import db
+
+    owner_id = None
+    if owner:
+        owner_id = db.session.scalar(select(User.id).where(User.username == owner))
+        if owner_id is None:
+            raise click.BadParameter(f"no user {owner!r}", param_hint="--owner")
+    state = current_app.extensions["lms"]
+    try:
+        slug = import_course(_dirs(), source.read_bytes(), owner_id=owner_id,
+                             course_dirs=state.course_dirs, question_types=state.question_types,
+                             new_slug=new_slug)
+    except (ZipRefused, DraftError) as error:
+        click.echo(f"{source}: {error}; nothing was written", err=True)
+        sys.exit(1)
+    click.echo(f"imported {slug} as a draft in {_dirs().draft(slug)}")
+
+
+def register_authoring_commands(courses_group: click.Group) -> None:
+    """Add ``export`` and ``import`` to the ``lms courses`` group."""
+    courses_group.add_command(export_command)
+    courses_group.add_command(import_command)

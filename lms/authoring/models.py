@@ -1,0 +1,54 @@
+"""Who may edit a browser-authored course, and the immutable versions it was published as."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import db, utcnow
+
+
+class CourseAuthor(db.Model):  # type: ignore[name-defined,misc]
+    """A trainer allowed to edit the draft of ``course_slug``: its ``owner`` or a ``coauthor``.
+
+    Keyed by slug, not course id: a draft exists before its course is first published.
+    """
+
+    __tablename__ = "lms_course_author"
+    __table_args__ = (UniqueConstraint("course_slug", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(100), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))  # owner | coauthor
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CourseAuthor {self.course_slug!r} user={self.user_id} {self.role}>"
+
+
+class CourseVersion(db.Model):  # type: ignore[name-defined,misc]
+    """One publication of a course: the whole package as a zip, never changed afterwards."""
+
+    __tablename__ = "lms_course_version"
+    __table_args__ = (UniqueConstraint("course_slug", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(100), index=True)
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_course.id", ondelete="SET NULL"), index=True
+    )
+    number: Mapped[int]  # 1, 2, 3… per course
+    label: Mapped[str] = mapped_column(String(40))  # ``version:`` from course.md
+    content_hash: Mapped[str] = mapped_column(String(64))
+    package: Mapped[bytes] = mapped_column(LargeBinary)  # the zip, see lms.authoring.packages
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_user.id", ondelete="SET NULL")
+    )
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<CourseVersion {self.course_slug!r} #{self.number} ({self.label})>"

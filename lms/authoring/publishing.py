@@ -1,0 +1,197 @@
+"""Publishing drafts as immutable versions, unpublishing, version diffs, export and import."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lms.authoring import drafts
+from lms.authoring.drafts import AuthoringDirs, DraftError
+from lms.authoring.models import CourseAuthor, CourseVersion
+from lms.authoring.packages import ZipLimits, extract_package, pack_files, pack_folder, read_package
+from lms.authoring.services import DraftProblem, _load, role_for, slug_in_use
+from lms.courses.models import Course
+from lms.courses.package import load_course
+from lms.courses.sync import sync_courses
+from lms.db import db
+
+__all__ = ["PublishRefused", "course_source", "export_course", "import_course", "publish",
+           "unpublish", "version_diff", "versions"]
+
+
+class PublishRefused(Exception):
+    """The draft has errors: nothing was published."""
+
+    def __init__(self, problems: list[DraftProblem]) -> None:
+        super().__init__("the draft has errors")
+        self.problems = problems
+
+
+def versions(slug: str) -> list[CourseVersion]:
+    return list(db.session.scalars(select(CourseVersion).where(CourseVersion.course_slug == slug)
+                                   .order_by(CourseVersion.number.desc())))
+
+
+def get_version(slug: str, number: int) -> CourseVersion | None:
+    return db.session.scalar(select(CourseVersion).where(
+        CourseVersion.course_slug == slug, CourseVersion.number == number))
+
+
+def publish(dirs: AuthoringDirs, slug: str, *, user_id: int | None, note: str, now: datetime,
+            question_types: Mapping[str, Any] | None) -> CourseVersion | None:
+    """Check the draft, store it as the next version, copy it to the published folder and
+    sync that one course. Returns None when the draft equals the latest version (the course
+    is only made available again)."""
+    root = dirs.draft(slug)
+    with drafts.course_lock(root):
+        spec, problems = _load(root, question_types)
+        if spec is None or any(p.is_error for p in problems):
+            raise PublishRefused([p for p in problems if p.is_error])
+        package = pack_folder(root, slug)
+        latest = versions(slug)[:1]
+        changed = not latest or latest[0].content_hash != spec.content_hash
+        version = None
+        if changed:
+            number = (db.session.scalar(select(func.max(CourseVersion.number))
+                                        .where(CourseVersion.course_slug == slug)) or 0) + 1
+            version = CourseVersion(course_slug=slug, number=number, label=spec.version,
+                                    content_hash=spec.content_hash, package=package,
+                                    published_by_id=user_id, published_at=now,
+                                    note=note.strip())
+            db.session.add(version)
+        scratch = dirs.make_scratch()
+        staged = scratch / slug
+        shutil.copytree(root, staged, ignore=shutil.ignore_patterns(".*"))
+        target = dirs.published_course(slug)
+        old = scratch / "previous"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            os.rename(target, old)
+        os.rename(staged, target)
+        try:
+            published, found = load_course(target, question_types=question_types)
+            if published is None:  # cannot happen after the check above, but never sync junk
+                raise PublishRefused([DraftProblem("", 0, str(p), True) for p in found])
+            sync_courses([published], now=now, withdraw_missing=False)  # commits the version
+        except BaseException:
+            db.session.rollback()
+            shutil.rmtree(target, ignore_errors=True)
+            if old.exists():
+                os.rename(old, target)
+            raise
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    for row in versions(slug):
+        if row.course_id is None and course is not None:
+            row.course_id = course.id
+    db.session.commit()
+    return version
+
+
+def unpublish(dirs: AuthoringDirs, slug: str) -> None:
+    """Take the course off the site: learners' records stay, the versions stay, and the
+    published folder goes so ``lms courses sync`` does not bring it back."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is not None:
+        course.available = False
+        db.session.commit()
+    shutil.rmtree(dirs.published_course(slug), ignore_errors=True)
+
+
+@dataclass
+class FileDiff:
+    path: str
+    status: str  # added | removed | changed
+    lines: list[str]  # unified diff lines; empty for binary files
+    binary: bool = False
+
+
+def version_diff(old: CourseVersion, new: CourseVersion) -> list[FileDiff]:
+    """Per file unified diff between two stored versions."""
+    before, after = read_package(old.package), read_package(new.package)
+    result = []
+    for path in sorted(set(before) | set(after)):
+        a, b = before.get(path), after.get(path)
+        if a == b:
+            continue
+        status = "added" if a is None else "removed" if b is None else "changed"
+        if not path.endswith(".md"):
+            result.append(FileDiff(path, status, [], binary=True))
+            continue
+        a_lines = (a or b"").decode("utf-8", errors="replace").split("\n")
+        b_lines = (b or b"").decode("utf-8", errors="replace").split("\n")
+        lines = list(difflib.unified_diff(a_lines, b_lines, f"version {old.number}/{path}",
+                                          f"version {new.number}/{path}", lineterm=""))
+        result.append(FileDiff(path, status, lines))
+    return result
+
+
+def course_source(dirs: AuthoringDirs, slug: str) -> Path | None:
+    """The folder a course's export is made from: its draft when browser-authored, else the
+    folder it was synced from (a course authored on disk)."""
+    if (dirs.draft(slug) / "course.md").is_file():
+        return dirs.draft(slug)
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is not None and (Path(course.source_dir) / "course.md").is_file():
+        return Path(course.source_dir)
+    return None
+
+
+def export_course(dirs: AuthoringDirs, slug: str) -> bytes:
+    source = course_source(dirs, slug)
+    if source is None:
+        raise DraftError("no such course")
+    return pack_folder(source, slug)
+
+
+def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
+                  course_dirs: list[Path], question_types: Mapping[str, Any] | None,
+                  new_slug: str = "", limits: ZipLimits | None = None) -> str:
+    """Import a zipped package as a new browser-authored draft; returns its course id.
+
+    The zip is checked, extracted into a scratch folder and loaded with the course checker;
+    only a package without errors is moved into place, in one rename. A course id already
+    used (on disk, on the site or by another draft) is refused: give ``new_slug`` to import
+    a copy under another id.
+    """
+    scratch = dirs.make_scratch()
+    try:
+        unpacked = scratch / "unpacked"
+        unpacked.mkdir()
+        found_slug = extract_package(data, unpacked, limits)
+        slug = new_slug.strip() or found_slug
+        reason = slug_in_use(dirs, slug, course_dirs)
+        if reason:
+            raise DraftError(f'cannot import "{slug}": {reason}. Choose another id to import '
+                             "a copy.")
+        staged = scratch / slug
+        os.rename(unpacked, staged)
+        if not (staged / "course.md").is_file():
+            raise DraftError("the zip holds no course.md in its course folder")
+        spec, problems = _load(staged, question_types)
+        errors = [p for p in problems if p.is_error]
+        if spec is None or errors:
+            listed = "; ".join(f"{p.rel}:{p.line}: {p.message}" for p in errors[:10])
+            raise DraftError(f"the course has errors, nothing was imported: {listed}")
+        dirs.drafts.mkdir(parents=True, exist_ok=True)
+        os.rename(staged, dirs.draft(slug))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if owner_id is not None and role_for(slug, owner_id, is_admin=False) is None:
+        db.session.add(CourseAuthor(course_slug=slug, user_id=owner_id, role="owner"))
+        db.session.commit()
+    return slug
+
+
+def version_zip(version: CourseVersion) -> bytes:
+    """A stored version, repacked under its course id (it is stored that way already)."""
+    return pack_files(version.course_slug, read_package(version.package).items())

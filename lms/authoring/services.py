@@ -1,0 +1,281 @@
+"""Authoring services: who may edit, creating drafts, checking, previewing and saving files.
+
+Publishing, versions and zips are in ``lms.authoring.publishing``. Every function takes the
+authoring folders (``AuthoringDirs``) and plain values; none reads the request.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy import select
+
+from lms.auth.models import User
+from lms.authoring import drafts
+from lms.authoring.drafts import AuthoringDirs, DraftError
+from lms.authoring.media import check_image
+from lms.authoring.models import CourseAuthor
+from lms.courses.loader import CourseLoader
+from lms.courses.models import Course
+from lms.courses.package import CourseSpec, TextVersion, find_course_dirs
+from lms.courses.schema import is_slug
+from lms.db import db
+from lms.problems import Problem
+
+__all__ = [
+    "Conflict", "DraftError", "DraftProblem", "Invalid", "Preview", "check_draft",
+    "create_course", "editable_courses", "preview_file", "role_for", "save_file",
+    "slug_in_use", "upload_image",
+]
+
+EDITOR_ROLES = ("owner", "coauthor")
+
+
+@dataclass(frozen=True)
+class DraftProblem:
+    """A checker problem with its path relative to the draft (``""`` for the whole course)."""
+
+    rel: str
+    line: int
+    message: str
+    is_error: bool
+
+
+class Conflict(Exception):
+    """The file changed since the editor opened it: nothing was written."""
+
+    def __init__(self, current_text: str, current_hash: str) -> None:
+        super().__init__("the file changed meanwhile")
+        self.current_text = current_text
+        self.current_hash = current_hash
+
+
+class Invalid(Exception):
+    """The text has errors in this file: nothing was written."""
+
+    def __init__(self, problems: list[DraftProblem]) -> None:
+        super().__init__("the file has errors")
+        self.problems = problems
+
+
+# -- roles ---------------------------------------------------------------------------------
+
+
+def role_for(slug: str, user_id: int, *, is_admin: bool) -> str | None:
+    """``admin``, ``owner``, ``coauthor`` or None (may not edit ``slug``)."""
+    if is_admin:
+        return "admin"
+    return db.session.scalar(select(CourseAuthor.role).where(
+        CourseAuthor.course_slug == slug, CourseAuthor.user_id == user_id))
+
+
+def authors_of(slug: str) -> list[tuple[CourseAuthor, User]]:
+    rows = db.session.execute(
+        select(CourseAuthor, User).join(User, User.id == CourseAuthor.user_id)
+        .where(CourseAuthor.course_slug == slug).order_by(CourseAuthor.role.desc(), User.username))
+    return [(author, user) for author, user in rows]
+
+
+def add_coauthor(slug: str, username: str) -> None:
+    """Let the trainer ``username`` edit the draft of ``slug``."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.has_role("trainer"):
+        raise DraftError("there is no trainer with this username")
+    if role_for(slug, user.id, is_admin=False) is not None:
+        raise DraftError("this trainer is an author of the course already")
+    db.session.add(CourseAuthor(course_slug=slug, user_id=user.id, role="coauthor"))
+    db.session.commit()
+
+
+def remove_coauthor(slug: str, user_id: int) -> None:
+    author = db.session.scalar(select(CourseAuthor).where(
+        CourseAuthor.course_slug == slug, CourseAuthor.user_id == user_id,
+        CourseAuthor.role == "coauthor"))
+    if author is not None:
+        db.session.delete(author)
+        db.session.commit()
+
+
+@dataclass
+class CourseEntry:
+    slug: str
+    title: str
+    role: str | None
+    published: Course | None
+    on_disk: bool = False
+
+
+def editable_courses(dirs: AuthoringDirs, user_id: int, *, is_admin: bool) -> list[CourseEntry]:
+    """Drafts the user may edit (admins: all), then courses authored on disk (export only)."""
+    slugs = sorted(p.name for p in dirs.drafts.iterdir()
+                   if not p.name.startswith(".")) if dirs.drafts.is_dir() else []
+    courses = {course.slug: course for course in db.session.scalars(select(Course))}
+    entries = []
+    for slug in slugs:
+        role = role_for(slug, user_id, is_admin=is_admin)
+        if role is not None and (dirs.draft(slug) / "course.md").is_file():
+            entries.append(CourseEntry(slug, _title(dirs.draft(slug)), role, courses.get(slug)))
+    published_root = dirs.published.resolve()
+    for slug, course in sorted(courses.items()):
+        if not Path(course.source_dir).is_relative_to(published_root) and course.available:
+            entries.append(CourseEntry(slug, _title(Path(course.source_dir)), None, course, True))
+    return entries
+
+
+def _title(root: Path) -> str:
+    try:
+        for line in (root / "course.md").read_text(encoding="utf-8").split("\n")[1:30]:
+            if line.startswith("title:"):
+                return line.split(":", 1)[1].strip().strip("\"'") or root.name
+    except (OSError, UnicodeDecodeError):
+        pass
+    return root.name
+
+
+# -- creating ------------------------------------------------------------------------------
+
+
+def slug_in_use(dirs: AuthoringDirs, slug: str, course_dirs: list[Path]) -> str | None:
+    """Why ``slug`` cannot be used for a new browser course, or None."""
+    if not is_slug(slug):
+        return "use lowercase letters, digits and single hyphens"
+    if dirs.draft(slug).exists() or dirs.published_course(slug).exists():
+        return "a browser-authored course has this id already"
+    if any(root.name == slug for root in find_course_dirs(course_dirs)):
+        return "a course authored on disk (in the courses folder) has this id"
+    if db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
+        return "a course with this id exists on the site already"
+    return None
+
+
+def create_course(dirs: AuthoringDirs, *, slug: str, title: str, summary: str, topic: str,
+                  languages: list[str], owner: User, course_dirs: list[Path]) -> None:
+    """Start a browser-authored course owned by ``owner``: course.md and a first module."""
+    reason = slug_in_use(dirs, slug, course_dirs)
+    if reason:
+        raise DraftError(reason)
+    with drafts.course_lock(dirs.draft(slug)):
+        drafts.write_course_md(dirs.draft(slug), title=title, summary=summary, topic=topic,
+                               languages=languages, author=owner.display_name)
+    db.session.add(CourseAuthor(course_slug=slug, user_id=owner.id, role="owner"))
+    db.session.commit()
+
+
+# -- checking and previewing ----------------------------------------------------------------
+
+
+def _relative(problem: Problem, root: Path) -> DraftProblem:
+    prefix = root.as_posix().rstrip("/") + "/"
+    rel = problem.path[len(prefix):] if problem.path.startswith(prefix) else ""
+    return DraftProblem(rel, problem.line, problem.message, problem.is_error)
+
+
+def _load(root: Path, question_types: Mapping[str, Any] | None
+          ) -> tuple[CourseSpec | None, list[DraftProblem]]:
+    """The same loader as ``lms courses check``, keeping the spec even when there are errors
+    (the preview shows what it can)."""
+    loader = CourseLoader(root, question_types)
+    spec = loader.load()
+    return spec, [_relative(p, root) for p in sorted(set(loader.problems))]
+
+
+def check_draft(dirs: AuthoringDirs, slug: str, question_types: Mapping[str, Any] | None
+                ) -> list[DraftProblem]:
+    return _load(dirs.draft(slug), question_types)[1]
+
+
+@dataclass
+class Preview:
+    rel: str
+    problems: list[DraftProblem]  # of this file
+    other_errors: int  # errors elsewhere in the course
+    text: TextVersion | None
+    questions: list[Any] = field(default_factory=list)
+
+
+def _find_text(spec: CourseSpec | None, slug: str, rel: str) -> TextVersion | None:
+    if spec is None:
+        return None
+    wanted = f"{slug}/{rel}"
+    versions = [*spec.texts.values(), *spec.teacher_guide.values()]
+    for module in spec.modules:
+        versions += module.texts.values()
+        for item in module.items:
+            versions += item.texts.values()
+    return next((v for v in versions if v.source_path == wanted), None)
+
+
+def preview_file(dirs: AuthoringDirs, slug: str, rel: str, text: str,
+                 question_types: Mapping[str, Any] | None) -> Preview:
+    """Check and render the draft as if ``rel`` held ``text``, on a scratch copy."""
+    drafts.resolve_rel(dirs.draft(slug), rel)
+    scratch = dirs.make_scratch()
+    try:
+        copy = scratch / slug
+        shutil.copytree(dirs.draft(slug), copy, symlinks=False)
+        drafts.atomic_write(drafts.resolve_rel(copy, rel), text.encode("utf-8"))
+        spec, problems = _load(copy, question_types)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    mine = [p for p in problems if p.rel == rel]
+    others = sum(1 for p in problems if p.rel != rel and p.is_error)
+    version = _find_text(spec, slug, rel)
+    return Preview(rel, mine, others, version, list(version.questions) if version else [])
+
+
+def normalise_text(text: str) -> str:
+    """What a textarea sends (CRLF) as it is stored: LF line ends, one final newline."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.rstrip("\n") + "\n"
+
+
+def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: str,
+              question_types: Mapping[str, Any] | None) -> str:
+    """Write ``text`` to ``rel`` unless the file changed since ``base_hash`` (Conflict) or the
+    text has errors in this file (Invalid). Returns the new content hash."""
+    root = dirs.draft(slug)
+    path = drafts.resolve_rel(root, rel)
+    if path.suffix != ".md":
+        raise DraftError("only markdown files can be edited here")
+    data = normalise_text(text).encode("utf-8")
+    with drafts.course_lock(root):
+        current = path.read_bytes() if path.is_file() else b""
+        if drafts.content_hash(current) != base_hash:
+            raise Conflict(current.decode("utf-8", errors="replace"),
+                           drafts.content_hash(current))
+        preview = preview_file(dirs, slug, rel, data.decode(), question_types)
+        errors = [p for p in preview.problems if p.is_error]
+        if errors:
+            raise Invalid(preview.problems)
+        drafts.atomic_write(path, data)
+    return drafts.content_hash(data)
+
+
+def upload_image(dirs: AuthoringDirs, slug: str, folder: str, filename: str, data: bytes,
+                 alt: str) -> str:
+    """Store a checked image in the course folder or a module folder; returns its path."""
+    if not alt.strip():
+        raise DraftError("describe the image: alt text is required")
+    extension = check_image(filename, data)
+    stem = drafts.slugify(PurePosixPath(filename).stem) or "image"
+    root = dirs.draft(slug)
+    target_dir = drafts.resolve_rel(root, folder) if folder else root
+    if not target_dir.is_dir():
+        raise DraftError("no such folder in this course")
+    with drafts.course_lock(root):
+        name, number = f"{stem}.{extension}", 2
+        while (target_dir / name).exists():
+            name, number = f"{stem}-{number}.{extension}", number + 1
+        drafts.atomic_write(target_dir / name, data)
+    return f"{folder}/{name}" if folder else name
+
+
+def user_names(user_ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
