@@ -22,6 +22,7 @@ from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -87,6 +88,13 @@ def set_language() -> Response:
 
         set_user_language(current_user.id, language)
     return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
+
+
+@bp.app_template_filter("bdi")
+def bidi_isolate(text: str) -> Markup:
+    """``_("Next: %(title)s", title=title | bdi)``: an English title inside an Arabic sentence
+    (or the reverse) keeps its own direction without reordering the words around it."""
+    return Markup("<bdi>{}</bdi>").format(text)
 
 
 @bp.app_template_filter("numberformat")

@@ -42,7 +42,7 @@ def test_course_page_shows_modules_lessons_and_time(client: FlaskClient, synced:
 def test_lesson_page_renders_markdown_and_navigation(client: FlaskClient, synced: None) -> None:
     page = client.get(LESSON)
     assert page.status_code == 200
-    assert "<table>" in page.text and "Who earns what" in page.text
+    assert "<table tabindex=\"0\">" in page.text and "Who earns what" in page.text
     assert 'src="../../media/01-basics/chain.svg"' in page.text
     assert "Name the links of a supply chain" in page.text
     assert 'rel="next"' in page.text

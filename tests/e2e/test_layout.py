@@ -1,0 +1,124 @@
+"""Layout in a real browser: right-to-left mirroring, page weight on a cold cache, print."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, Request
+
+LESSON = "/courses/{course}/{module}/{lesson}/"
+WIDTH = 1024
+
+
+def _box(page: Page, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not visible"
+    return box
+
+
+def _gap_start(box: dict[str, float]) -> float:
+    return box["x"]
+
+
+def _gap_end(box: dict[str, float]) -> float:
+    return WIDTH - (box["x"] + box["width"])
+
+
+def test_lesson_layout_mirrors_in_arabic(
+    site: Any, open_page: Callable[..., Page], screenshot: Callable[[Page, str], Path],
+) -> None:
+    """The same lesson in English and, switched with the language form, in Arabic: the brand,
+    breadcrumb and skip link sit as far from the right edge in Arabic as from the left in
+    English, and the navigation runs from right to left."""
+    url = site.url(LESSON)
+    ltr = open_page(width=WIDTH)
+    ltr.goto(url)
+    rtl = open_page(width=WIDTH)
+    rtl.goto(url)
+    rtl.locator(".language-switch button[value=ar]").click()
+    rtl.wait_for_load_state()
+    assert rtl.url.endswith(url)
+    assert rtl.locator("html").get_attribute("dir") == "rtl"
+    assert rtl.locator("html").get_attribute("lang") == "ar"
+    assert ltr.locator("html").get_attribute("dir") == "ltr"
+
+    for selector in (".brand", ".breadcrumb a"):
+        left_to_right, right_to_left = _box(ltr, selector), _box(rtl, selector)
+        assert abs(_gap_start(left_to_right) - _gap_end(right_to_left)) <= 2, selector
+        assert _gap_end(right_to_left) < _gap_start(right_to_left), f"{selector} not on the right"
+
+    brand, nav = _box(rtl, ".brand"), _box(rtl, "nav[aria-label] .nav-list li")
+    assert nav["x"] < brand["x"], "in Arabic the navigation follows the brand to its left"
+
+    # The lesson text (English here, not yet translated) keeps its own direction.
+    assert rtl.locator("article").get_attribute("dir") == "ltr"
+    screenshot(rtl, "lesson-ar")
+    screenshot(ltr, "lesson-en")
+
+    for page in (ltr, rtl):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+    left_to_right, right_to_left = _box(ltr, ".skip-link"), _box(rtl, ".skip-link")
+    assert abs(_gap_start(left_to_right) - _gap_end(right_to_left)) <= 2
+
+
+def test_lesson_in_italian_and_on_a_phone(
+    site: Any, open_page: Callable[..., Page], screenshot: Callable[[Page, str], Path],
+) -> None:
+    """Italian through Accept-Language; on a 360 px phone nothing scrolls sideways."""
+    url = site.url(LESSON)
+    page = open_page("student", locale="it-IT")
+    page.goto(url)
+    assert page.get_by_role("button", name="Segna come completata").is_visible()
+    screenshot(page, "lesson-it")
+    phone = open_page("student", locale="it-IT", width=360, height=740, is_mobile=True,
+                      has_touch=True, device_scale_factor=2)
+    phone.goto(url)
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+    screenshot(phone, "lesson-it-phone")
+    catalogue = open_page(locale="it-IT", width=360, height=740, is_mobile=True)
+    catalogue.goto("/courses/")
+    screenshot(catalogue, "catalogue-it-phone")
+
+
+def test_lesson_first_load_is_light(site: Any, open_page: Callable[..., Page]) -> None:
+    """Cold cache, logged in: at most 4 requests and 50 KB on the wire, lesson images aside."""
+    page = open_page("student")
+    finished: list[Request] = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    response = page.goto(site.url(LESSON), wait_until="load")
+    assert response is not None and response.ok
+    page.wait_for_timeout(300)  # a favicon is fetched after load
+
+    counted = [r for r in finished if "/media/" not in r.url]
+    sizes = {r.url: r.sizes() for r in counted}
+    total = sum(s["responseBodySize"] + s["responseHeadersSize"] + s["requestHeadersSize"]
+                for s in sizes.values())
+    report = "\n".join(f"{s['responseBodySize']:>7} B  {url}" for url, s in sizes.items())
+    print(f"lesson page, cold cache: {len(counted)} requests, {total} bytes\n{report}")
+    assert len(counted) <= 4, report
+    assert total <= 50 * 1024, report
+    assert response.headers.get("content-encoding") == "gzip"
+    images = page.locator("article img")
+    for index in range(images.count()):
+        image = images.nth(index)
+        assert image.get_attribute("loading") == "lazy"
+
+
+def test_print_hides_navigation_and_shows_link_addresses(
+    site: Any, open_page: Callable[..., Page], tmp_path: Path,
+) -> None:
+    page = open_page()
+    page.goto(site.url(LESSON))
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".pager").is_visible()
+    assert page.locator("main h1").is_visible()
+    external = page.locator(".prose a[href^='http']")
+    if external.count():
+        after = external.first.evaluate("a => getComputedStyle(a, '::after').content")
+        assert "http" in after
+    page.pdf(path=str(tmp_path / "lesson.pdf"))  # renders without error
