@@ -55,8 +55,13 @@ fmt:
 check-courses: install
 	$(BIN)/lms courses check courses
 
+# Seeds a temporary database, serves it under gunicorn, loads it with wrk (see benchmarks/).
+# As root, installs wrk from the Debian packages when it is missing.
 bench: install
-	$(BIN)/python -m benchmarks
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "wrk is missing: install it (apt-get install wrk)"; exit 1; fi; }
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 # Translations: extract the UI strings, merge them into each catalogue, compile the .mo files
 # (git-ignored, so `install` and therefore `test` and `run` compile them). Start a new language
