@@ -79,6 +79,10 @@ class LMS:
 
         blueprint = build_blueprint()
         init_security(app, blueprint)
+        from lms.static_files import cache_fingerprinted, static_url
+
+        app.add_template_global(static_url)
+        blueprint.after_app_request(cache_fingerprinted)
         register_error_handlers(app if standalone else blueprint)
         app.register_blueprint(blueprint, url_prefix=state.url_prefix or None)
         register_commands(app)
@@ -161,6 +165,9 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL is still crash-safe (no corruption) and skips an fsync per commit;
+    # a power cut may lose the last few commits, never the database.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

@@ -151,8 +151,6 @@ def render_item(
     entry = flat[index]
     text = services.item_text(entry.item, _language(), course.default_language)
     now = utcnow()
-    if user_id is not None:
-        progress.record_visit(user_id, course.id, entry.item.id, now=now)
     panel = None
     if entry.item.quiz_settings is not None:
         quiz_input = quiz_input or QuizInput()
@@ -171,6 +169,10 @@ def render_item(
         previous=flat[index - 1] if index > 0 else None,
         following=flat[index + 1] if index + 1 < len(flat) else None,
     )
+    if user_id is not None:
+        # After rendering: the commit expires every loaded object, and the template would
+        # otherwise load the course, user and texts again (9 more queries per page).
+        progress.record_visit(user_id, course.id, entry.item.id, now=now)
     return page, status
 
 
