@@ -114,6 +114,8 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
         "LMS_DEFAULT_LANGUAGE": "en",
         # Tests log in many times from one address; test_security turns limits back on.
         "RATELIMIT_ENABLED": False,
+        # Cheap hashes keep the suite fast; test_auth checks the real default separately.
+        "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     os.environ["LMS_INSTANCE_PATH"] = str(tmp_path / "instance")

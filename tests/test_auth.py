@@ -23,6 +23,7 @@ def test_sign_up_logs_the_learner_in(client: FlaskClient) -> None:
 
 
 def test_password_is_stored_with_a_modern_kdf(client: FlaskClient, app: Flask) -> None:
+    app.config.pop("LMS_PASSWORD_HASH_METHOD")
     client.post("/account/signup", data=SIGNUP)
     from lms.db import db
 
