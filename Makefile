@@ -76,7 +76,7 @@ i18n-update: i18n-extract
 		--no-wrap
 
 i18n-compile: $(BIN)/lms
-	@if [ -d lms/translations ]; then $(BIN)/pybabel compile -q -d lms/translations; fi
+	@if [ -d lms/translations ]; then $(BIN)/pybabel compile -d lms/translations; fi
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
