@@ -162,3 +162,21 @@ def test_dates_and_numbers_follow_the_locale(app: Flask) -> None:
         assert render_template_string(source, moment=moment) == "24 novembre 2026 / 1.234,5"
     with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
         assert render_template_string(source, moment=moment) == "November 24, 2026 / 1,234.5"
+
+
+PHYSICAL_RE = re.compile(
+    r"(?<![-\w])(?:(?:margin|padding|border)-(?:left|right)|left|right)\s*:"
+    r"|(?:text-align|float|clear)\s*:\s*(?:left|right)"
+)
+
+
+def test_stylesheet_uses_logical_properties_only() -> None:
+    """Right-to-left pages mirror themselves only if the screen stylesheet never says left or
+    right (margin-inline-start, inset-inline-end, text-align: start …)."""
+    css = (ROOT / "lms" / "static" / "lms" / "style.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    found = [
+        f"line {css[: match.start()].count(chr(10)) + 1}: {match.group(0)}"
+        for match in PHYSICAL_RE.finditer(css)
+    ]
+    assert not found, "use logical properties instead:\n" + "\n".join(found)
