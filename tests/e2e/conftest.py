@@ -11,6 +11,7 @@ unless ``LMS_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which makes them fail ins
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -114,16 +115,17 @@ def live_server(live_app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+_account_numbers = itertools.count(1)
+
+
 @pytest.fixture
 def make_account(live_app: Flask) -> Callable[..., str]:
     """A fresh account in the live database, for journeys that change progress or settings;
     returns its username (the password is ``demo-password``)."""
     from lms.auth.services import create_user
 
-    counter = iter(range(1, 10_000))
-
     def factory(role: str = "student", **fields: Any) -> str:
-        username = f"e2e-{role}-{os.getpid()}-{next(counter)}-{threading.get_ident() % 1000}"
+        username = f"e2e-{role}-{next(_account_numbers)}"
         fields.setdefault("display_name", f"E2E {role.title()}")
         with live_app.app_context():
             create_user(username=username, password=PASSWORD, role=role, **fields)
@@ -192,13 +194,14 @@ def open_page(browser: Browser, live_server: str,
 
 
 @pytest.fixture
-def screenshot() -> Callable[[Page, str], Path]:
-    """``screenshot(page, "lesson-ar")``: a full-page PNG under screenshots/ (git-ignored)."""
+def screenshot() -> Callable[..., Path]:
+    """``screenshot(page, "lesson-ar")``: a PNG under screenshots/ (git-ignored), the whole
+    page or, with ``full_page=False``, the first screen."""
 
-    def take(page: Page, name: str) -> Path:
+    def take(page: Page, name: str, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

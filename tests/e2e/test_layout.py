@@ -27,7 +27,7 @@ def _gap_end(box: dict[str, float]) -> float:
 
 
 def test_lesson_layout_mirrors_in_arabic(
-    site: Any, open_page: Callable[..., Page], screenshot: Callable[[Page, str], Path],
+    site: Any, open_page: Callable[..., Page], screenshot: Callable[..., Path],
 ) -> None:
     """The same lesson in English and, switched with the language form, in Arabic: the brand,
     breadcrumb and skip link sit as far from the right edge in Arabic as from the left in
@@ -65,7 +65,7 @@ def test_lesson_layout_mirrors_in_arabic(
 
 
 def test_lesson_in_italian_and_on_a_phone(
-    site: Any, open_page: Callable[..., Page], screenshot: Callable[[Page, str], Path],
+    site: Any, open_page: Callable[..., Page], screenshot: Callable[..., Path],
 ) -> None:
     """Italian through Accept-Language; on a 360 px phone nothing scrolls sideways."""
     url = site.url(LESSON)
@@ -78,7 +78,7 @@ def test_lesson_in_italian_and_on_a_phone(
     phone.goto(url)
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
-    screenshot(phone, "lesson-it-phone")
+    screenshot(phone, "lesson-it-phone", full_page=False)
     catalogue = open_page(locale="it-IT", width=360, height=740, is_mobile=True)
     catalogue.goto("/courses/")
     screenshot(catalogue, "catalogue-it-phone")
