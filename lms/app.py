@@ -28,5 +28,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # WeasyPrint and fontTools narrate every PDF step at INFO; keep their warnings only.
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     LMS(app, config=config, standalone=True)
     return app
