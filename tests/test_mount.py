@@ -39,7 +39,7 @@ def test_lms_mounted_under_learn_serves_a_lesson(tmp_path: Path) -> None:
         lesson = client.get("/learn/courses/sample-course/basics/first-lesson/")
         assert lesson.status_code == 200
         assert "Follow the money" in lesson.text
-        assert 'href="/learn/static/lms/style.css"' in lesson.text
+        assert 'href="/learn/static/lms/style.css?v=' in lesson.text  # fingerprinted
         assert 'href="/learn/courses/sample-course/"' in lesson.text
         with client.get("/learn/courses/sample-course/media/01-basics/chain.svg") as image:
             assert image.status_code == 200
