@@ -8,8 +8,10 @@ when a feature's service signatures do; passwords use a cheap hash to keep the t
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -42,6 +44,11 @@ ACCOUNTS = {
 }
 
 
+DRAFT_SLUG = "draft-course"
+SAMPLE_IMAGE = (Path(__file__).parent / "data" / "packages" / "good" / "sample-course"
+                / "01-basics" / "chain.svg")
+
+
 @dataclass
 class World:
     users: dict[str, int]
@@ -59,6 +66,7 @@ class World:
     assignment_id: int
     attempt_number: int
     certificate_code: str
+    draft_slug: str = DRAFT_SLUG
 
     @property
     def student_id(self) -> int:
@@ -130,6 +138,7 @@ def build_world(app: Flask) -> World:
         course_version="1", language="en", completed_at=now, issued_at=now,
         pdf=b"%PDF-1.4 test", pdf_rendered_at=now))
     db.session.commit()
+    _trainer_draft(app, users["trainer"])
     return World(
         users={role: user.id for role, user in users.items()},
         course_slug=course.slug, course_id=course.id, module_slug=module.slug,
@@ -137,6 +146,26 @@ def build_world(app: Flask) -> World:
         quiz_slug=quiz.slug, quiz_id=quiz.id, class_id=school_class.id,
         other_class_id=other_class.id, join_code=school_class.join_code,
         assignment_id=assignment.id, attempt_number=1, certificate_code=code)
+
+
+def _trainer_draft(app: Flask, trainer: User) -> None:
+    """A browser-authored course owned by the trainer, published once (version 1)."""
+    from lms.authoring import publishing, services
+    from lms.authoring.models import CourseAuthor
+    from lms.authoring.views import authoring_dirs
+
+    dirs = authoring_dirs()
+    state = app.extensions["lms"]
+    if not (dirs.draft(DRAFT_SLUG) / "course.md").is_file():
+        services.create_course(dirs, slug=DRAFT_SLUG, title="Draft course", summary="A draft.",
+                               topic="fair-trade", languages=["en"], owner=trainer,
+                               course_dirs=state.course_dirs)
+        shutil.copy(SAMPLE_IMAGE, dirs.draft(DRAFT_SLUG) / "picture.svg")
+    else:  # the files outlive a cleared database: give the draft its owner back
+        db.session.add(CourseAuthor(course_slug=DRAFT_SLUG, user_id=trainer.id, role="owner"))
+        db.session.commit()
+    publishing.publish(dirs, DRAFT_SLUG, user_id=trainer.id, note="first", now=utcnow(),
+                       question_types=state.question_types)
 
 
 def login_client(app: Flask, role: str) -> Any:

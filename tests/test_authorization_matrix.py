@@ -64,6 +64,18 @@ def owner_only(status: Expected, **roles: Expected) -> dict[str, Expected]:
     return logged_in(404, student=status, **roles)
 
 
+def authors(status: Expected, **roles: Expected) -> dict[str, Expected]:
+    """Authoring: trainers (here the draft's owner) and admins; teachers and students 403."""
+    base = {"anonymous": LOGIN, "student": 403, "other_student": 403, "teacher": 403,
+            "other_teacher": 403, "trainer": status, "admin": status}
+    base.update(roles)
+    return expect(0, **base)
+
+
+def draft(w: World, **extra: Any) -> dict[str, Any]:
+    return {"slug": w.draft_slug, **extra}
+
+
 def lesson(w: World) -> dict[str, Any]:
     return {"course_slug": w.course_slug, "module_slug": w.module_slug,
             "item_slug": w.lesson_slug}
@@ -154,6 +166,29 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.privacy.users": (lambda w: {}, logged_in(403, admin=200)),
     "lms.privacy.user_data": (lambda w: {"user_id": w.student_id},
                               logged_in(403, admin=200)),
+    # -- authoring (trainers) ----------------------------------------------------------------
+    "lms.authoring.index": (lambda w: {}, authors(200)),
+    "lms.authoring.new_course": (lambda w: {}, authors(200)),
+    "lms.authoring.import_course": (lambda w: {}, authors(200)),
+    "lms.authoring.course": (draft, authors(200)),
+    "lms.authoring.edit": (lambda w: draft(w, rel="course.md"), authors(200)),
+    "lms.authoring.media": (lambda w: draft(w, rel="picture.svg"), authors(200)),
+    "lms.authoring.versions": (draft, authors(200)),
+    "lms.authoring.version_zip": (lambda w: draft(w, number=1), authors(200)),
+    "lms.authoring.diff": (lambda w: draft(w, **{"from": 1, "to": 1}), authors(200)),
+    "lms.authoring.export": (draft, authors(200)),
+    "lms.authoring.add_module": (draft, authors(302)),
+    "lms.authoring.add_item": (draft, authors(302)),
+    "lms.authoring.move": (draft, authors(302)),
+    "lms.authoring.translate": (draft, authors(400)),  # no language posted
+    "lms.authoring.upload_image": (draft, authors(302)),
+    "lms.authoring.preview": (lambda w: draft(w, rel="course.md"), authors(200)),
+    "lms.authoring.publish": (draft, authors(302)),  # the owner publishes
+    "lms.authoring.unpublish": (draft, authors(403, admin=302)),  # admins only
+    "lms.authoring.add_coauthor": (draft, authors(403, admin=302)),
+    "lms.authoring.remove_coauthor": (lambda w: draft(w, user_id=w.users["trainer"]),
+                                      authors(403, admin=302)),
+    "lms.site.favicon": (lambda w: {}, everyone(301)),  # to the static icon
 }
 
 #: The app's own static route (standalone site) is not an LMS page.
