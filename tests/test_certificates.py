@@ -20,12 +20,12 @@ from lms.certificates.models import Certificate
 from lms.certificates.pdf import (
     COURSE_ASSETS,
     STATIC_BASE,
-    RefusedURL,
     certificate_fetcher,
     render_certificate_pdf,
 )
 from lms.courses.models import Course, Item
 from lms.db import db, utcnow
+from lms.pdf import RefusedURL
 from lms.progress.services import mark_item_complete
 from tests.conftest import make_test_app
 

@@ -331,7 +331,7 @@ def test_reset_password_only_for_class_made_accounts(world: World, client_for: L
 
 def test_login_cards_pdf_has_every_card_and_fetches_only_static(world: World,
                                                                app: Flask) -> None:
-    from lms.classes.cards import StaticOnlyFetcher, render_login_cards
+    from lms.classes.cards import render_login_cards, static_fetcher
 
     accounts = [services.NewAccount(i, f"Kid {i}", f"kid.{i}", f"pass{i}-word")
                 for i in range(10)]
@@ -345,7 +345,7 @@ def test_login_cards_pdf_has_every_card_and_fetches_only_static(world: World,
         assert all(f"kid.{i}" in text and f"pass{i}-word" in text for i in range(10))
         assert "Class: 3B <b>" in text and "https://x/login" in text
         assert text.count("\f") == 2  # ten cards, eight per page
-    fetcher = StaticOnlyFetcher()
+    fetcher = static_fetcher()
     assert fetcher.fetch("https://lms-static.invalid/static/lms/cards.css").read()
     for url in ("file:///etc/passwd", "https://example.org/x.css",
                 "https://lms-static.invalid/static/../../../etc/passwd"):

@@ -1,75 +1,35 @@
-"""Turn certificate HTML into PDF with WeasyPrint, fetching nothing but our own files."""
+"""Certificate PDFs: which files a certificate may use, and the rendering call."""
 
 from __future__ import annotations
 
-import logging
-import mimetypes
-from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-from lms.config import PACKAGE_DIR
-
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from lms.pdf import LocalFilesFetcher
 
 #: Certificate HTML refers to static files under this made-up origin; ``.invalid`` can
-#: never resolve, and the fetcher below answers it from disk without any network access.
+#: never resolve, and the fetcher answers it from disk without any network access.
 STATIC_BASE = "https://static.lms.invalid/"
 #: A course package's own certificate folder (``<package>/certificate/``).
 COURSE_BASE = "https://course.lms.invalid/"
 COURSE_ASSETS = COURSE_BASE + "certificate/"
-STATIC_DIR = PACKAGE_DIR / "static"
-
-
-class RefusedURL(ValueError):
-    """The certificate asked for something outside the allowed folders."""
-
-
-class LocalFilesFetcher(URLFetcher):
-    """Serve URLs under known prefixes from their folders; refuse everything else.
-
-    ``file:``, ``http(s):`` to real hosts, ``ftp:`` and paths escaping a folder are refused,
-    so a certificate template cannot read the server's files or call the network.
-    ``data:`` URIs (the QR code) are inline content, not fetches, and are allowed.
-    """
-
-    def __init__(self, roots: Mapping[str, Path]) -> None:
-        super().__init__(allowed_protocols=("data",), allow_redirects=False)
-        self.roots = {prefix: Path(folder).resolve() for prefix, folder in roots.items()}
-
-    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        for prefix, folder in self.roots.items():
-            if url.startswith(prefix):
-                return self._from_folder(url, url[len(prefix):], folder)
-        log.warning("certificate PDF: refused %s", url[:200])
-        raise RefusedURL(f"not an allowed certificate resource: {url[:200]}")
-
-    def _from_folder(self, url: str, relative: str, folder: Path) -> URLFetcherResponse:
-        relative = relative.split("?", 1)[0].split("#", 1)[0]
-        target = (folder / relative).resolve()
-        if not target.is_relative_to(folder) or not target.is_file():
-            log.warning("certificate PDF: no such file %s", url[:200])
-            raise RefusedURL(f"no such certificate resource: {url[:200]}")
-        mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mime})
 
 
 def certificate_fetcher(course_dir: Path | None = None) -> LocalFilesFetcher:
     """The fetcher for a certificate: the LMS static files, plus a course's certificate folder."""
+    from lms.pdf import STATIC_DIR, LocalFilesFetcher
+
     roots: dict[str, Path] = {STATIC_BASE: STATIC_DIR}
     if course_dir is not None:
         roots[COURSE_ASSETS] = course_dir / "certificate"
     return LocalFilesFetcher(roots)
 
 
-def render_certificate_pdf(html: str, base_url: str, *, url_fetcher: URLFetcher) -> bytes:
-    """Render ``html`` (relative links resolved against ``base_url``) to PDF bytes."""
-    document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
-    pdf = document.write_pdf(font_config=FontConfiguration())
-    assert pdf is not None  # write_pdf returns bytes when given no target
-    return pdf
+def render_certificate_pdf(
+    html: str, base_url: str, *, url_fetcher: LocalFilesFetcher
+) -> bytes:
+    """Render certificate ``html`` (relative links resolved against ``base_url``) to PDF."""
+    from lms.pdf import render_pdf
+
+    return render_pdf(html, base_url, url_fetcher=url_fetcher)
