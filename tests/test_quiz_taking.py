@@ -505,3 +505,16 @@ def test_attempt_is_in_the_learners_language_and_follows_a_switch(
     # the Italian form is now stale: posting it asks for the fresh one instead of grading
     response = client.post(CHECK + "quiz", data=form_data(italian, {"q1": ["o1"]}))
     assert response.status_code == 302 and count_attempts(submitted_at=None) == 1
+
+
+def test_expired_form_writes_nothing_and_goes_back(app: Flask, client: FlaskClient,
+                                                   learner: User) -> None:
+    page = client.get(CHECK).text
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(CHECK + "quiz", data=form_data(page, {"q2": ["false"]}))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 302 and response.headers["Location"] == CHECK + "#quiz"
+    assert "The form expired" in client.get(CHECK).text
+    assert count_attempts(submitted_at=None) == 1 and count_attempts() == 1
