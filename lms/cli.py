@@ -63,13 +63,15 @@ def check_command(paths: tuple[Path, ...]) -> None:
 def sync_command() -> None:
     """Load every course package into the database, all or nothing."""
     from lms.courses.package import find_course_dirs, load_course
-    from lms.courses.sync import SyncReport, sync_courses
+    from lms.courses.sync import SyncReport, sync_courses, unchanged_packages
     from lms.db import utcnow
     from lms.plugins import authored_course_dirs, entry_point_course_dirs
 
     state = current_app.extensions["lms"]
     roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs(),
                               *authored_course_dirs(current_app.instance_path)])
+    unchanged = unchanged_packages(roots)
+    roots = [root for root in roots if root not in unchanged]
     specs, problems = [], []
     with click.progressbar(roots, label="Reading courses", file=sys.stderr,
                            item_show_func=lambda root: root.name if root else "") as bar:
@@ -84,12 +86,29 @@ def sync_command() -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{len(errors)} error(s): nothing was synced", err=True)
         sys.exit(1)
-    report: SyncReport = sync_courses(specs, now=utcnow())
+    report: SyncReport = sync_courses(specs, now=utcnow(), unchanged=unchanged.values())
     for label, slugs in (("added", report.added), ("updated", report.updated),
                          ("unchanged", report.unchanged), ("withdrawn", report.withdrawn)):
         if slugs:
             click.echo(f"{label}: {', '.join(slugs)}")
-    click.echo(f"{report.items_written} page(s) written, {report.items_skipped} unchanged")
+    click.echo(f"{report.items_written} page(s) written")
+
+
+@courses_group.command("move-learners")
+@click.argument("slug")
+@with_appcontext
+def move_learners_command(slug: str) -> None:
+    """Move every learner in progress on SLUG to its latest version (keeps their progress)."""
+    from lms.courses.services import get_course
+    from lms.db import utcnow
+    from lms.progress.services import move_all_to_current_release
+
+    course = get_course(slug)
+    if course is None:
+        raise click.ClickException(f"no course {slug!r}")
+    moved = move_all_to_current_release(course.id, now=utcnow())
+    click.echo(f"{moved} learner(s) now follow version {course.version} "
+               f"(release {course.current_release}) of {slug}")
 
 
 @courses_group.command("import-gift")

@@ -4,12 +4,21 @@ from lms.auth.models import User
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.certificates.models import Certificate, CertificatePreference
 from lms.classes.models import Assignment, ClassMember, SchoolClass
-from lms.courses.models import Course, CourseText, Item, ItemText, Module, ModuleText
+from lms.courses.models import (
+    Course,
+    CourseRelease,
+    CourseText,
+    Item,
+    ItemText,
+    Module,
+    ModuleText,
+    ReleaseItem,
+)
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
     "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
-    "ClassMember", "Course", "CourseText", "Enrollment", "Item", "ItemCompletion",
-    "ItemText", "Module", "ModuleText", "QuizAttempt", "SchoolClass", "User",
+    "ClassMember", "Course", "CourseRelease", "CourseText", "Enrollment", "Item", "ItemCompletion",
+    "ItemText", "Module", "ModuleText", "QuizAttempt", "ReleaseItem", "SchoolClass", "User",
 ]

@@ -102,14 +102,23 @@ def test_done_when(app: Flask, client, make_user, login) -> None:
     assert response.status_code == 302
     assert [v.number for v in db.session.scalars(select(CourseVersion))] == [1, 2]
 
-    # The learner's completed lesson and earlier attempt are intact; they see the new text.
+    # The learner's completed lesson and earlier attempt are intact. They stay on the
+    # version they started, until they choose to move to the new one.
     db.session.expire_all()
     lesson = db.session.scalar(select(Item).where(Item.slug == "first-lesson"))
     assert db.session.scalar(select(ItemCompletion).where(
         ItemCompletion.user_id == student.id, ItemCompletion.item_id == lesson.id))
     kept = db.session.scalar(select(QuizAttempt))
     assert kept.id == attempt.id and kept.questions == first_questions
+    pinned = learner.get(f"/courses/{SLUG}/introduction/first-lesson/").text
+    assert "In 2010" in pinned and "On 28 July 2010" not in pinned
+    course_page = learner.get(f"/courses/{SLUG}/").text
+    assert "A new version of this course has been published" in course_page
+    assert learner.post(f"/courses/{SLUG}/move-to-latest").status_code == 302
+    assert "A new version" not in learner.get(f"/courses/{SLUG}/").text
     assert "On 28 July 2010" in learner.get(f"/courses/{SLUG}/introduction/first-lesson/").text
+    assert db.session.scalar(select(ItemCompletion).where(
+        ItemCompletion.user_id == student.id, ItemCompletion.item_id == lesson.id))
     assert "Is water a human right?" in learner.get(f"/courses/{SLUG}/introduction/check/").text
     assert learner.get(f"/courses/{SLUG}/introduction/check/attempts/1").status_code == 200
 

@@ -193,10 +193,7 @@ class CourseLoader:
         )
 
     def content_hash(self, files: list[PurePosixPath]) -> str:
-        digest = hashlib.sha256()
-        for rel in files:
-            digest.update(str(rel).encode() + b"\0" + (self.root / rel).read_bytes() + b"\0")
-        return digest.hexdigest()
+        return hash_files(self.root, files)
 
     def load(self) -> CourseSpec | None:
         """Read the whole package; returns a spec even with errors (the caller drops it)."""
@@ -268,12 +265,7 @@ class CourseLoader:
                     items.append(spec)
             texts = page_texts(module.sources, "")
             module_specs.append(ModuleSpec(module.slug, module.position, texts, tuple(items)))
-        files = sorted(
-            PurePosixPath(path.relative_to(self.root).as_posix())
-            for path in self.root.rglob("*")
-            if path.is_file()
-            and not any(part.startswith(".") for part in path.relative_to(self.root).parts)
-        )
+        files = package_files(self.root)
         meta = course.meta
         minutes = meta.get("estimated_minutes")
         if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
@@ -299,3 +291,20 @@ class CourseLoader:
             media=tuple(str(rel) for rel in files if rel.suffix.lower() in MEDIA_SUFFIXES),
             content_hash=self.content_hash(files),
         )
+
+
+def package_files(root: Path) -> list[PurePosixPath]:
+    """Every file of a package (hidden ones excluded), relative to it, sorted."""
+    return sorted(
+        PurePosixPath(path.relative_to(root).as_posix())
+        for path in root.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+
+
+def hash_files(root: Path, files: list[PurePosixPath]) -> str:
+    """The content hash of ``files``: names and bytes, so renames count as changes."""
+    digest = hashlib.sha256()
+    for rel in files:
+        digest.update(str(rel).encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+    return digest.hexdigest()

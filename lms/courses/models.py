@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db, utcnow
@@ -29,6 +29,8 @@ class Course(db.Model):  # type: ignore[name-defined,misc]
     source_dir: Mapped[str] = mapped_column(String(1000))
     # A course removed from disk stays in the database so learners keep their records.
     available: Mapped[bool] = mapped_column(default=True)
+    # The release learners starting now get (see CourseRelease); 0 before the first sync.
+    current_release: Mapped[int] = mapped_column(default=0)
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     texts: Mapped[list[CourseText]] = relationship(
@@ -131,12 +133,18 @@ class Item(db.Model):  # type: ignore[name-defined,misc]
 
 
 class ItemText(db.Model):  # type: ignore[name-defined,misc]
+    """One language of one item as it was at one content hash.
+
+    Texts of earlier versions are kept: learners pinned to an older release still read them.
+    """
+
     __tablename__ = "lms_item_text"
-    __table_args__ = (UniqueConstraint("item_id", "language"),)
+    __table_args__ = (UniqueConstraint("item_id", "language", "content_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("lms_item.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(String(8))
+    content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     objectives: Mapped[list[str]] = mapped_column(db.JSON, default=list)
     html: Mapped[str] = mapped_column(Text, default="")
@@ -145,3 +153,53 @@ class ItemText(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<ItemText {self.item_id} {self.language}>"
+
+
+@event.listens_for(ItemText, "before_insert")
+def _text_of_current_content(mapper: Any, connection: Any, text: ItemText) -> None:
+    """A text written without a content hash belongs to its item's current content."""
+    if not text.content_hash:
+        text.content_hash = connection.scalar(
+            select(Item.content_hash).where(Item.id == text.item_id)) or ""
+
+
+class CourseRelease(db.Model):  # type: ignore[name-defined,misc]
+    """An immutable state of a course: every sync that changes the course makes a new one.
+
+    Learners stay on the release they started until they finish or move on (see
+    ``courses/README.md``, "New versions and learners in progress").
+    """
+
+    __tablename__ = "lms_course_release"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    version_label: Mapped[str] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CourseRelease course={self.course_id} #{self.number}>"
+
+
+class ReleaseItem(db.Model):  # type: ignore[name-defined,misc]
+    """Which items a release has, in which order, and at which content hash."""
+
+    __tablename__ = "lms_release_item"
+    __table_args__ = (UniqueConstraint("release_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course_release.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("lms_item.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_module.id", ondelete="CASCADE"))
+    module_position: Mapped[int]
+    position: Mapped[int]
+    required: Mapped[bool] = mapped_column(default=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<ReleaseItem release={self.release_id} item={self.item_id}>"

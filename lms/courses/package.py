@@ -143,3 +143,14 @@ def check_courses(
         for root in roots:
             problems += load_course(root, question_types=question_types)[1]
     return sorted(set(problems))
+
+
+def package_hash(root: Path) -> str:
+    """A package's content hash without parsing it: equal to ``load_course(root)``'s.
+
+    Reading bytes is cheap; parsing and rendering markdown is not, so sync compares this
+    first and skips unchanged packages entirely.
+    """
+    from lms.courses.loader import hash_files, package_files
+
+    return hash_files(root, package_files(root))

@@ -12,8 +12,24 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lms.courses.models import Course, CourseText, Item, ItemText, Module, ModuleText
-from lms.courses.package import CourseSpec, ItemSpec, TextVersion, find_course_dirs, load_course
+from lms.courses.models import (
+    Course,
+    CourseRelease,
+    CourseText,
+    Item,
+    ItemText,
+    Module,
+    ModuleText,
+    ReleaseItem,
+)
+from lms.courses.package import (
+    CourseSpec,
+    ItemSpec,
+    TextVersion,
+    find_course_dirs,
+    load_course,
+    package_hash,
+)
 from lms.db import db
 from lms.problems import Problem
 
@@ -53,9 +69,29 @@ def load_packages(
     return specs, sorted(problems)
 
 
+def unchanged_packages(roots: Iterable[Path]) -> dict[Path, str]:
+    """The package folders whose bytes match what is synced already, with their course slug.
+
+    These need no parsing at all, which keeps a re-sync of unchanged courses well under a
+    second however many lessons they hold.
+    """
+    roots = list(roots)
+    synced = {
+        (course.source_dir, course.content_hash): course.slug
+        for course in db.session.scalars(select(Course).where(Course.available))
+    }
+    found = {}
+    for root in roots:
+        slug = synced.get((str(root.resolve()), package_hash(root)))
+        if slug is not None:
+            found[root] = slug
+    return found
+
+
 def sync_courses(
     specs: Sequence[CourseSpec],
     *,
+    unchanged: Iterable[str] = (),
     now: datetime,
     withdraw_missing: bool = True,
     on_course: Callable[[CourseSpec], None] | None = None,
@@ -65,7 +101,7 @@ def sync_courses(
     Withdrawn courses, modules and items stay in the database (marked unavailable) so that
     learners' progress, attempts and certificates keep pointing at something real.
     """
-    report = SyncReport()
+    report = SyncReport(unchanged=list(unchanged))
     try:
         existing = {course.slug: course for course in db.session.scalars(select(Course))}
         for spec in specs:
@@ -73,7 +109,7 @@ def sync_courses(
             if on_course:
                 on_course(spec)
         if withdraw_missing:
-            seen = {spec.slug for spec in specs}
+            seen = {spec.slug for spec in specs} | set(report.unchanged)
             for slug, course in existing.items():
                 if slug not in seen and course.available:
                     course.available = False
@@ -98,6 +134,7 @@ def _sync_course(
         report.unchanged.append(spec.slug)
         report.items_skipped += sum(len(module.items) for module in spec.modules)
         return
+    content_changed = course is None or course.content_hash != spec.content_hash
     if course is None:
         course = Course(slug=spec.slug)
         db.session.add(course)
@@ -150,6 +187,31 @@ def _sync_course(
     for slug, module in modules.items():
         if slug not in {module_spec.slug for module_spec in spec.modules}:
             module.available = False
+    if content_changed or course.current_release == 0:
+        _new_release(course, spec, now=now)
+
+
+def _new_release(course: Course, spec: CourseSpec, *, now: datetime) -> None:
+    """Record the course as it is now; learners who start from here on follow it."""
+    db.session.flush()
+    number = course.current_release + 1
+    release = CourseRelease(course_id=course.id, number=number, version_label=spec.version,
+                            content_hash=spec.content_hash, created_at=now)
+    db.session.add(release)
+    db.session.flush()
+    modules = {module.slug: module for module in course.modules}
+    for module_spec in spec.modules:
+        module = modules[module_spec.slug]
+        items = {item.slug: item for item in module.items}
+        for item_spec in module_spec.items:
+            item = items[item_spec.slug]
+            db.session.add(ReleaseItem(
+                release_id=release.id, item_id=item.id, module_id=module.id,
+                module_position=module_spec.position, position=item_spec.position,
+                required=item.required, content_hash=item_spec.content_hash,
+            ))
+    course.current_release = number
+    log.info("course %s: release %d (version %s)", course.slug, number, spec.version)
 
 
 def _sync_item(
@@ -165,11 +227,17 @@ def _sync_item(
     settings = spec.quiz.to_dict() if spec.quiz is not None else None
     item.quiz_settings = settings
     item.required = spec.kind == "lesson" or bool(settings and settings.get("required", True))
-    if item.content_hash == spec.content_hash:
+    item.content_hash = spec.content_hash
+    # Texts are kept per content hash: learners on an earlier release still read theirs.
+    present = {(text.language, text.content_hash) for text in item.texts}
+    missing = [(language, version) for language, version in spec.texts.items()
+               if (language, spec.content_hash) not in present]
+    if not missing:
         report.items_skipped += 1
         return
-    item.content_hash = spec.content_hash
-    _sync_texts(item.texts, spec.texts, ItemText, _item_fields)
+    for language, version in missing:
+        item.texts.append(ItemText(language=language, content_hash=spec.content_hash,
+                                   **_item_fields(version)))
     report.items_written += 1
 
 

@@ -107,6 +107,23 @@ def course(course_slug: str) -> str:
     return render_template("lms/courses/course.html", outline=outline)
 
 
+@bp.post("/<course_slug>/move-to-latest")
+def move_to_latest(course_slug: str) -> Response:
+    """A learner in progress on an earlier version of the course moves to the current one."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("lms.auth.login", next=url_for(
+            "lms.courses.course", course_slug=course_slug)))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    course = _course_or_404(course_slug)
+    finished = progress.move_to_current_release(current_user.id, course.id, now=utcnow())
+    flash(gettext("You are now following the latest version of the course. "
+                  "Everything you completed stays complete."), "success")
+    if finished:
+        flash(gettext("Congratulations: you have completed the course!"), "success")
+    return redirect(url_for("lms.courses.course", course_slug=course.slug))
+
+
 @bp.get("/<course_slug>/teacher-guide/")
 def teacher_guide(course_slug: str) -> str:
     course = _course_or_404(course_slug)
@@ -149,7 +166,8 @@ def render_item(
     if index is None:
         abort(404)
     entry = flat[index]
-    text = services.item_text(entry.item, _language(), course.default_language)
+    text = services.item_text(entry.item, _language(), course.default_language,
+                              entry.content_hash)
     now = utcnow()
     panel = None
     if entry.item.quiz_settings is not None:

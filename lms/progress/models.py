@@ -25,6 +25,8 @@ class Enrollment(db.Model):  # type: ignore[name-defined,misc]
     )
     last_visited_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     completed_at: Mapped[datetime | None]
+    # The course release this learner follows (CourseRelease.number).
+    release: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Enrollment user={self.user_id} course={self.course_id}>"
@@ -41,6 +43,8 @@ class ItemCompletion(db.Model):  # type: ignore[name-defined,misc]
     item_id: Mapped[int] = mapped_column(ForeignKey("lms_item.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The course release it was earned on.
+    release: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<ItemCompletion user={self.user_id} item={self.item_id}>"

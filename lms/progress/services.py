@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms.courses.models import Item, Module
+from lms.courses.models import Course, CourseRelease, Item, Module, ReleaseItem
 from lms.db import db
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.signals import course_completed, item_completed
@@ -32,8 +32,10 @@ def _enrollment(user_id: int, course_id: int, *, now: datetime) -> Enrollment:
         select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id == course_id)
     )
     if enrollment is None:
+        # A new learner follows the course's current release until they finish it.
+        release = db.session.scalar(select(Course.current_release).where(Course.id == course_id))
         enrollment = Enrollment(user_id=user_id, course_id=course_id, started_at=now,
-                                last_visited_at=now)
+                                last_visited_at=now, release=release or None)
         db.session.add(enrollment)
         try:
             db.session.flush()
@@ -63,7 +65,7 @@ def mark_item_complete(user_id: int, item_id: int, *, now: datetime) -> Completi
     enrollment.last_visited_at = now
     db.session.add(
         ItemCompletion(user_id=user_id, item_id=item.id, course_id=item.course_id,
-                       completed_at=now)
+                       completed_at=now, release=enrollment.release)
     )
     try:
         db.session.commit()
@@ -77,10 +79,8 @@ def mark_item_complete(user_id: int, item_id: int, *, now: datetime) -> Completi
 
 
 def close_course_if_complete(user_id: int, course_id: int, *, now: datetime) -> bool:
-    """Mark the enrolment complete when every required item is done; True the one time it happens."""
-    required = select(Item.id).join(Module).where(
-        Item.course_id == course_id, Item.required, Item.available, Module.available
-    )
+    """Close the enrolment when every required item is done; True the one time it happens."""
+    required = _required_items(user_id, course_id)
     total = db.session.scalar(select(func.count()).select_from(required.subquery())) or 0
     done = db.session.scalar(
         select(func.count(ItemCompletion.id)).where(
@@ -103,3 +103,47 @@ def close_course_if_complete(user_id: int, course_id: int, *, now: datetime) -> 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     course_completed.send(app, user_id=user_id, course_id=course_id, completed_at=now)
     return True
+
+
+def _required_items(user_id: int, course_id: int) -> Select[tuple[int]]:
+    """The ids of the items this learner must complete: those of the release they follow."""
+    from lms.courses.outline import followed_release
+
+    course = db.session.get(Course, course_id)
+    enrollment = db.session.scalar(select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.course_id == course_id))
+    number = followed_release(course, enrollment) if course is not None else 0
+    if number == 0:  # never released: the items as they are now
+        return select(Item.id).join(Module).where(
+            Item.course_id == course_id, Item.required, Item.available, Module.available)
+    return select(ReleaseItem.item_id).join(CourseRelease).where(
+        CourseRelease.course_id == course_id, CourseRelease.number == number,
+        ReleaseItem.required)
+
+
+def move_to_current_release(user_id: int, course_id: int, *, now: datetime) -> bool:
+    """Move a learner in progress to the course's current release.
+
+    Everything they completed stays complete (progress is stored per item, and items keep
+    their ids across releases); items new in this release are still to do. Returns whether
+    this completes the course (when the new release needs nothing they have not done).
+    """
+    course = db.session.get(Course, course_id)
+    enrollment = db.session.scalar(select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.course_id == course_id))
+    if course is None or enrollment is None or enrollment.completed_at is not None:
+        return False
+    enrollment.release = course.current_release
+    db.session.commit()
+    log.info("user %s moved to release %d of course %s", user_id, course.current_release,
+             course.slug)
+    return close_course_if_complete(user_id, course_id, now=now)
+
+
+def move_all_to_current_release(course_id: int, *, now: datetime) -> int:
+    """The trainer's migration rule: every learner in progress moves to the current release."""
+    user_ids = list(db.session.scalars(select(Enrollment.user_id).where(
+        Enrollment.course_id == course_id, Enrollment.completed_at.is_(None))))
+    for user_id in user_ids:
+        move_to_current_release(user_id, course_id, now=now)
+    return len(user_ids)

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.courses.models import Item, ItemText
-from lms.courses.services import choose_language
+from lms.courses.services import choose_language, learner_content_hash
 from lms.db import db
 from lms.progress.services import CompletionResult, mark_item_complete
 from lms.quizzes.grading import grade_attempt
@@ -160,9 +160,11 @@ def _quiz_item(item_id: int) -> tuple[Item, QuizSettings]:
     return item, QuizSettings.from_dict(item.quiz_settings)
 
 
-def _text(item: Item, language: str) -> ItemText:
+def _text(item: Item, language: str, content_hash: str) -> ItemText:
+    """The quiz's text in ``language`` at ``content_hash`` (the learner's release)."""
     texts = {t.language: t for t in db.session.scalars(
-        select(ItemText).where(ItemText.item_id == item.id))}
+        select(ItemText).where(ItemText.item_id == item.id,
+                               ItemText.content_hash == content_hash))}
     if not texts:
         raise QuizUnavailable(f"item {item.id} has no text")
     default = item.module.course.default_language
@@ -184,13 +186,14 @@ def public_questions(
     return chosen
 
 
-def _snapshot(attempt: QuizAttempt, item: Item, settings: QuizSettings, language: str) -> None:
-    """Fill ``attempt`` with the quiz as it is now, in ``language``, with a fresh seed."""
-    text = _text(item, language)
+def _snapshot(attempt: QuizAttempt, item: Item, settings: QuizSettings, language: str,
+              content_hash: str) -> None:
+    """Fill ``attempt`` with the quiz as the learner's release has it, with a fresh seed."""
+    text = _text(item, language, content_hash)
     seed = secrets.randbits(31)
     attempt.language = text.language
     attempt.seed = seed
-    attempt.content_hash = item.content_hash
+    attempt.content_hash = content_hash
     attempt.questions = public_questions(text.questions or [], settings, random.Random(seed))
 
 
@@ -225,12 +228,13 @@ def start_or_resume_attempt(
     every allowed attempt has been submitted and :class:`QuizUnavailable` for a non-quiz.
     """
     item, settings = _quiz_item(item_id)
+    content_hash = learner_content_hash(user_id, item)
     for _ in range(3):
         attempt = _open_attempt(user_id, item_id)
         if attempt is not None:
-            wanted = _text(item, language).language
-            if attempt.content_hash != item.content_hash or attempt.language != wanted:
-                _snapshot(attempt, item, settings, language)
+            wanted = _text(item, language, content_hash).language
+            if attempt.content_hash != content_hash or attempt.language != wanted:
+                _snapshot(attempt, item, settings, language, content_hash)
                 attempt.started_at = now
                 db.session.commit()
             return attempt
@@ -241,7 +245,7 @@ def start_or_resume_attempt(
             QuizAttempt.user_id == user_id, QuizAttempt.item_id == item_id)) or 0
         attempt = QuizAttempt(user_id=user_id, item_id=item.id, course_id=item.course_id,
                               number=last + 1, started_at=now)
-        _snapshot(attempt, item, settings, language)
+        _snapshot(attempt, item, settings, language, content_hash)
         db.session.add(attempt)
         try:
             db.session.commit()
@@ -291,7 +295,8 @@ def submit_attempt(
     if attempt.submitted_at is not None:
         return _result(attempt, newly=False)
     item, settings = _quiz_item(attempt.item_id)
-    if item.content_hash != attempt.content_hash or submission_token != form_token(attempt):
+    if learner_content_hash(user_id, item) != attempt.content_hash \
+            or submission_token != form_token(attempt):
         raise QuizChanged(f"attempt {attempt.id} was shown from another version of the quiz")
     used = _used(user_id, item.id)
     if settings.attempts and used >= settings.attempts:

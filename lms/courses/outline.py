@@ -1,0 +1,236 @@
+"""A course as one learner sees it: the release they follow, its items, their progress.
+
+Learners stay on the release (see :class:`lms.courses.models.CourseRelease`) they started
+until they finish or choose to move on; everyone else sees the current release. Every page
+costs the same handful of queries whatever the size of the course.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import load_only
+
+from lms.courses.models import (
+    Course,
+    CourseRelease,
+    CourseText,
+    Item,
+    ItemText,
+    Module,
+    ModuleText,
+    ReleaseItem,
+)
+from lms.db import db
+from lms.progress.models import Enrollment, ItemCompletion
+from lms.progress.rules import (
+    CourseProgress,
+    ItemState,
+    ModuleProgress,
+    course_progress,
+    module_progress,
+)
+
+
+def choose_language(available: Iterable[str], wanted: str, default: str) -> str:
+    """The wanted language when a text exists in it, else the course's default language."""
+    available = set(available)
+    if wanted in available:
+        return wanted
+    return default if default in available or not available else sorted(available)[0]
+
+
+def texts_by_owner(model: type, owner_column: Any, ids: list[int],
+                   columns: tuple[Any, ...] | None = None) -> dict[int, dict[str, Any]]:
+    """Text rows of many owners in one query: ``{owner_id: {language: row}}``."""
+    query = select(model).where(owner_column.in_(ids))
+    if columns:
+        query = query.options(load_only(*columns))
+    result: dict[int, dict[str, Any]] = defaultdict(dict)
+    for text in db.session.scalars(query):
+        result[getattr(text, owner_column.key)][text.language] = text
+    return result
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    item: Item
+    module_slug: str
+    title: str
+    objectives: list[str]
+    complete: bool
+    content_hash: str = ""  # the item's content in the release shown
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class OutlineModule:
+    module: Module
+    text: ModuleText
+    items: list[OutlineItem]
+    progress: ModuleProgress
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    course: Course
+    text: CourseText
+    language: str
+    is_fallback: bool
+    modules: list[OutlineModule]
+    progress: CourseProgress
+    started: bool
+    release: int = 0  # the release shown
+    completed_at: datetime | None = None  # when the learner finished the course
+
+    @property
+    def newer_release_available(self) -> bool:
+        """A learner in progress on an earlier release may move to the current one."""
+        return self.started and self.completed_at is None and \
+            self.release < self.course.current_release
+
+    def flat_items(self) -> list[OutlineItem]:
+        return [entry for module in self.modules for entry in module.items]
+
+    def next_item(self) -> OutlineItem | None:
+        """The first item that is not complete yet: where "continue" leads."""
+        return next((entry for entry in self.flat_items() if not entry.complete), None)
+
+
+def followed_release(course: Course, enrollment: Enrollment | None) -> int:
+    """Learners in progress keep their release; finished learners and newcomers get the current."""
+    if enrollment is not None and enrollment.completed_at is None and enrollment.release:
+        return min(enrollment.release, course.current_release)
+    return course.current_release
+
+
+@dataclass(frozen=True)
+class _Row:
+    item: Item
+    module: Module
+    required: bool
+    content_hash: str
+
+
+def _release_rows(course: Course, number: int) -> list[_Row]:
+    if number == 0:  # never released (rows made by hand): the items as they are now
+        query = (select(Item, Module).join(Module, Item.module_id == Module.id)
+                 .where(Item.course_id == course.id, Item.available, Module.available)
+                 .order_by(Module.position, Item.position))
+        return [_Row(item, module, item.required, item.content_hash)
+                for item, module in db.session.execute(query)]
+    query = (select(ReleaseItem, Item, Module)
+             .join(CourseRelease, CourseRelease.id == ReleaseItem.release_id)
+             .join(Item, Item.id == ReleaseItem.item_id)
+             .join(Module, Module.id == ReleaseItem.module_id)
+             .where(CourseRelease.course_id == course.id, CourseRelease.number == number)
+             .order_by(ReleaseItem.module_position, ReleaseItem.position))
+    return [_Row(item, module, row.required, row.content_hash)
+            for row, item, module in db.session.execute(query)]
+
+
+def _item_titles(rows: list[_Row]) -> dict[int, dict[str, ItemText]]:
+    """Title and objectives of each item at its release's content hash (bodies not loaded)."""
+    if not rows:
+        return {}
+    query = select(ItemText).where(
+        ItemText.item_id.in_([row.item.id for row in rows])
+    ).options(load_only(ItemText.item_id, ItemText.language, ItemText.title,
+                        ItemText.objectives, ItemText.content_hash))
+    # An IN on item ids plus a filter in Python beats a long OR of (id, hash) pairs.
+    wanted = {(row.item.id, row.content_hash) for row in rows}
+    result: dict[int, dict[str, ItemText]] = defaultdict(dict)
+    for text in db.session.scalars(query):
+        if (text.item_id, text.content_hash) in wanted:
+            result[text.item_id][text.language] = text
+    return result
+
+
+def course_outline(
+    course: Course, *, language: str, user_id: int | None,
+    quiz_scores: dict[int, float] | None = None, release: int | None = None,
+) -> CourseOutline:
+    """Modules and items of ``course`` in ``language`` (or the default), with progress."""
+    enrollment = db.session.scalar(select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.course_id == course.id)) \
+        if user_id is not None else None
+    number = release if release is not None else followed_release(course, enrollment)
+    rows = _release_rows(course, number)
+    titles = _item_titles(rows)
+    modules: dict[int, Module] = {}
+    for row in rows:
+        modules.setdefault(row.module.id, row.module)
+    module_texts = texts_by_owner(ModuleText, ModuleText.module_id, list(modules))
+    course_texts = texts_by_owner(CourseText, CourseText.course_id, [course.id])[course.id]
+    completed: set[int] = set()
+    if user_id is not None:
+        completed = set(db.session.scalars(select(ItemCompletion.item_id).where(
+            ItemCompletion.user_id == user_id, ItemCompletion.course_id == course.id)))
+    scores = quiz_scores or {}
+    by_module: dict[int, list[_Row]] = defaultdict(list)
+    for row in rows:
+        by_module[row.module.id].append(row)
+
+    outline_modules = []
+    for module_id, module in modules.items():
+        entries, states = [], []
+        for row in by_module[module_id]:
+            texts = titles.get(row.item.id, {})
+            if not texts:
+                continue  # a text lost with its row: nothing to show
+            text = texts[choose_language(texts, language, course.default_language)]
+            done = row.item.id in completed
+            entries.append(OutlineItem(row.item, module.slug, text.title,
+                                       list(text.objectives or []), done,
+                                       row.content_hash, row.required))
+            settings = row.item.quiz_settings or {}
+            states.append(ItemState(row.item.id, row.item.kind, row.required, done,
+                                    scores.get(row.item.id), settings.get("pass_mark")))
+        texts = module_texts[module_id]
+        outline_modules.append(OutlineModule(
+            module, texts[choose_language(texts, language, course.default_language)],
+            entries, module_progress(states)))
+    chosen = choose_language(course_texts, language, course.default_language)
+    return CourseOutline(
+        course=course, text=course_texts[chosen], language=chosen,
+        is_fallback=chosen != language, modules=outline_modules,
+        progress=course_progress([module.progress for module in outline_modules]),
+        started=enrollment is not None, release=number,
+        completed_at=enrollment.completed_at if enrollment is not None else None,
+    )
+
+
+def item_text(item: Item, language: str, default_language: str,
+              content_hash: str | None = None) -> ItemText:
+    """The full text of one item (body and questions) at ``content_hash`` (default: current)."""
+    wanted = content_hash or item.content_hash
+    texts = {text.language: text for text in db.session.scalars(
+        select(ItemText).where(ItemText.item_id == item.id, ItemText.content_hash == wanted))}
+    if not texts:  # a hash with no stored text: fall back to the current content
+        texts = {text.language: text for text in db.session.scalars(
+            select(ItemText).where(ItemText.item_id == item.id,
+                                   ItemText.content_hash == item.content_hash))}
+    return texts[choose_language(texts, language, default_language)]
+
+
+def learner_content_hash(user_id: int | None, item: Item) -> str:
+    """Which content of ``item`` this learner gets: the one in the release they follow."""
+    if user_id is None:
+        return item.content_hash
+    row = db.session.execute(
+        select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == user_id, Enrollment.course_id == item.course_id)
+    ).first()
+    if row is None:
+        return item.content_hash
+    number = followed_release(row[1], row[0])
+    content_hash = db.session.scalar(
+        select(ReleaseItem.content_hash).join(CourseRelease)
+        .where(CourseRelease.course_id == item.course_id, CourseRelease.number == number,
+               ReleaseItem.item_id == item.id))
+    return content_hash or item.content_hash
