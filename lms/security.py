@@ -6,7 +6,7 @@ Limits are per client address, in memory by default; set ``RATELIMIT_STORAGE_URI
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, abort, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
@@ -52,7 +52,17 @@ def init_security(app: Flask, blueprint: Blueprint) -> None:
         set_default(app, "REMEMBER_COOKIE_SECURE", True)
     if "limiter" not in app.extensions:
         limiter.init_app(app)
+    blueprint.before_request(refuse_nul_bytes)
     blueprint.after_request(add_security_headers)
+
+
+def refuse_nul_bytes() -> None:
+    """400 for a NUL character in the query or a form field: no page needs one, and
+    PostgreSQL refuses them in text (a database error, i.e. a 500, for a mistyped form)."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
 
 
 def add_security_headers(response: Response) -> Response:

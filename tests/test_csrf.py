@@ -89,8 +89,10 @@ def test_every_state_changing_route_needs_a_token(csrf_app: Flask) -> None:
                     failures.append(f"{method} {url} ({rule.endpoint}) as {role}: 200 "
                                     "without the CSRF error")
                 continue
+            after = snapshot()
+            changed = sorted(name for name in after if after[name] != before.get(name))
             failures.append(f"{method} {url} ({rule.endpoint}) as {role}: {status}"
-                            + (", and the database changed" if written else ""))
+                            + (f", and the database changed ({changed})" if written else ""))
     assert not failures, "\n".join(failures)
 
 

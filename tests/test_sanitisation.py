@@ -262,3 +262,11 @@ def test_form_inputs_never_break_a_page(app: Flask) -> None:
             assert_safe_page(response, f"assign {query!r}")
 
     check()
+
+
+def test_nul_bytes_are_refused_not_a_database_error(app: Flask) -> None:
+    client = app.test_client()
+    assert client.post("/account/login", data={"login": "\x00", "password": "x"}
+                       ).status_code == 400
+    assert client.get("/verify/", query_string={"code": "a\x00b"}).status_code == 400
+    assert client.post("/account/signup", data={"display_name\x00": "x"}).status_code == 400
