@@ -138,7 +138,8 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
     settings = status.settings
     reveal = reveals_answers(settings, passed_ever=status.passed)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
-    text = courses.item_text(entry.item, _language(), outline.course.default_language)
+    text = courses.item_text(entry.item, _language(), outline.course.default_language,
+                             entry.content_hash)
     return render_template(
         "lms/quizzes/result.html",
         outline=outline,
