@@ -122,6 +122,7 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
                                      "filename": "01-basics/chain.svg"}, everyone(200)),
     "lms.courses.item": (lesson, everyone(200)),
     "lms.courses.complete": (lesson, logged_in(302)),
+    "lms.courses.move_to_latest": (lambda w: {"course_slug": w.course_slug}, logged_in(302)),
     # -- quizzes ------------------------------------------------------------------------------
     "lms.quizzes.submit": (quiz, everyone(302)),  # GET goes back to the quiz form
     "lms.quizzes.attempt": (lambda w: {**quiz(w), "number": w.attempt_number},
