@@ -4,6 +4,7 @@ to pg_dump."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def test_backup_while_writing_is_consistent(app: Flask, tmp_path: Path) -> None:
         result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b.db")])
         writer.rollback()
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(tmp_path / "b.db") as copy:
+    with closing(sqlite3.connect(tmp_path / "b.db")) as copy:
         names = {row[0] for row in copy.execute("SELECT display_name FROM lms_user")}
     assert "uncommitted" not in names and len(names) > 1
 
@@ -78,9 +79,9 @@ def test_restore_refuses_what_is_not_an_lms_backup(app: Flask, tmp_path: Path,
         pytest.skip("SQLite restore")
     path = tmp_path / "other.db"
     if content is None:  # a real SQLite database, but not ours
-        with sqlite3.connect(path) as other:
+        with closing(sqlite3.connect(path)) as other:
             other.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
-        other.close()
+            other.commit()
     else:
         path.write_bytes(content)
     build_world(app)
@@ -97,8 +98,8 @@ def test_restore_refuses_a_newer_schema(app: Flask, tmp_path: Path) -> None:
     target = tmp_path / "lms.db"
     runner = app.test_cli_runner()
     assert runner.invoke(args=["backup", str(target)]).exit_code == 0
-    with sqlite3.connect(target) as copy:
+    with closing(sqlite3.connect(target)) as copy:
         copy.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    copy.close()
+        copy.commit()
     result = runner.invoke(args=["restore", str(target), "--yes"])
     assert result.exit_code == 1 and "newer version" in result.output
