@@ -62,6 +62,12 @@ PAGES = [
     PageType("class-assign", "/teach/classes/{class_id}/assign", "teacher"),
     PageType("class-student", "/teach/classes/{class_id}/students/{student_id}/", "teacher"),
     PageType("class-module", "/teach/classes/{class_id}/modules/{module_id}/", "teacher"),
+    PageType("created-accounts", "/teach/accounts/", "teacher"),
+    PageType("delete-own-account", "/account/delete", "student"),
+    PageType("admin-users", "/admin/users/", "admin"),
+    PageType("author-index", "/author/", "trainer"),
+    PageType("author-new-course", "/author/new", "trainer"),
+    PageType("author-import", "/author/import", "trainer"),
 ]
 
 #: (locale, viewport width): English and Italian on a desktop, Italian on a small phone.
