@@ -39,6 +39,7 @@ def csrf_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]:
     with protected.app_context():
         yield protected
         db.session.remove()
+        db.engine.dispose()  # its own pool: close the connections, or their __del__ warns later
 
 
 def allowed_role(endpoint: str) -> str:
