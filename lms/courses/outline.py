@@ -58,6 +58,24 @@ def texts_by_owner(model: type, owner_column: Any, ids: list[int],
 
 
 @dataclass(frozen=True)
+class Title:
+    title: str
+    objectives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A course's or module's text as plain values (safe to keep between requests)."""
+
+    language: str
+    title: str
+    summary: str
+    html: str
+    teacher_guide_title: str | None = None
+    teacher_guide_html: str | None = None
+
+
+@dataclass(frozen=True)
 class OutlineItem:
     item: Item
     module_slug: str
@@ -71,7 +89,7 @@ class OutlineItem:
 @dataclass(frozen=True)
 class OutlineModule:
     module: Module
-    text: ModuleText
+    text: PageText
     items: list[OutlineItem]
     progress: ModuleProgress
 
@@ -79,7 +97,7 @@ class OutlineModule:
 @dataclass(frozen=True)
 class CourseOutline:
     course: Course
-    text: CourseText
+    text: PageText
     language: str
     is_fallback: bool
     modules: list[OutlineModule]
@@ -134,21 +152,46 @@ def _release_rows(course: Course, number: int) -> list[_Row]:
             for row, item, module in db.session.execute(query)]
 
 
-def _item_titles(rows: list[_Row]) -> dict[int, dict[str, ItemText]]:
+# Texts only change when a course's content hash changes, so each worker process keeps
+# them, keyed by that hash: a lesson page then costs no text queries but its own body.
+_TEXT_CACHE: dict[tuple[Any, ...], Any] = {}
+_TEXT_CACHE_SIZE = 512
+
+
+def _cached(key: tuple[Any, ...], load: Any) -> Any:
+    if key not in _TEXT_CACHE:
+        if len(_TEXT_CACHE) >= _TEXT_CACHE_SIZE:
+            _TEXT_CACHE.clear()
+        _TEXT_CACHE[key] = load()
+    return _TEXT_CACHE[key]
+
+
+def _item_titles(rows: list[_Row]) -> dict[int, dict[str, Title]]:
     """Title and objectives of each item at its release's content hash (bodies not loaded)."""
     if not rows:
         return {}
-    query = select(ItemText).where(
-        ItemText.item_id.in_([row.item.id for row in rows])
-    ).options(load_only(ItemText.item_id, ItemText.language, ItemText.title,
-                        ItemText.objectives, ItemText.content_hash))
-    # An IN on item ids plus a filter in Python beats a long OR of (id, hash) pairs.
+    query = select(ItemText.item_id, ItemText.language, ItemText.title, ItemText.objectives,
+                   ItemText.content_hash).where(
+        ItemText.item_id.in_([row.item.id for row in rows]),
+        ItemText.content_hash.in_({row.content_hash for row in rows}))
+    # Filtering the (id, hash) pairs here beats a long OR of pairs in SQL.
     wanted = {(row.item.id, row.content_hash) for row in rows}
-    result: dict[int, dict[str, ItemText]] = defaultdict(dict)
-    for text in db.session.scalars(query):
-        if (text.item_id, text.content_hash) in wanted:
-            result[text.item_id][text.language] = text
-    return result
+    result: dict[int, dict[str, Title]] = defaultdict(dict)
+    for item_id, language, title, objectives, content_hash in db.session.execute(query):
+        if (item_id, content_hash) in wanted:
+            result[item_id][language] = Title(title, tuple(objectives or ()))
+    return dict(result)
+
+
+def _page_texts(model: type, owner_column: Any, ids: list[int]) -> dict[int, dict[str, PageText]]:
+    result: dict[int, dict[str, PageText]] = defaultdict(dict)
+    for owner_id, texts in texts_by_owner(model, owner_column, ids).items():
+        for language, text in texts.items():
+            result[owner_id][language] = PageText(
+                language, text.title, text.summary or "", text.html or "",
+                getattr(text, "teacher_guide_title", None),
+                getattr(text, "teacher_guide_html", None))
+    return dict(result)
 
 
 def course_outline(
@@ -161,12 +204,15 @@ def course_outline(
         if user_id is not None else None
     number = release if release is not None else followed_release(course, enrollment)
     rows = _release_rows(course, number)
-    titles = _item_titles(rows)
     modules: dict[int, Module] = {}
     for row in rows:
         modules.setdefault(row.module.id, row.module)
-    module_texts = texts_by_owner(ModuleText, ModuleText.module_id, list(modules))
-    course_texts = texts_by_owner(CourseText, CourseText.course_id, [course.id])[course.id]
+    key = (course.id, course.content_hash, number)
+    titles = _cached(("titles", *key), lambda: _item_titles(rows))
+    module_texts = _cached(("modules", *key), lambda: _page_texts(
+        ModuleText, ModuleText.module_id, list(modules)))
+    course_texts = _cached(("course", *key), lambda: _page_texts(
+        CourseText, CourseText.course_id, [course.id]))[course.id]
     completed: set[int] = set()
     if user_id is not None:
         completed = set(db.session.scalars(select(ItemCompletion.item_id).where(
@@ -186,7 +232,7 @@ def course_outline(
             text = texts[choose_language(texts, language, course.default_language)]
             done = row.item.id in completed
             entries.append(OutlineItem(row.item, module.slug, text.title,
-                                       list(text.objectives or []), done,
+                                       list(text.objectives), done,
                                        row.content_hash, row.required))
             settings = row.item.quiz_settings or {}
             states.append(ItemState(row.item.id, row.item.kind, row.required, done,

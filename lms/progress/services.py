@@ -20,10 +20,19 @@ log = logging.getLogger(__name__)
 
 def record_visit(user_id: int, course_id: int, item_id: int | None, *, now: datetime) -> None:
     """Remember the page a learner is on, for "continue where you left off"."""
-    enrollment = _enrollment(user_id, course_id, now=now)
+    values: dict[str, object] = {"last_visited_at": now}
     if item_id is not None:
-        enrollment.last_item_id = item_id
-    enrollment.last_visited_at = now
+        values["last_item_id"] = item_id
+    # One UPDATE on every page view; the enrolment is only created on the first visit.
+    result = db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.user_id == user_id, Enrollment.course_id == course_id)
+        .values(**values)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        enrollment = _enrollment(user_id, course_id, now=now)
+        for name, value in values.items():
+            setattr(enrollment, name, value)
     db.session.commit()
 
 
