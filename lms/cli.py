@@ -59,8 +59,10 @@ def check_command(paths: tuple[Path, ...]) -> None:
 
 
 @courses_group.command("sync")
+@click.option("--rerender", is_flag=True,
+              help="Render unchanged files again too (after upgrading the LMS).")
 @with_appcontext
-def sync_command() -> None:
+def sync_command(rerender: bool) -> None:
     """Load every course package into the database, all or nothing."""
     from lms.courses.package import find_course_dirs, load_course
     from lms.courses.sync import SyncReport, sync_courses, unchanged_packages
@@ -70,7 +72,7 @@ def sync_command() -> None:
     state = current_app.extensions["lms"]
     roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs(),
                               *authored_course_dirs(current_app.instance_path)])
-    unchanged = unchanged_packages(roots)
+    unchanged = {} if rerender else unchanged_packages(roots)
     roots = [root for root in roots if root not in unchanged]
     specs, problems = [], []
     with click.progressbar(roots, label="Reading courses", file=sys.stderr,
@@ -86,7 +88,8 @@ def sync_command() -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{len(errors)} error(s): nothing was synced", err=True)
         sys.exit(1)
-    report: SyncReport = sync_courses(specs, now=utcnow(), unchanged=unchanged.values())
+    report: SyncReport = sync_courses(specs, now=utcnow(), unchanged=unchanged.values(),
+                                      rerender=rerender)
     for label, slugs in (("added", report.added), ("updated", report.updated),
                          ("unchanged", report.unchanged), ("withdrawn", report.withdrawn)):
         if slugs:

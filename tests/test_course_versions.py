@@ -128,3 +128,19 @@ def test_trainer_moves_every_learner_in_progress(
     releases = set(db.session.scalars(select(Enrollment.release)))
     assert releases == {2}
     assert runner.invoke(args=["courses", "move-learners", "nope"]).exit_code == 1
+
+
+def test_rerender_rewrites_html_without_a_new_release(
+    package: Path, runner: FlaskCliRunner, app: Flask,
+) -> None:
+    from lms.courses.models import ItemText
+
+    text = db.session.scalar(select(ItemText).where(ItemText.html.contains("Look at the chain")))
+    assert text is not None
+    text.html = "<p>rendered by an older LMS</p>"
+    db.session.commit()
+    result = runner.invoke(args=["courses", "sync", "--rerender"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert "Look at the chain" in db.session.get(ItemText, text.id).html
+    assert course().current_release == 1

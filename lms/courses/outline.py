@@ -207,7 +207,7 @@ def course_outline(
     modules: dict[int, Module] = {}
     for row in rows:
         modules.setdefault(row.module.id, row.module)
-    key = (course.id, course.content_hash, number)
+    key = (course.id, course.content_hash, course.synced_at, number)
     titles = _cached(("titles", *key), lambda: _item_titles(rows))
     module_texts = _cached(("modules", *key), lambda: _page_texts(
         ModuleText, ModuleText.module_id, list(modules)))

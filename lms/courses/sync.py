@@ -95,17 +95,21 @@ def sync_courses(
     now: datetime,
     withdraw_missing: bool = True,
     on_course: Callable[[CourseSpec], None] | None = None,
+    rerender: bool = False,
 ) -> SyncReport:
     """Upsert ``specs`` by slug in one transaction; courses not among them are withdrawn.
 
     Withdrawn courses, modules and items stay in the database (marked unavailable) so that
     learners' progress, attempts and certificates keep pointing at something real.
+    ``rerender`` rewrites the stored HTML of unchanged files too (after an upgrade of the
+    markdown renderer); it makes no new release.
     """
     report = SyncReport(unchanged=list(unchanged))
     try:
         existing = {course.slug: course for course in db.session.scalars(select(Course))}
         for spec in specs:
-            _sync_course(existing.get(spec.slug), spec, now=now, report=report)
+            _sync_course(existing.get(spec.slug), spec, now=now, report=report,
+                         rerender=rerender)
             if on_course:
                 on_course(spec)
         if withdraw_missing:
@@ -122,11 +126,13 @@ def sync_courses(
 
 
 def _sync_course(
-    course: Course | None, spec: CourseSpec, *, now: datetime, report: SyncReport
+    course: Course | None, spec: CourseSpec, *, now: datetime, report: SyncReport,
+    rerender: bool = False,
 ) -> None:
     source_dir = str(spec.root.resolve())
     if (
-        course is not None
+        not rerender
+        and course is not None
         and course.available
         and course.content_hash == spec.content_hash
         and course.source_dir == source_dir
@@ -180,7 +186,8 @@ def _sync_course(
         db.session.flush()
         items = {item.slug: item for item in module.items}
         for item_spec in module_spec.items:
-            _sync_item(items.get(item_spec.slug), item_spec, module, course, report=report)
+            _sync_item(items.get(item_spec.slug), item_spec, module, course, report=report,
+                       rerender=rerender)
         for slug, item in items.items():
             if slug not in {item_spec.slug for item_spec in module_spec.items}:
                 item.available = False
@@ -215,7 +222,8 @@ def _new_release(course: Course, spec: CourseSpec, *, now: datetime) -> None:
 
 
 def _sync_item(
-    item: Item | None, spec: ItemSpec, module: Module, course: Course, *, report: SyncReport
+    item: Item | None, spec: ItemSpec, module: Module, course: Course, *, report: SyncReport,
+    rerender: bool = False,
 ) -> None:
     if item is None:
         item = Item(slug=spec.slug, course_id=course.id, content_hash="")
@@ -229,6 +237,11 @@ def _sync_item(
     item.required = spec.kind == "lesson" or bool(settings and settings.get("required", True))
     item.content_hash = spec.content_hash
     # Texts are kept per content hash: learners on an earlier release still read theirs.
+    if rerender:
+        for text in item.texts:
+            if text.content_hash == spec.content_hash and text.language in spec.texts:
+                for name, value in _item_fields(spec.texts[text.language]).items():
+                    setattr(text, name, value)
     present = {(text.language, text.content_hash) for text in item.texts}
     missing = [(language, version) for language, version in spec.texts.items()
                if (language, spec.content_hash) not in present]
