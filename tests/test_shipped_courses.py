@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,3 +66,46 @@ def test_every_page_is_translated_into_italian(course: CourseSpec) -> None:
             if item.quiz is not None:
                 english, italian = item.texts["en"].questions, item.texts["it"].questions
                 assert [q.type for q in english] == [q.type for q in italian]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_quiz_can_be_passed_and_the_course_completed(
+    app: Any, client: Any, make_user: Any, login: Any, slug: str,
+) -> None:
+    """A learner works through a whole shipped course in the site, quizzes included."""
+    from sqlalchemy import select
+
+    from lms.certificates.models import Certificate
+    from lms.courses.models import Item, Module
+    from lms.courses.sync import load_packages, sync_courses
+    from lms.db import db, utcnow
+    from lms.quizzes.models import QuizAttempt
+    from tests.test_quiz_taking import form_data, perfect
+
+    specs, problems = load_packages([COURSES / slug])
+    assert not problems
+    sync_courses(specs, now=utcnow(), withdraw_missing=False)
+    learner = make_user()
+    login(learner)
+    language = {"Accept-Language": "it" if slug == "fair-trade" else "en"}
+    items = db.session.execute(
+        select(Item, Module.slug).join(Module).where(Item.available)
+        .order_by(Module.position, Item.position)).all()
+    for item, module_slug in items:
+        url = f"/courses/{slug}/{module_slug}/{item.slug}/"
+        if item.quiz_settings is None:
+            assert client.post(url + "complete", headers=language).status_code == 302
+            continue
+        page = client.get(url, headers=language)
+        assert page.status_code == 200
+        attempt = db.session.scalar(select(QuizAttempt).where(
+            QuizAttempt.user_id == learner.id, QuizAttempt.item_id == item.id,
+            QuizAttempt.submitted_at.is_(None)))
+        assert attempt is not None
+        answers = {q["key"]: perfect(q) for q in attempt.questions}
+        response = client.post(url + "quiz", data=form_data(page.text, answers),
+                               headers=language)
+        assert response.status_code == 302, url
+        db.session.expire_all()
+        assert db.session.get(QuizAttempt, attempt.id).passed, url
+    assert db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
