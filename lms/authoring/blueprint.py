@@ -1,0 +1,57 @@
+"""The ``authoring`` blueprint and what its pages share: the trainer check and draft roles.
+
+The pages live in the ``*_views`` modules; :mod:`lms.authoring.views` imports them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from lms.authoring import services
+from lms.authoring.drafts import AuthoringDirs
+
+bp = Blueprint("authoring", __name__, url_prefix="/author")
+
+
+def authoring_dirs() -> AuthoringDirs:
+    return AuthoringDirs(Path(current_app.instance_path) / "authoring")
+
+
+def lms_state() -> Any:
+    """The LMS extension state: course folders and question types."""
+    return current_app.extensions["lms"]
+
+
+@bp.before_request
+def trainers_only() -> Response | None:
+    """Everyone here is a logged-in trainer (admins have every role)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("lms.auth.login", next=request.path))
+    if not current_user.has_role("trainer"):
+        abort(403)
+    return None
+
+
+def draft_role(slug: str) -> str:
+    """The user's role on the draft ``slug``; 404 when it is not theirs (or does not exist),
+    so other trainers' drafts are not revealed."""
+    if not (authoring_dirs().draft(slug) / "course.md").is_file():
+        abort(404)
+    role = services.role_for(slug, current_user.id, is_admin=current_user.has_role("admin"))
+    if role is None:
+        abort(404)
+    return role
+
+
+def may_publish(role: str) -> bool:
+    # Owners publish their own courses; co-authors edit, the owner or an admin publishes.
+    return role in ("admin", "owner")
+
+
+def back_to_course(slug: str) -> Response:
+    return redirect(url_for(".course", slug=slug))

@@ -1,0 +1,193 @@
+"""Trainer pages for a course draft as a whole: the list, new and imported courses, the
+course page, and changes to its structure (modules, items, order, translations, images)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from lms.authoring import drafts, publishing, services
+from lms.authoring.blueprint import (
+    authoring_dirs,
+    back_to_course,
+    bp,
+    draft_role,
+    lms_state,
+    may_publish,
+)
+from lms.authoring.drafts import AuthoringDirs, DraftError
+from lms.authoring.forms import (
+    LANGUAGES,
+    AddItemForm,
+    AddModuleForm,
+    CoauthorForm,
+    ImageForm,
+    ImportForm,
+    NewCourseForm,
+    PublishForm,
+)
+from lms.authoring.media import ImageRefused
+from lms.authoring.packages import ZipRefused
+from lms.web import ActionForm
+
+MAX_ZIP_BYTES = 10 * 1024 * 1024
+
+
+@bp.get("/")
+def index() -> str:
+    """The trainer's courses: drafts they may edit, and courses authored on disk (export)."""
+    entries = services.editable_courses(authoring_dirs(), current_user.id,
+                                        is_admin=current_user.has_role("admin"))
+    return render_template("lms/authoring/index.html", entries=entries)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_course() -> Response | str:
+    """Start a course: its course.md and a first module with a lesson are written."""
+    form = NewCourseForm()
+    if form.validate_on_submit():
+        languages = [code for code, _ in LANGUAGES if code in form.languages.data]
+        try:
+            services.create_course(authoring_dirs(), slug=form.slug.data, title=form.title.data,
+                                   summary=form.summary.data, topic=form.topic.data,
+                                   languages=languages, owner=current_user,
+                                   course_dirs=lms_state().course_dirs)
+        except DraftError as error:
+            form.slug.errors.append(str(error))
+        else:
+            flash(gettext("Course created. Write its description, then its lessons."), "success")
+            return back_to_course(form.slug.data)
+    return render_template("lms/authoring/new.html", form=form)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_course() -> Response | str:
+    """Import a zipped course package as a new draft (checked first; nothing written on error)."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        data = form.package.data.read(MAX_ZIP_BYTES + 1)
+        try:
+            if len(data) > MAX_ZIP_BYTES:
+                raise ZipRefused(gettext("The zip is larger than 10 MB."))
+            slug = publishing.import_course(
+                authoring_dirs(), data, owner_id=current_user.id,
+                course_dirs=lms_state().course_dirs, question_types=lms_state().question_types,
+                new_slug=form.new_slug.data or "")
+        except (ZipRefused, DraftError) as error:
+            form.package.errors = [*form.package.errors, str(error)]
+        else:
+            flash(gettext("Course imported as a draft."), "success")
+            return back_to_course(slug)
+    return render_template("lms/authoring/import.html", form=form), (400 if form.errors else 200)
+
+
+@bp.get("/courses/<slug>/")
+def course(slug: str) -> str:
+    """A draft's structure, its problems, and the publish, image and co-author forms."""
+    role = draft_role(slug)
+    dirs = authoring_dirs()
+    tree = drafts.draft_tree(dirs.draft(slug))
+    problems = services.check_draft(dirs, slug, lms_state().question_types)
+    image_form = ImageForm()
+    image_form.folder.choices = [SelectChoice("", gettext("Course folder"))] + [
+        SelectChoice(module.rel, module.rel) for module in tree.modules]
+    return render_template(
+        "lms/authoring/course.html", slug=slug, role=role, tree=tree, problems=problems,
+        errors=sum(p.is_error for p in problems), may_publish=may_publish(role),
+        is_admin=current_user.has_role("admin"), versions=publishing.versions(slug)[:3],
+        authors=services.authors_of(slug), languages=_languages(dirs, slug),
+        module_form=AddModuleForm(), item_form=AddItemForm(), image_form=image_form,
+        publish_form=PublishForm(), coauthor_form=CoauthorForm(),
+        uploaded=request.args.get("uploaded"), alt=request.args.get("alt", ""),
+        published=publishing.course_source(dirs, slug) is not None and _is_live(slug))
+
+
+def _is_live(slug: str) -> bool:
+    from lms.courses.services import get_course
+
+    course = get_course(slug)
+    return course is not None and course.available
+
+
+def _languages(dirs: AuthoringDirs, slug: str) -> list[str]:
+    text = (dirs.draft(slug) / "course.md").read_text(encoding="utf-8", errors="replace")
+    match = re.search(r"^languages:\s*\[([^\]]*)\]", text, re.MULTILINE)
+    return [code.strip() for code in match.group(1).split(",")] if match else []
+
+
+def _structure_change(slug: str, change: Any, done: str) -> Response:
+    """Run one change to the draft's files under its lock and go back to the course page."""
+    draft_role(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    root = authoring_dirs().draft(slug)
+    try:
+        with drafts.course_lock(root):
+            change(root)
+    except DraftError as error:
+        flash(str(error), "error")
+    else:
+        flash(done, "success")
+    return back_to_course(slug)
+
+
+@bp.post("/courses/<slug>/modules")
+def add_module(slug: str) -> Response:
+    form = AddModuleForm()
+    title = (form.title.data or "").strip()
+    return _structure_change(slug, lambda root: drafts.add_module(root, title),
+                             gettext("Module added, with a first lesson."))
+
+
+@bp.post("/courses/<slug>/items")
+def add_item(slug: str) -> Response:
+    form = AddItemForm()
+    kind = "quiz" if form.kind.data == "quiz" else "lesson"
+    return _structure_change(
+        slug, lambda root: drafts.add_item(root, form.module.data or "",
+                                           (form.title.data or "").strip(), kind),
+        gettext("Quiz added.") if kind == "quiz" else gettext("Lesson added."))
+
+
+@bp.post("/courses/<slug>/move")
+def move(slug: str) -> Response:
+    """Move a module or item up or down; the numbers in the file names follow."""
+    offset = -1 if request.form.get("direction") == "up" else 1
+    return _structure_change(slug, lambda root: drafts.move(root, request.form.get("rel", ""),
+                                                            offset), gettext("Order changed."))
+
+
+@bp.post("/courses/<slug>/translate")
+def translate(slug: str) -> Response:
+    language = request.form.get("language", "")
+    if language not in _languages(authoring_dirs(), slug):
+        abort(400)
+    return _structure_change(
+        slug, lambda root: drafts.add_translation(root, request.form.get("rel", ""), language),
+        gettext("Translation started as a copy: translate it now."))
+
+
+@bp.post("/courses/<slug>/images")
+def upload_image(slug: str) -> Response:
+    """Store an image after checking its type, size and (for SVG) content."""
+    draft_role(slug)
+    form = ImageForm()
+    form.folder.choices = [SelectChoice(request.form.get("folder", ""), "")]
+    if not form.validate_on_submit():
+        flash(gettext("Choose an image and describe it (alt text is required)."), "error")
+        return back_to_course(slug)
+    data = form.image.data.read(2 * 1024 * 1024 + 1)
+    try:
+        rel = services.upload_image(authoring_dirs(), slug, form.folder.data or "",
+                                    form.image.data.filename or "", data, form.alt.data)
+    except (ImageRefused, DraftError) as error:
+        flash(gettext("Image not saved: %(reason)s", reason=str(error)), "error")
+        return back_to_course(slug)
+    flash(gettext("Image saved. Copy the markdown below into a lesson."), "success")
+    return redirect(url_for(".course", slug=slug, uploaded=rel, alt=form.alt.data) + "#images")
