@@ -47,7 +47,7 @@ def test_production_cookies_are_secure(tmp_path: Path, monkeypatch) -> None:  # 
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_login_is_rate_limited_without_revealing_accounts(database_url: str,
+def test_login_is_rate_limited_without_revealing_accounts(app: Flask, database_url: str,
                                                           tmp_path: Path) -> None:
     app = make_test_app(database_url, tmp_path, RATELIMIT_ENABLED=True,
                         LMS_LOGIN_LIMIT="3 per minute")
@@ -81,3 +81,22 @@ def test_password_change_ends_other_sessions(app: Flask, make_user: Callable[...
     db.session.commit()
     assert first.get("/account/").status_code == 302
     assert second.get("/account/").status_code == 302
+
+
+def test_join_codes_are_rate_limited(app: Flask, database_url: str, tmp_path: Path) -> None:
+    # ``app`` (the fixture) has migrated the database; this second app shares it.
+    app = make_test_app(database_url, tmp_path, RATELIMIT_ENABLED=True,
+                        LMS_JOIN_LIMIT="3 per minute")
+    from lms.auth.services import create_user
+    from lms.security import limiter
+
+    limiter.reset()
+    client = app.test_client()
+    with app.app_context():
+        user = create_user(username="guesser", password="password123", display_name="G")
+        client.post("/account/login", data={"login": user.username, "password": "password123"})
+        codes = [client.post("/join", data={"code": f"ZZZZ{n}Z"}).status_code for n in range(4)]
+        assert codes[:3] == [200, 200, 200] and codes[3] == 429
+        db.session.remove()
+        db.engine.dispose()
+    limiter.reset()

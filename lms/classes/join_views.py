@@ -12,6 +12,7 @@ from lms.classes.blueprint import bp
 from lms.classes.forms import JoinForm
 from lms.classes.services import ClassError
 from lms.db import utcnow
+from lms.security import join_limit, limiter
 
 JOIN_MESSAGES = {
     "unknown_code": lambda d: gettext("No class has this code. Check it with your teacher."),
@@ -40,6 +41,7 @@ def _join(form: JoinForm) -> Response | None:
 
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
+@limiter.limit(join_limit, methods=["POST"])
 def join() -> str | Response:
     """Join a class by typing its code."""
     form = JoinForm()
@@ -52,6 +54,7 @@ def join() -> str | Response:
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @login_required
+@limiter.limit(join_limit, methods=["POST"])
 def join_with_code(code: str) -> str | Response:
     """The join link: shows the class name and asks to confirm (a link alone never joins)."""
     form = JoinForm(data={"code": code} if request.method == "GET" else None)
