@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.authoring import services
-from lms.authoring.drafts import AuthoringDirs
+from lms.authoring.storage import AuthoringDirs
 
 bp = Blueprint("authoring", __name__, url_prefix="/author")
 

@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from lms.authoring.drafts import AuthoringDirs, DraftError, atomic_write
 from lms.authoring.packages import ZipRefused
+from lms.authoring.storage import AuthoringDirs, DraftError, atomic_write
 
 
 def _dirs() -> AuthoringDirs:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from lms.authoring import drafts, publishing, services
+from lms.authoring import drafts, publishing, reorder, services, storage
 from lms.authoring.blueprint import (
     authoring_dirs,
     back_to_course,
@@ -21,7 +21,6 @@ from lms.authoring.blueprint import (
     lms_state,
     may_publish,
 )
-from lms.authoring.drafts import AuthoringDirs, DraftError
 from lms.authoring.forms import (
     LANGUAGES,
     AddItemForm,
@@ -34,6 +33,7 @@ from lms.authoring.forms import (
 )
 from lms.authoring.media import ImageRefused
 from lms.authoring.packages import ZipRefused
+from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.web import ActionForm
 
 MAX_ZIP_BYTES = 10 * 1024 * 1024
@@ -128,7 +128,7 @@ def _structure_change(slug: str, change: Any, done: str) -> Response:
         abort(400)
     root = authoring_dirs().draft(slug)
     try:
-        with drafts.course_lock(root):
+        with storage.course_lock(root):
             change(root)
     except DraftError as error:
         flash(str(error), "error")
@@ -159,7 +159,7 @@ def add_item(slug: str) -> Response:
 def move(slug: str) -> Response:
     """Move a module or item up or down; the numbers in the file names follow."""
     offset = -1 if request.form.get("direction") == "up" else 1
-    return _structure_change(slug, lambda root: drafts.move(root, request.form.get("rel", ""),
+    return _structure_change(slug, lambda root: reorder.move(root, request.form.get("rel", ""),
                                                             offset), gettext("Order changed."))
 
 

@@ -6,153 +6,41 @@ A draft is an ordinary course package (see ``courses/README.md``) in
 name is the course id (the loader takes the slug from it), which is why drafts and published
 copies live in two parent folders rather than ``<slug>/draft`` and ``<slug>/published``.
 
-Pure file operations, no Flask and no database: every write goes to a temporary file that
-replaces the target with ``os.replace``, and changes to one draft hold a lock file.
+This module starts drafts, adds modules, items and translations, and lists a draft's files.
+The file primitives (atomic writes, the lock, safe paths) are in :mod:`lms.authoring.storage`;
+reordering is in :mod:`lms.authoring.reorder`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
-import os
 import re
-import shutil
-import tempfile
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from lms.authoring.storage import DraftError, atomic_write, resolve_rel
 from lms.courses.layout import MEDIA_SUFFIXES, parse_item_name, parse_module_dir, split_language
 
 __all__ = [
-    "AuthoringDirs",
-    "DraftError",
     "DraftFile",
     "DraftItem",
     "DraftModule",
+    "DraftTree",
     "add_item",
     "add_module",
     "add_translation",
-    "atomic_write",
-    "content_hash",
-    "course_lock",
     "draft_tree",
-    "move",
-    "read_file",
-    "replace_tree",
-    "resolve_rel",
+    "item_groups",
+    "module_dirs",
     "slugify",
     "write_course_md",
 ]
-
-_LINK_DEST_RE = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
-_REF_DEF_RE = re.compile(r"^( {0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?)$", re.MULTILINE)
-
-
-class DraftError(ValueError):
-    """A change the draft cannot take; the message is shown to the trainer."""
-
-
-@dataclass(frozen=True)
-class AuthoringDirs:
-    """Where authoring keeps its folders inside the instance folder."""
-
-    base: Path
-
-    @property
-    def drafts(self) -> Path:
-        return self.base / "drafts"
-
-    @property
-    def published(self) -> Path:
-        return self.base / "published"
-
-    @property
-    def scratch(self) -> Path:
-        """Temporary folders, on the same file system so renames are atomic."""
-        return self.base / "tmp"
-
-    def draft(self, slug: str) -> Path:
-        return self.drafts / slug
-
-    def published_course(self, slug: str) -> Path:
-        return self.published / slug
-
-    def make_scratch(self) -> Path:
-        self.scratch.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(dir=self.scratch))
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def slugify(text: str) -> str:
     """A lowercase id from a title: ``"Perché il commercio?"`` -> ``perche-il-commercio``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-
-
-@contextlib.contextmanager
-def course_lock(root: Path) -> Iterator[None]:
-    """Hold an exclusive lock on one course's draft while checking and writing it."""
-    root.parent.mkdir(parents=True, exist_ok=True)
-    with open(root.parent / f".{root.name}.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def resolve_rel(root: Path, rel: str) -> Path:
-    """The file ``rel`` inside ``root``; DraftError for anything that leaves the folder."""
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or not pure.parts or any(p in ("..", ".", "") for p in pure.parts) \
-            or any(p.startswith(".") for p in pure.parts):
-        raise DraftError("not a file of this course")
-    path = root.joinpath(*pure.parts)
-    if not path.resolve().is_relative_to(root.resolve()):
-        raise DraftError("not a file of this course")
-    return path
-
-
-def read_file(root: Path, rel: str) -> bytes:
-    path = resolve_rel(root, rel)
-    if not path.is_file():
-        raise DraftError("this file does not exist (any more)")
-    return path.read_bytes()
-
-
-def replace_tree(source: Path, target: Path, scratch: Path) -> None:
-    """Put the folder ``source`` at ``target`` in one rename; an old ``target`` is removed."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(dir=scratch)) / "old"
-        os.rename(target, old)
-    os.rename(source, target)
-    if old is not None:
-        shutil.rmtree(old.parent, ignore_errors=True)
 
 
 # -- course, modules, items ---------------------------------------------------------------
@@ -177,7 +65,7 @@ def write_course_md(root: Path, *, title: str, summary: str, topic: str,
     add_module(root, "Introduction")
 
 
-def _module_dirs(root: Path) -> list[tuple[int, str, str]]:
+def module_dirs(root: Path) -> list[tuple[int, str, str]]:
     found = []
     for entry in root.iterdir():
         parsed = parse_module_dir(entry.name) if entry.is_dir() else None
@@ -186,7 +74,7 @@ def _module_dirs(root: Path) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def _item_groups(module_dir: Path) -> dict[tuple[int, str, bool], list[str]]:
+def item_groups(module_dir: Path) -> dict[tuple[int, str, bool], list[str]]:
     groups: dict[tuple[int, str, bool], list[str]] = {}
     for entry in sorted(module_dir.iterdir()):
         name = parse_item_name(entry.name) if entry.is_file() else None
@@ -200,7 +88,7 @@ def add_module(root: Path, title: str) -> str:
     slug = slugify(title)
     if not slug:
         raise DraftError("the title needs at least one letter or digit")
-    modules = _module_dirs(root)
+    modules = module_dirs(root)
     if any(name == slug for _, name, _ in modules):
         raise DraftError(f'there is a module with the id "{slug}" already')
     dirname = f"{(modules[-1][0] if modules else 0) + 1:02d}-{slug}"
@@ -242,7 +130,7 @@ def add_item(root: Path, module_dir: str, title: str, kind: str) -> str:
     slug = slugify(title)
     if not slug:
         raise DraftError("the title needs at least one letter or digit")
-    groups = _item_groups(folder)
+    groups = item_groups(folder)
     if any(name == slug for _, name, _ in groups):
         raise DraftError(f'there is an item with the id "{slug}" in this module already')
     position = (max(position for position, _, _ in groups) if groups else 0) + 1
@@ -294,82 +182,6 @@ def _translation_text(text: str) -> str:
     return "\n".join(["---", *kept, *lines[end:]])
 
 
-# -- reordering ----------------------------------------------------------------------------
-
-
-def move(root: Path, rel: str, offset: int) -> None:
-    """Move a module folder or an item (all its language files) up (-1) or down (+1).
-
-    Every sibling is renumbered ``01-``, ``02-``… in one step; ids stay the same because they
-    are the names without the numbers. Relative links in the draft's markdown that name a
-    renamed file or folder are rewritten.
-    """
-    target = resolve_rel(root, rel)
-    renames: dict[str, str] = {}
-    if target.is_dir():
-        modules = _module_dirs(root)
-        order = [dirname for _, _, dirname in modules]
-        index = order.index(target.name) if target.name in order else -1
-        if index < 0:
-            raise DraftError("no such module")
-        _swap(order, index, offset)
-        for position, dirname in enumerate(order, start=1):
-            new = f"{position:02d}-{parse_module_dir(dirname)[1]}"  # type: ignore[index]
-            if new != dirname:
-                renames[dirname] = new
-        _rename_all(root, renames)
-    else:
-        item = parse_item_name(target.name)
-        if item is None or not target.is_file():
-            raise DraftError("no such item")
-        folder = target.parent
-        groups = _item_groups(folder)
-        keys = list(groups)
-        index = keys.index((item.position, item.name, item.is_quiz))
-        _swap(keys, index, offset)
-        for position, key in enumerate(keys, start=1):
-            for filename in groups[key]:
-                new = f"{position:02d}-" + filename.split("-", 1)[1]
-                if new != filename:
-                    renames[filename] = new
-        _rename_all(folder, renames)
-    if renames:
-        _rewrite_links(root, renames)
-
-
-def _swap(order: list[object], index: int, offset: int) -> None:
-    other = index + offset
-    if not 0 <= other < len(order):
-        raise DraftError("it is already at that end")
-    order[index], order[other] = order[other], order[index]
-
-
-def _rename_all(folder: Path, renames: dict[str, str]) -> None:
-    """Rename in two passes through hidden names, so ``01-a``/``02-b`` can swap."""
-    for old in renames:
-        os.rename(folder / old, folder / f".renaming-{old}")
-    for old, new in renames.items():
-        os.rename(folder / f".renaming-{old}", folder / new)
-
-
-def _rewrite_links(root: Path, renames: dict[str, str]) -> None:
-    def fix(url: str) -> str:
-        if "://" in url or url.startswith(("#", "/", "mailto:")):
-            return url
-        path, hash_mark, fragment = url.partition("#")
-        parts = [renames.get(part, part) for part in path.split("/")]
-        return "/".join(parts) + hash_mark + fragment
-
-    for path in sorted(root.rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
-        new = _LINK_DEST_RE.sub(lambda m: m.group(1) + fix(m.group(2)), text)
-        new = _REF_DEF_RE.sub(lambda m: m.group(1) + fix(m.group(2)) + m.group(3), new)
-        if new != text:
-            atomic_write(path, new.encode("utf-8", errors="surrogateescape"))
-
-
 # -- listing -------------------------------------------------------------------------------
 
 
@@ -418,7 +230,7 @@ def draft_tree(root: Path) -> DraftTree:
         if entry.suffix.lower() in MEDIA_SUFFIXES:
             media.append(entry.name)
     modules = []
-    for position, slug, dirname in _module_dirs(root):
+    for position, slug, dirname in module_dirs(root):
         module = DraftModule(dirname, position, slug)
         for entry in sorted((root / dirname).iterdir()):
             is_module, language = split_language(entry.name, "module")
@@ -426,7 +238,7 @@ def draft_tree(root: Path) -> DraftTree:
                 module.texts.append(DraftFile(f"{dirname}/{entry.name}", language))
             elif entry.suffix.lower() in MEDIA_SUFFIXES:
                 module.media.append(f"{dirname}/{entry.name}")
-        for (item_position, name, is_quiz), files in _item_groups(root / dirname).items():
+        for (item_position, name, is_quiz), files in item_groups(root / dirname).items():
             original = next((f for f in files if parse_item_name(f).language is None),  # type: ignore[union-attr]
                             files[0])
             item = DraftItem(f"{dirname}/{original}", item_position, name, is_quiz)

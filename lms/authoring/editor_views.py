@@ -11,10 +11,10 @@ from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from lms.authoring import drafts, services
+from lms.authoring import services, storage
 from lms.authoring.blueprint import authoring_dirs, bp, draft_role, lms_state
-from lms.authoring.drafts import DraftError
 from lms.authoring.forms import EditForm
+from lms.authoring.storage import DraftError
 from lms.courses.layout import MEDIA_SUFFIXES
 from lms.web import ActionForm
 
@@ -56,7 +56,7 @@ def edit(slug: str, rel: str) -> Response | tuple[str, int]:
     draft_role(slug)
     dirs = authoring_dirs()
     try:
-        data = drafts.read_file(dirs.draft(slug), rel)
+        data = storage.read_file(dirs.draft(slug), rel)
     except DraftError:
         abort(404)
     if not rel.endswith(".md"):
@@ -64,7 +64,7 @@ def edit(slug: str, rel: str) -> Response | tuple[str, int]:
     form = EditForm()
     if request.method == "GET":
         form.text.data = data.decode("utf-8", errors="replace")
-        form.base_hash.data = drafts.content_hash(data)
+        form.base_hash.data = storage.content_hash(data)
         return _editor(slug, rel, form, preview=None)
     if not form.validate_on_submit():
         abort(400)

@@ -16,8 +16,8 @@ from lms.authoring.blueprint import (
     lms_state,
     may_publish,
 )
-from lms.authoring.drafts import DraftError
 from lms.authoring.forms import CoauthorForm, PublishForm
+from lms.authoring.storage import DraftError
 from lms.db import utcnow
 from lms.web import ActionForm
 

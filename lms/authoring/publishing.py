@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from lms.authoring import drafts
-from lms.authoring.drafts import AuthoringDirs, DraftError
+from lms.authoring import storage
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.authoring.packages import ZipLimits, extract_package, pack_files, pack_folder, read_package
 from lms.authoring.services import DraftProblem, _load, role_for, slug_in_use
+from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.courses.models import Course
 from lms.courses.package import load_course
 from lms.courses.sync import sync_courses
@@ -51,7 +51,7 @@ def publish(dirs: AuthoringDirs, slug: str, *, user_id: int | None, note: str, n
     sync that one course. Returns None when the draft equals the latest version (the course
     is only made available again)."""
     root = dirs.draft(slug)
-    with drafts.course_lock(root):
+    with storage.course_lock(root):
         spec, problems = _load(root, question_types)
         if spec is None or any(p.is_error for p in problems):
             raise PublishRefused([p for p in problems if p.is_error])

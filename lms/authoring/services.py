@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 
 from lms.auth.models import User
-from lms.authoring import drafts
-from lms.authoring.drafts import AuthoringDirs, DraftError
+from lms.authoring import drafts, storage
 from lms.authoring.media import check_image
 from lms.authoring.models import CourseAuthor
+from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.courses.loader import CourseLoader
 from lms.courses.models import Course
 from lms.courses.package import CourseSpec, TextVersion, find_course_dirs
@@ -158,7 +158,7 @@ def create_course(dirs: AuthoringDirs, *, slug: str, title: str, summary: str, t
     reason = slug_in_use(dirs, slug, course_dirs)
     if reason:
         raise DraftError(reason)
-    with drafts.course_lock(dirs.draft(slug)):
+    with storage.course_lock(dirs.draft(slug)):
         drafts.write_course_md(dirs.draft(slug), title=title, summary=summary, topic=topic,
                                languages=languages, author=owner.display_name)
     db.session.add(CourseAuthor(course_slug=slug, user_id=owner.id, role="owner"))
@@ -212,12 +212,12 @@ def _find_text(spec: CourseSpec | None, slug: str, rel: str) -> TextVersion | No
 def preview_file(dirs: AuthoringDirs, slug: str, rel: str, text: str,
                  question_types: Mapping[str, Any] | None) -> Preview:
     """Check and render the draft as if ``rel`` held ``text``, on a scratch copy."""
-    drafts.resolve_rel(dirs.draft(slug), rel)
+    storage.resolve_rel(dirs.draft(slug), rel)
     scratch = dirs.make_scratch()
     try:
         copy = scratch / slug
         shutil.copytree(dirs.draft(slug), copy, symlinks=False)
-        drafts.atomic_write(drafts.resolve_rel(copy, rel), text.encode("utf-8"))
+        storage.atomic_write(storage.resolve_rel(copy, rel), text.encode("utf-8"))
         spec, problems = _load(copy, question_types)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -238,21 +238,21 @@ def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: st
     """Write ``text`` to ``rel`` unless the file changed since ``base_hash`` (Conflict) or the
     text has errors in this file (Invalid). Returns the new content hash."""
     root = dirs.draft(slug)
-    path = drafts.resolve_rel(root, rel)
+    path = storage.resolve_rel(root, rel)
     if path.suffix != ".md":
         raise DraftError("only markdown files can be edited here")
     data = normalise_text(text).encode("utf-8")
-    with drafts.course_lock(root):
+    with storage.course_lock(root):
         current = path.read_bytes() if path.is_file() else b""
-        if drafts.content_hash(current) != base_hash:
+        if storage.content_hash(current) != base_hash:
             raise Conflict(current.decode("utf-8", errors="replace"),
-                           drafts.content_hash(current))
+                           storage.content_hash(current))
         preview = preview_file(dirs, slug, rel, data.decode(), question_types)
         errors = [p for p in preview.problems if p.is_error]
         if errors:
             raise Invalid(preview.problems)
-        drafts.atomic_write(path, data)
-    return drafts.content_hash(data)
+        storage.atomic_write(path, data)
+    return storage.content_hash(data)
 
 
 def upload_image(dirs: AuthoringDirs, slug: str, folder: str, filename: str, data: bytes,
@@ -263,14 +263,14 @@ def upload_image(dirs: AuthoringDirs, slug: str, folder: str, filename: str, dat
     extension = check_image(filename, data)
     stem = drafts.slugify(PurePosixPath(filename).stem) or "image"
     root = dirs.draft(slug)
-    target_dir = drafts.resolve_rel(root, folder) if folder else root
+    target_dir = storage.resolve_rel(root, folder) if folder else root
     if not target_dir.is_dir():
         raise DraftError("no such folder in this course")
-    with drafts.course_lock(root):
+    with storage.course_lock(root):
         name, number = f"{stem}.{extension}", 2
         while (target_dir / name).exists():
             name, number = f"{stem}-{number}.{extension}", number + 1
-        drafts.atomic_write(target_dir / name, data)
+        storage.atomic_write(target_dir / name, data)
     return f"{folder}/{name}" if folder else name
 
 
