@@ -199,8 +199,8 @@ def _snapshot(item_id: int, *, seed: int) -> tuple[str, str, list[dict[str, Any]
     """The quiz's questions as an attempt stores them (language, content hash, questions)."""
     from lms.courses.models import Item, ItemText
     from lms.db import db
-    from lms.quizzes.services import public_questions
     from lms.quizzes.settings import QuizSettings
+    from lms.quizzes.snapshot import public_questions
 
     item = db.session.get(Item, item_id)
     text = db.session.scalar(select(ItemText).where(ItemText.item_id == item_id)
@@ -234,7 +234,7 @@ def open_attempts(item_id: int, user_ids: list[int], per_user: int) -> list[tupl
 
     from lms.db import db
     from lms.quizzes.models import QuizAttempt
-    from lms.quizzes.services import form_token
+    from lms.quizzes.snapshot import form_token
 
     language, content_hash, questions = _snapshot(item_id, seed=7)
     last = dict(db.session.execute(

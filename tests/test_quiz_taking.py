@@ -18,7 +18,7 @@ from lms.auth.models import User
 from lms.courses.models import Item
 from lms.db import db, utcnow
 from lms.progress.models import ItemCompletion
-from lms.quizzes import services
+from lms.quizzes import errors, services, snapshot
 from lms.quizzes.models import QuizAttempt
 from lms.signals import quiz_submitted
 
@@ -328,7 +328,7 @@ def test_concurrent_post_that_loses_the_race_shows_the_winners_result(
         app: Flask, learner: User, client: FlaskClient) -> None:
     client.get(CHECK)
     attempt = open_attempt(learner, "check")
-    token = services.form_token(attempt)
+    token = snapshot.form_token(attempt)
     answers = {q["key"]: perfect(q) for q in attempt.questions}
     # Another request grades the attempt after ours has loaded it but before it writes.
     with db.engine.begin() as connection:
@@ -408,7 +408,7 @@ def test_attempts_over_the_limit(client: FlaskClient, learner: User) -> None:
     assert "Back to the quiz page" in response.text
     result = client.get(CHECK + "attempts/2").text
     assert "0 attempts left" in result and "Try again" not in result
-    with pytest.raises(services.AttemptsExhausted):
+    with pytest.raises(errors.AttemptsExhausted):
         item = db.session.scalar(select(Item).where(Item.slug == "check"))
         services.start_or_resume_attempt(learner.id, item.id, language="en", now=utcnow())
 

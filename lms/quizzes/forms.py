@@ -17,7 +17,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
 from lms.courses.models import Item, ItemText
-from lms.quizzes import services
+from lms.quizzes import services, snapshot
+from lms.quizzes.errors import AttemptsExhausted
 from lms.quizzes.settings import QuizSettings
 
 #: Posted names that are not answers.
@@ -115,18 +116,18 @@ def quiz_panel(
     settings = QuizSettings.from_dict(item.quiz_settings or {})
     if user_id is None:
         # Shown, not answerable: a stable order that is not any learner's attempt.
-        questions = public(services.public_questions(text.questions or [], settings,
+        questions = public(snapshot.public_questions(text.questions or [], settings,
                                                      random.Random(item.id)))
         return QuizPanel("anonymous", settings, questions, build_quiz_form(questions))
     status = services.quiz_status(user_id, item.id)
     try:
         attempt = services.start_or_resume_attempt(user_id, item.id, language=language, now=now)
-    except services.AttemptsExhausted:
+    except AttemptsExhausted:
         return QuizPanel("exhausted", settings, status=status)
     questions = public(attempt.questions)
     return QuizPanel(
         "form", settings, questions, build_quiz_form(questions, formdata),
-        attempt_id=attempt.id, token=services.form_token(attempt),
+        attempt_id=attempt.id, token=snapshot.form_token(attempt),
         attempt_number=attempt.number, status=status, errors=dict(errors or {}),
         form_error=form_error,
     )

@@ -3,14 +3,14 @@
 Every function owns its commit and never reads the request. Grading happens only here, on
 the server, against the snapshot stored with the attempt: editing a quiz later never changes
 a past result, and the page the learner sees never holds an answer key.
+
+What the learner is shown is built in :mod:`lms.quizzes.snapshot`; the refusals these
+functions raise are in :mod:`lms.quizzes.errors`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import random
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,102 +20,41 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms.courses.models import Item, ItemText
-from lms.courses.services import choose_language, learner_content_hash
+from lms.courses.services import learner_content_hash
 from lms.db import db
 from lms.progress.services import CompletionResult, mark_item_complete
+from lms.quizzes.errors import (
+    UNKNOWN_QUESTION,
+    AnswerErrors,
+    AttemptNotFound,
+    AttemptsExhausted,
+    EmptySubmission,
+    QuizChanged,
+)
 from lms.quizzes.grading import grade_attempt
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.settings import QuizSettings
-from lms.quizzes.types import QuestionType
+from lms.quizzes.snapshot import (
+    SnapshotQuestion,
+    form_token,
+    question_types,
+    quiz_item,
+    quiz_text,
+    take_snapshot,
+)
 from lms.signals import quiz_submitted
 
 __all__ = [
-    "AnswerErrors",
-    "AttemptNotFound",
     "AttemptResult",
-    "AttemptsExhausted",
-    "EmptySubmission",
-    "QuizChanged",
-    "QuizError",
     "QuizStatus",
-    "QuizUnavailable",
-    "SnapshotQuestion",
     "best_scores",
-    "form_token",
     "get_attempt",
-    "public_questions",
     "quiz_status",
     "start_or_resume_attempt",
     "submit_attempt",
 ]
 
 log = logging.getLogger(__name__)
-
-#: The message of :class:`AnswerErrors` for a posted key that is no question of the attempt.
-UNKNOWN_QUESTION = "unknown question"
-
-
-class QuizError(Exception):
-    """Something the learner must be told about; nothing was written."""
-
-
-class QuizUnavailable(QuizError):
-    """The item has no quiz, or it was withdrawn."""
-
-
-class AttemptNotFound(QuizError):
-    """No such attempt for this learner (or it belongs to someone else)."""
-
-
-class AttemptsExhausted(QuizError):
-    """Every allowed attempt has been used."""
-
-    def __init__(self, used: int, allowed: int) -> None:
-        super().__init__(f"all {allowed} attempts used")
-        self.used = used
-        self.allowed = allowed
-
-
-class QuizChanged(QuizError):
-    """The quiz (or the form's version of it) changed between showing and submitting."""
-
-
-class EmptySubmission(QuizError):
-    """Not a single question was answered."""
-
-
-class AnswerErrors(QuizError):
-    """Some posted values could not be read; ``errors`` maps question key to a message."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = dict(errors)
-
-
-@dataclass(frozen=True)
-class SnapshotQuestion:
-    """One question as stored with an attempt (``view`` is what the form shows)."""
-
-    key: str
-    type: str
-    prompt_html: str
-    explanation_html: str
-    context_html: str
-    config: dict[str, Any]
-    view: dict[str, Any]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SnapshotQuestion:
-        return cls(
-            key=str(data["key"]),
-            type=str(data["type"]),
-            prompt_html=str(data.get("prompt_html", "")),
-            explanation_html=str(data.get("explanation_html", "")),
-            context_html=str(data.get("context_html", "")),
-            config=dict(data.get("config") or {}),
-            view=dict(data.get("view") or {}),
-        )
 
 
 @dataclass(frozen=True)
@@ -149,60 +88,6 @@ class QuizStatus:
         return max(0, self.settings.attempts - self.used)
 
 
-def _types() -> Mapping[str, QuestionType]:
-    return current_app.extensions["lms"].question_types  # type: ignore[no-any-return]
-
-
-def _quiz_item(item_id: int) -> tuple[Item, QuizSettings]:
-    item = db.session.get(Item, item_id)
-    if item is None or not item.available or item.quiz_settings is None:
-        raise QuizUnavailable(f"item {item_id} has no quiz")
-    return item, QuizSettings.from_dict(item.quiz_settings)
-
-
-def _text(item: Item, language: str, content_hash: str) -> ItemText:
-    """The quiz's text in ``language`` at ``content_hash`` (the learner's release)."""
-    texts = {t.language: t for t in db.session.scalars(
-        select(ItemText).where(ItemText.item_id == item.id,
-                               ItemText.content_hash == content_hash))}
-    if not texts:
-        raise QuizUnavailable(f"item {item.id} has no text")
-    default = item.module.course.default_language
-    return texts[choose_language(texts, language, default)]
-
-
-def public_questions(
-    questions: Sequence[Mapping[str, Any]], settings: QuizSettings, rng: random.Random | None,
-) -> list[dict[str, Any]]:
-    """Questions in the order shown, each with its ``view`` (options shuffled by ``rng``)."""
-    types = _types()
-    chosen = [dict(q) for q in questions if q.get("type") in types]
-    if rng is not None and settings.shuffle_questions:
-        rng.shuffle(chosen)
-    for question in chosen:
-        qtype = types[question["type"]]
-        question["view"] = qtype.public_view(
-            question["config"], rng if settings.shuffle_options else None)
-    return chosen
-
-
-def _snapshot(attempt: QuizAttempt, item: Item, settings: QuizSettings, language: str,
-              content_hash: str) -> None:
-    """Fill ``attempt`` with the quiz as the learner's release has it, with a fresh seed."""
-    text = _text(item, language, content_hash)
-    seed = secrets.randbits(31)
-    attempt.language = text.language
-    attempt.seed = seed
-    attempt.content_hash = content_hash
-    attempt.questions = public_questions(text.questions or [], settings, random.Random(seed))
-
-
-def form_token(attempt: QuizAttempt) -> str:
-    """Names the exact form shown: changes whenever the attempt's snapshot is rebuilt."""
-    raw = f"{attempt.id}:{attempt.content_hash}:{attempt.language}:{attempt.seed}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:20]
-
-
 def _used(user_id: int, item_id: int) -> int:
     return db.session.scalar(
         select(func.count(QuizAttempt.id)).where(
@@ -227,14 +112,14 @@ def start_or_resume_attempt(
     language, is rebuilt (nothing was answered yet). Raises :class:`AttemptsExhausted` when
     every allowed attempt has been submitted and :class:`QuizUnavailable` for a non-quiz.
     """
-    item, settings = _quiz_item(item_id)
+    item, settings = quiz_item(item_id)
     content_hash = learner_content_hash(user_id, item)
     for _ in range(3):
         attempt = _open_attempt(user_id, item_id)
         if attempt is not None:
-            wanted = _text(item, language, content_hash).language
+            wanted = quiz_text(item, language, content_hash).language
             if attempt.content_hash != content_hash or attempt.language != wanted:
-                _snapshot(attempt, item, settings, language, content_hash)
+                take_snapshot(attempt, item, settings, language, content_hash)
                 attempt.started_at = now
                 db.session.commit()
             return attempt
@@ -245,7 +130,7 @@ def start_or_resume_attempt(
             QuizAttempt.user_id == user_id, QuizAttempt.item_id == item_id)) or 0
         attempt = QuizAttempt(user_id=user_id, item_id=item.id, course_id=item.course_id,
                               number=last + 1, started_at=now)
-        _snapshot(attempt, item, settings, language, content_hash)
+        take_snapshot(attempt, item, settings, language, content_hash)
         db.session.add(attempt)
         try:
             db.session.commit()
@@ -294,7 +179,7 @@ def submit_attempt(
         raise AttemptNotFound(f"no attempt {attempt_id} for user {user_id}")
     if attempt.submitted_at is not None:
         return _result(attempt, newly=False)
-    item, settings = _quiz_item(attempt.item_id)
+    item, settings = quiz_item(attempt.item_id)
     if learner_content_hash(user_id, item) != attempt.content_hash \
             or submission_token != form_token(attempt):
         raise QuizChanged(f"attempt {attempt.id} was shown from another version of the quiz")
@@ -302,7 +187,7 @@ def submit_attempt(
     if settings.attempts and used >= settings.attempts:
         raise AttemptsExhausted(used, settings.attempts)
 
-    types = _types()
+    types = question_types()
     questions = [SnapshotQuestion.from_dict(q) for q in attempt.questions]
     by_key = {q.key: q for q in questions}
     errors: dict[str, str] = {
@@ -359,7 +244,7 @@ def get_attempt(user_id: int, item_id: int, number: int) -> QuizAttempt | None:
 
 def quiz_status(user_id: int, item_id: int) -> QuizStatus:
     """Attempts used, best score and whether the learner ever passed (one query)."""
-    item, settings = _quiz_item(item_id)
+    item, settings = quiz_item(item_id)
     used, best, passed, last = db.session.execute(
         select(func.count(QuizAttempt.id), func.max(QuizAttempt.score_percent),
                func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True)),

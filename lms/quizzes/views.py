@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from lms.courses import services as courses
 from lms.courses.views import _course_or_404, _find, render_item
 from lms.db import utcnow
-from lms.quizzes import services
+from lms.quizzes import errors, services
 from lms.quizzes.forms import CONTROL_FIELDS, QuizInput
 from lms.quizzes.review import reveals_answers, review
 from lms.web import ActionForm
@@ -19,7 +19,7 @@ from lms.web import ActionForm
 bp = Blueprint("quizzes", __name__, url_prefix="/courses")
 
 ITEM = "/<course_slug>/<module_slug>/<item_slug>"
-UNKNOWN = services.UNKNOWN_QUESTION
+UNKNOWN = errors.UNKNOWN_QUESTION
 #: Messages of the built-in types meant for learners (see lms.quizzes.builtin).
 LEARNER_MESSAGES = (_l("Write a number, like 1.80 or 1,80."),
                     _l("Each item can take only one position."))
@@ -47,7 +47,7 @@ def _locate(course_slug: str, module_slug: str, item_slug: str, user_id: int) ->
     return outline, index
 
 
-def _exhausted(error: services.AttemptsExhausted, course_slug: str, module_slug: str,
+def _exhausted(error: errors.AttemptsExhausted, course_slug: str, module_slug: str,
                item_slug: str) -> tuple[str, int]:
     message = gettext("You have used all %(num)d attempts at this quiz.", num=error.allowed)
     return render_template(
@@ -79,20 +79,20 @@ def submit(course_slug: str, module_slug: str, item_slug: str) -> Response | tup
         result = services.submit_attempt(
             attempt_id, current_user.id, raw, submission_token=request.form.get("token", ""),
             now=now, item_id=item.id)
-    except services.AttemptNotFound:
+    except errors.AttemptNotFound:
         abort(404)
-    except services.AttemptsExhausted as error:
+    except errors.AttemptsExhausted as error:
         return _exhausted(error, course_slug, module_slug, item_slug)
-    except services.QuizChanged:
+    except errors.QuizChanged:
         flash(gettext("This quiz was updated after you opened it, so your answers could not "
                       "be saved. Here is the new version: please answer it again."), "error")
         return redirect(back + "#quiz")
-    except services.EmptySubmission:
+    except errors.EmptySubmission:
         return render_item(course_slug, module_slug, item_slug, status=400, quiz_input=QuizInput(
             formdata=request.form,
             form_error=gettext("You have not answered any question yet. Answer at least one "
                                "before sending.")))
-    except services.AnswerErrors as error:
+    except errors.AnswerErrors as error:
         unknown = [key for key, message in error.errors.items() if message == UNKNOWN]
         return render_item(course_slug, module_slug, item_slug, status=400, quiz_input=QuizInput(
             formdata=request.form,
@@ -101,7 +101,7 @@ def submit(course_slug: str, module_slug: str, item_slug: str) -> Response | tup
             form_error=gettext("The form held answers to questions that are not in this quiz. "
                                "Nothing was saved; please send your answers again.")
             if unknown else ""))
-    except services.QuizUnavailable:
+    except errors.QuizUnavailable:
         abort(404)
     if result.completion is not None and result.completion.course_completed:
         flash(gettext("Congratulations: you have completed the course!"), "success")

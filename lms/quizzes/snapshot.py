@@ -1,0 +1,114 @@
+"""The quiz a learner is shown: its questions frozen into the attempt, in the order shown.
+
+Grading reads only this snapshot, so editing a quiz later never changes a past result, and the
+``view`` of each question (what the form shows) never holds an answer key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from lms.courses.models import Item, ItemText
+from lms.courses.services import choose_language
+from lms.db import db
+from lms.quizzes.errors import QuizUnavailable
+from lms.quizzes.models import QuizAttempt
+from lms.quizzes.settings import QuizSettings
+from lms.quizzes.types import QuestionType
+
+__all__ = [
+    "SnapshotQuestion",
+    "form_token",
+    "public_questions",
+    "question_types",
+    "quiz_item",
+    "quiz_text",
+    "take_snapshot",
+]
+
+
+@dataclass(frozen=True)
+class SnapshotQuestion:
+    """One question as stored with an attempt (``view`` is what the form shows)."""
+
+    key: str
+    type: str
+    prompt_html: str
+    explanation_html: str
+    context_html: str
+    config: dict[str, Any]
+    view: dict[str, Any]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SnapshotQuestion:
+        return cls(
+            key=str(data["key"]),
+            type=str(data["type"]),
+            prompt_html=str(data.get("prompt_html", "")),
+            explanation_html=str(data.get("explanation_html", "")),
+            context_html=str(data.get("context_html", "")),
+            config=dict(data.get("config") or {}),
+            view=dict(data.get("view") or {}),
+        )
+
+
+def question_types() -> Mapping[str, QuestionType]:
+    return current_app.extensions["lms"].question_types  # type: ignore[no-any-return]
+
+
+def quiz_item(item_id: int) -> tuple[Item, QuizSettings]:
+    item = db.session.get(Item, item_id)
+    if item is None or not item.available or item.quiz_settings is None:
+        raise QuizUnavailable(f"item {item_id} has no quiz")
+    return item, QuizSettings.from_dict(item.quiz_settings)
+
+
+def quiz_text(item: Item, language: str, content_hash: str) -> ItemText:
+    """The quiz's text in ``language`` at ``content_hash`` (the learner's release)."""
+    texts = {t.language: t for t in db.session.scalars(
+        select(ItemText).where(ItemText.item_id == item.id,
+                               ItemText.content_hash == content_hash))}
+    if not texts:
+        raise QuizUnavailable(f"item {item.id} has no text")
+    default = item.module.course.default_language
+    return texts[choose_language(texts, language, default)]
+
+
+def public_questions(
+    questions: Sequence[Mapping[str, Any]], settings: QuizSettings, rng: random.Random | None,
+) -> list[dict[str, Any]]:
+    """Questions in the order shown, each with its ``view`` (options shuffled by ``rng``)."""
+    types = question_types()
+    chosen = [dict(q) for q in questions if q.get("type") in types]
+    if rng is not None and settings.shuffle_questions:
+        rng.shuffle(chosen)
+    for question in chosen:
+        qtype = types[question["type"]]
+        question["view"] = qtype.public_view(
+            question["config"], rng if settings.shuffle_options else None)
+    return chosen
+
+
+def take_snapshot(attempt: QuizAttempt, item: Item, settings: QuizSettings, language: str,
+              content_hash: str) -> None:
+    """Fill ``attempt`` with the quiz as the learner's release has it, with a fresh seed."""
+    text = quiz_text(item, language, content_hash)
+    seed = secrets.randbits(31)
+    attempt.language = text.language
+    attempt.seed = seed
+    attempt.content_hash = content_hash
+    attempt.questions = public_questions(text.questions or [], settings, random.Random(seed))
+
+
+def form_token(attempt: QuizAttempt) -> str:
+    """Names the exact form shown: changes whenever the attempt's snapshot is rebuilt."""
+    raw = f"{attempt.id}:{attempt.content_hash}:{attempt.language}:{attempt.seed}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
