@@ -73,9 +73,8 @@ class LMS:
         )
         app.extensions["lms"] = state
         from lms.cli import register_commands
-        from lms.web import register_error_handlers
-
         from lms.security import init_security
+        from lms.web import register_error_handlers
 
         blueprint = build_blueprint()
         init_security(app, blueprint)
@@ -159,7 +158,8 @@ def _init_login(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing on locks."""
+    """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing on
+    locks."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return

@@ -29,7 +29,8 @@ def entry_point_course_dirs() -> list[Path]:
         if path.is_dir():
             dirs.append(path)
         else:
-            log.warning("course entry point %s gave %s, which is not a folder", entry_point.name, path)
+            log.warning("course entry point %s gave %s, which is not a folder",
+                        entry_point.name, path)
     return dirs
 
 

@@ -9,7 +9,8 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: An item (lesson or quiz) was completed for the first time: ``user_id``, ``item_id``, ``course_id``.
+#: An item (lesson or quiz) was completed for the first time:
+#: ``user_id``, ``item_id``, ``course_id``.
 item_completed = _signals.signal("lms-item-completed")
 #: Every required item of a course is complete: ``user_id``, ``course_id``, ``completed_at``.
 course_completed = _signals.signal("lms-course-completed")

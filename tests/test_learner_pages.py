@@ -53,8 +53,10 @@ def test_relative_images_are_served_from_the_package(client: FlaskClient, synced
     with client.get("/courses/sample-course/media/01-basics/chain.svg") as image:
         assert image.status_code == 200 and image.mimetype == "image/svg+xml"
     assert client.get("/courses/sample-course/media/../course.md").status_code == 404
-    assert client.get("/courses/sample-course/media/01-basics/01-first-lesson.md").status_code == 404
-    assert client.get("/courses/sample-course/media/%2e%2e/%2e%2e/etc/passwd.png").status_code == 404
+    assert client.get(
+        "/courses/sample-course/media/01-basics/01-first-lesson.md").status_code == 404
+    assert client.get(
+        "/courses/sample-course/media/%2e%2e/%2e%2e/etc/passwd.png").status_code == 404
 
 
 def test_mark_complete_updates_progress_and_continue(client: FlaskClient, learner: User) -> None:

@@ -16,7 +16,8 @@ from tests.conftest import make_test_app
 def test_lms_pages_send_security_headers(client: FlaskClient) -> None:
     response = client.get("/courses/")
     csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert ("script-src 'self'" in csp
+            and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0])
     assert "frame-ancestors 'self'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -56,7 +57,8 @@ def test_login_is_rate_limited_without_revealing_accounts(app: Flask, database_u
     limiter.reset()
     client = app.test_client()
     with app.app_context():
-        codes = [client.post("/account/login", data={"login": "ghost", "password": "x" * 8}).status_code
+        codes = [client.post("/account/login",
+                             data={"login": "ghost", "password": "x" * 8}).status_code
                  for _ in range(4)]
         limited = client.post("/account/login", data={"login": "ghost", "password": "x" * 8})
         assert codes[:3] == [200, 200, 200] and codes[3] == 429
