@@ -83,11 +83,17 @@ def item_groups(module_dir: Path) -> dict[tuple[int, str, bool], list[str]]:
     return dict(sorted(groups.items()))
 
 
-def add_module(root: Path, title: str) -> str:
-    """Add a module at the end with a ``module.md`` and a first lesson; returns its folder."""
+def _title_slug(title: str) -> str:
+    """The id a new module or item takes from its title; DraftError when there is none."""
     slug = slugify(title)
     if not slug:
         raise DraftError("the title needs at least one letter or digit")
+    return slug
+
+
+def add_module(root: Path, title: str) -> str:
+    """Add a module at the end with a ``module.md`` and a first lesson; returns its folder."""
+    slug = _title_slug(title)
     modules = module_dirs(root)
     if any(name == slug for _, name, _ in modules):
         raise DraftError(f'there is a module with the id "{slug}" already')
@@ -127,9 +133,7 @@ def add_item(root: Path, module_dir: str, title: str, kind: str) -> str:
     folder = resolve_rel(root, module_dir)
     if not folder.is_dir() or parse_module_dir(folder.name) is None:
         raise DraftError("no such module")
-    slug = slugify(title)
-    if not slug:
-        raise DraftError("the title needs at least one letter or digit")
+    slug = _title_slug(title)
     groups = item_groups(folder)
     if any(name == slug for _, name, _ in groups):
         raise DraftError(f'there is an item with the id "{slug}" in this module already')

@@ -137,6 +137,15 @@ def _cards_data_uri(school_class: SchoolClass, accounts: list[services.NewAccoun
     return "data:application/pdf;base64," + base64.b64encode(pdf).decode("ascii")
 
 
+def _show_new_passwords(school_class: SchoolClass, accounts: list[services.NewAccount],
+                        *, reset: bool = False) -> Response:
+    """The one page that shows these plain passwords, with their login cards (never cached)."""
+    return _no_store(render_template(
+        "lms/classes/accounts_created.html", school_class=school_class, accounts=accounts,
+        cards_uri=_cards_data_uri(school_class, accounts), reset=reset,
+        login_url=url_for("lms.auth.login", _external=True)))
+
+
 @bp.route("/teach/classes/<int:class_id>/accounts", methods=["GET", "POST"])
 @teacher_required
 def accounts(class_id: int) -> str | Response:
@@ -155,10 +164,7 @@ def accounts(class_id: int) -> str | Response:
             except ClassError:
                 problems = [NameProblem("try_again")]
             else:
-                return _no_store(render_template(
-                    "lms/classes/accounts_created.html", school_class=school_class,
-                    accounts=created, cards_uri=_cards_data_uri(school_class, created),
-                    login_url=url_for("lms.auth.login", _external=True)))
+                return _show_new_passwords(school_class, created)
         form.names.errors = [
             _name_error(p) if p.reason != "try_again"
             else gettext("Someone else just took one of these usernames. Please send again.")
@@ -178,7 +184,4 @@ def reset_password(class_id: int, user_id: int) -> Response:
         flash(gettext("Only accounts created for this class can have their password reset "
                       "here. Students with their own account can reset it by email."), "error")
         return redirect(url_for("lms.classes.members", class_id=class_id))
-    return _no_store(render_template(
-        "lms/classes/accounts_created.html", school_class=school_class, accounts=[account],
-        cards_uri=_cards_data_uri(school_class, [account]), reset=True,
-        login_url=url_for("lms.auth.login", _external=True)))
+    return _show_new_passwords(school_class, [account], reset=True)
