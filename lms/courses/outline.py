@@ -76,8 +76,34 @@ class PageText:
 
 
 @dataclass(frozen=True)
+class ItemInfo:
+    """What pages need of an item, as plain values (safe to keep between requests)."""
+
+    id: int
+    course_id: int
+    module_id: int
+    slug: str
+    kind: str
+    estimated_minutes: int
+    content_hash: str  # the item's current content (see OutlineItem.content_hash)
+    quiz_settings: dict[str, Any] | None
+    required: bool
+
+    @property
+    def has_quiz(self) -> bool:
+        return self.quiz_settings is not None
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    id: int
+    slug: str
+    position: int
+
+
+@dataclass(frozen=True)
 class OutlineItem:
-    item: Item
+    item: ItemInfo
     module_slug: str
     title: str
     objectives: list[str]
@@ -88,7 +114,7 @@ class OutlineItem:
 
 @dataclass(frozen=True)
 class OutlineModule:
-    module: Module
+    module: ModuleInfo
     text: PageText
     items: list[OutlineItem]
     progress: ModuleProgress
@@ -129,10 +155,17 @@ def followed_release(course: Course, enrollment: Enrollment | None) -> int:
 
 @dataclass(frozen=True)
 class _Row:
-    item: Item
-    module: Module
+    item: ItemInfo
+    module: ModuleInfo
     required: bool
     content_hash: str
+
+
+def _row(item: Item, module: Module, required: bool, content_hash: str) -> _Row:
+    info = ItemInfo(item.id, item.course_id, item.module_id, item.slug, item.kind,
+                    item.estimated_minutes, item.content_hash, item.quiz_settings, item.required)
+    return _Row(info, ModuleInfo(module.id, module.slug, module.position), required,
+                content_hash)
 
 
 def _release_rows(course: Course, number: int) -> list[_Row]:
@@ -140,7 +173,7 @@ def _release_rows(course: Course, number: int) -> list[_Row]:
         query = (select(Item, Module).join(Module, Item.module_id == Module.id)
                  .where(Item.course_id == course.id, Item.available, Module.available)
                  .order_by(Module.position, Item.position))
-        return [_Row(item, module, item.required, item.content_hash)
+        return [_row(item, module, item.required, item.content_hash)
                 for item, module in db.session.execute(query)]
     query = (select(ReleaseItem, Item, Module)
              .join(CourseRelease, CourseRelease.id == ReleaseItem.release_id)
@@ -148,7 +181,7 @@ def _release_rows(course: Course, number: int) -> list[_Row]:
              .join(Module, Module.id == ReleaseItem.module_id)
              .where(CourseRelease.course_id == course.id, CourseRelease.number == number)
              .order_by(ReleaseItem.module_position, ReleaseItem.position))
-    return [_Row(item, module, row.required, row.content_hash)
+    return [_row(item, module, row.required, row.content_hash)
             for row, item, module in db.session.execute(query)]
 
 
@@ -203,11 +236,13 @@ def course_outline(
         Enrollment.user_id == user_id, Enrollment.course_id == course.id)) \
         if user_id is not None else None
     number = release if release is not None else followed_release(course, enrollment)
-    rows = _release_rows(course, number)
-    modules: dict[int, Module] = {}
+    key = (course.id, course.content_hash, course.synced_at, number)
+    # A release's structure never changes; items' own settings change only with a sync.
+    rows = _cached(("rows", *key), lambda: _release_rows(course, number)) if number \
+        else _release_rows(course, number)
+    modules: dict[int, ModuleInfo] = {}
     for row in rows:
         modules.setdefault(row.module.id, row.module)
-    key = (course.id, course.content_hash, course.synced_at, number)
     titles = _cached(("titles", *key), lambda: _item_titles(rows))
     module_texts = _cached(("modules", *key), lambda: _page_texts(
         ModuleText, ModuleText.module_id, list(modules)))
@@ -251,7 +286,7 @@ def course_outline(
     )
 
 
-def item_text(item: Item, language: str, default_language: str,
+def item_text(item: Item | ItemInfo, language: str, default_language: str,
               content_hash: str | None = None) -> ItemText:
     """The full text of one item (body and questions) at ``content_hash`` (default: current)."""
     wanted = content_hash or item.content_hash
@@ -264,7 +299,7 @@ def item_text(item: Item, language: str, default_language: str,
     return texts[choose_language(texts, language, default_language)]
 
 
-def learner_content_hash(user_id: int | None, item: Item) -> str:
+def learner_content_hash(user_id: int | None, item: Item | ItemInfo) -> str:
     """Which content of ``item`` this learner gets: the one in the release they follow."""
     if user_id is None:
         return item.content_hash
