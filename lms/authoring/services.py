@@ -19,7 +19,6 @@ from lms.authoring import drafts, storage
 from lms.authoring.media import check_image
 from lms.authoring.models import CourseAuthor
 from lms.authoring.storage import AuthoringDirs, DraftError
-from lms.courses.loader import CourseLoader
 from lms.courses.models import Course
 from lms.courses.package import CourseSpec, TextVersion, find_course_dirs
 from lms.courses.schema import is_slug
@@ -178,6 +177,8 @@ def _load(root: Path, question_types: Mapping[str, Any] | None
           ) -> tuple[CourseSpec | None, list[DraftProblem]]:
     """The same loader as ``lms courses check``, keeping the spec even when there are errors
     (the preview shows what it can)."""
+    from lms.courses.loader import CourseLoader  # YAML and markdown: only when checking
+
     loader = CourseLoader(root, question_types)
     spec = loader.load()
     return spec, [_relative(p, root) for p in sorted(set(loader.problems))]
