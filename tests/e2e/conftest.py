@@ -78,7 +78,8 @@ def _build_app(folder: Path) -> Flask:
         "SECRET_KEY": "e2e-secret",
         "SQLALCHEMY_DATABASE_URI": database,
         "LMS_DATABASE_URL": database,
-        "LMS_COURSE_DIRS": [str(ROOT / "courses"), str(SAMPLE_COURSES)],
+        "LMS_COURSE_DIRS": [str(ROOT / "courses"), str(SAMPLE_COURSES),
+                            str(ROOT / "tests" / "data" / "packages" / "quiz-course")],
         "LMS_DEFAULT_LANGUAGE": "en",
     })
     with app.app_context():
