@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "LMS_SMTP_PASSWORD": "",
     "LMS_RESET_TOKEN_MAX_AGE": 3600,
     "LMS_ENV": "development",
+    # Due dates end at midnight in the school's time zone.
+    "LMS_TIMEZONE": "Europe/Rome",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -58,6 +60,7 @@ ENV_KEYS = (
     "LMS_SMTP_PASSWORD",
     "LMS_ENV",
     "LMS_BASE_URL",
+    "LMS_TIMEZONE",
 )
 
 
