@@ -10,20 +10,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from tests.authoring_support import LESSON, LESSON_TEXT
+
 SLUG = "e2e-water-rights"
-LESSON = "01-introduction/01-first-lesson.md"
-LESSON_TEXT = """---
-title: Water is a right
-objectives:
-  - Say why access to water is a human right
-estimated_minutes: 5
----
-In 2010 the UN General Assembly recognised the human right to water.
-
-## Sources
-
-- UN resolution 64/292, 2010.
-"""
 
 
 def edit(page: Page, rel: str, text: str, *, preview_expect: str | None = None) -> None:
