@@ -144,3 +144,21 @@ def test_rerender_rewrites_html_without_a_new_release(
     db.session.expire_all()
     assert "Look at the chain" in db.session.get(ItemText, text.id).html
     assert course().current_release == 1
+
+
+def test_teacher_pages_show_current_titles_after_a_revert(
+    package: Path, runner: FlaskCliRunner, app: Flask,
+) -> None:
+    """Texts of every version are kept; class pages must pick the current one, not any."""
+    from lms.classes.queries import load_courses
+
+    lesson = package / "01-basics" / "01-first-lesson.md"
+    original = lesson.read_text()
+    lesson.write_text(original.replace("title: Follow the money", "title: Follow the cash"))
+    runner.invoke(args=["courses", "sync"])
+    lesson.write_text(original)  # back to the first version's exact bytes
+    runner.invoke(args=["courses", "sync"])
+    assert course().current_release == 3
+    info = load_courses([course().id], "en")[course().id]
+    titles = [item.title for module in info.modules for item in module.items]
+    assert "Follow the money" in titles and "Follow the cash" not in titles

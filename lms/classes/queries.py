@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import load_only
@@ -69,7 +70,10 @@ def load_courses(course_ids: Iterable[int], language: str) -> dict[int, CourseIn
         .order_by(Item.position)).all()
     course_titles = _titles(CourseText, CourseText.course_id, ids)
     module_titles = _titles(ModuleText, ModuleText.module_id, [m.id for m in modules])
-    item_titles = _titles(ItemText, ItemText.item_id, [i.id for i in items])
+    # Earlier versions' texts are kept for learners pinned to them; titles here are current.
+    current = ItemText.content_hash == select(Item.content_hash).where(
+        Item.id == ItemText.item_id).scalar_subquery()
+    item_titles = _titles(ItemText, ItemText.item_id, [i.id for i in items], current)
 
     result: dict[int, CourseInfo] = {}
     for course in courses:
@@ -93,12 +97,13 @@ def load_courses(course_ids: Iterable[int], language: str) -> dict[int, CourseIn
     return result
 
 
-def _titles(model: type, owner: object, ids: list[int]) -> dict[int, dict[str, str]]:
+def _titles(model: type, owner: object, ids: list[int],
+            *conditions: Any) -> dict[int, dict[str, str]]:
     result: dict[int, dict[str, str]] = defaultdict(dict)
     if not ids:
         return result
     rows = db.session.execute(select(owner, model.language, model.title)  # type: ignore[attr-defined]
-                              .where(owner.in_(ids)))  # type: ignore[attr-defined]
+                              .where(owner.in_(ids), *conditions))  # type: ignore[attr-defined]
     for owner_id, language, title in rows:
         result[owner_id][language] = title
     return result
