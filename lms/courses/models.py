@@ -124,10 +124,6 @@ class Item(db.Model):  # type: ignore[name-defined,misc]
     module: Mapped[Module] = relationship(back_populates="items")
     texts: Mapped[list[ItemText]] = relationship(cascade="all, delete-orphan")
 
-    @property
-    def has_quiz(self) -> bool:
-        return self.quiz_settings is not None
-
     def __repr__(self) -> str:
         return f"<Item {self.kind} {self.slug!r}>"
 

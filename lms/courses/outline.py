@@ -89,10 +89,6 @@ class ItemInfo:
     quiz_settings: dict[str, Any] | None
     required: bool
 
-    @property
-    def has_quiz(self) -> bool:
-        return self.quiz_settings is not None
-
 
 @dataclass(frozen=True)
 class ModuleInfo:
@@ -109,7 +105,6 @@ class OutlineItem:
     objectives: list[str]
     complete: bool
     content_hash: str = ""  # the item's content in the release shown
-    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -267,8 +262,7 @@ def course_outline(
             text = texts[choose_language(texts, language, course.default_language)]
             done = row.item.id in completed
             entries.append(OutlineItem(row.item, module.slug, text.title,
-                                       list(text.objectives), done,
-                                       row.content_hash, row.required))
+                                       list(text.objectives), done, row.content_hash))
             settings = row.item.quiz_settings or {}
             states.append(ItemState(row.item.id, row.item.kind, row.required, done,
                                     scores.get(row.item.id), settings.get("pass_mark")))
@@ -286,16 +280,19 @@ def course_outline(
     )
 
 
+def item_texts(item_id: int, content_hash: str) -> dict[str, ItemText]:
+    """Every language of one item at one content hash."""
+    return {text.language: text for text in db.session.scalars(
+        select(ItemText).where(ItemText.item_id == item_id,
+                               ItemText.content_hash == content_hash))}
+
+
 def item_text(item: Item | ItemInfo, language: str, default_language: str,
               content_hash: str | None = None) -> ItemText:
     """The full text of one item (body and questions) at ``content_hash`` (default: current)."""
-    wanted = content_hash or item.content_hash
-    texts = {text.language: text for text in db.session.scalars(
-        select(ItemText).where(ItemText.item_id == item.id, ItemText.content_hash == wanted))}
-    if not texts:  # a hash with no stored text: fall back to the current content
-        texts = {text.language: text for text in db.session.scalars(
-            select(ItemText).where(ItemText.item_id == item.id,
-                                   ItemText.content_hash == item.content_hash))}
+    # A hash with no stored text falls back to the current content.
+    texts = item_texts(item.id, content_hash or item.content_hash) \
+        or item_texts(item.id, item.content_hash)
     return texts[choose_language(texts, language, default_language)]
 
 

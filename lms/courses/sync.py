@@ -43,7 +43,6 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     items_written: int = 0
-    items_skipped: int = 0
 
 
 def load_packages(
@@ -138,7 +137,6 @@ def _sync_course(
         and course.source_dir == source_dir
     ):
         report.unchanged.append(spec.slug)
-        report.items_skipped += sum(len(module.items) for module in spec.modules)
         return
     content_changed = course is None or course.content_hash != spec.content_hash
     if course is None:
@@ -246,7 +244,6 @@ def _sync_item(
     missing = [(language, version) for language, version in spec.texts.items()
                if (language, spec.content_hash) not in present]
     if not missing:
-        report.items_skipped += 1
         return
     for language, version in missing:
         item.texts.append(ItemText(language=language, content_hash=spec.content_hash,

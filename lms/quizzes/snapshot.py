@@ -16,8 +16,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from lms.courses.models import Item, ItemText
-from lms.courses.services import choose_language
+from lms.courses.models import Course, Item, ItemText
+from lms.courses.outline import choose_language, item_texts
 from lms.db import db
 from lms.quizzes.errors import QuizUnavailable
 from lms.quizzes.models import QuizAttempt
@@ -73,13 +73,12 @@ def quiz_item(item_id: int) -> tuple[Item, QuizSettings]:
 
 def quiz_text(item: Item, language: str, content_hash: str) -> ItemText:
     """The quiz's text in ``language`` at ``content_hash`` (the learner's release)."""
-    texts = {t.language: t for t in db.session.scalars(
-        select(ItemText).where(ItemText.item_id == item.id,
-                               ItemText.content_hash == content_hash))}
+    texts = item_texts(item.id, content_hash)
     if not texts:
         raise QuizUnavailable(f"item {item.id} has no text")
-    default = item.module.course.default_language
-    return texts[choose_language(texts, language, default)]
+    default = db.session.scalar(
+        select(Course.default_language).where(Course.id == item.course_id))
+    return texts[choose_language(texts, language, default or "")]
 
 
 def public_questions(
