@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 
 from lms import create_app
 from lms.auth.models import User
@@ -24,6 +25,11 @@ POSTGRES_URL = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql+psycopg:///lm
 REQUIRE_POSTGRES = os.environ.get("LMS_REQUIRE_POSTGRES") == "1"
 
 _migrated: set[str] = set()
+
+# Property tests judge output, not speed: a busy CI machine must not fail them on Hypothesis's
+# 200 ms per-example deadline (speed is measured by `make bench`).
+settings.register_profile("lms", deadline=None)
+settings.load_profile("lms")
 
 
 @pytest.fixture(scope="session", autouse=True)
