@@ -37,3 +37,14 @@ def normalise_code(text: str) -> str | None:
     if len(compact) != LENGTH or any(symbol not in ALPHABET for symbol in compact):
         return None
     return format_code(compact)
+
+
+def code_fragment(text: str) -> str | None:
+    """Part of a code as typed (``k7qm-3x``), compacted like :func:`normalise_code` without
+    the dashes (``K7QM3X``), for a "contains" search; None if it cannot be part of a code."""
+    if not isinstance(text, str) or len(text) > 64:
+        return None
+    compact = text.upper().translate(_SEPARATORS).translate(_LOOKALIKES)
+    if not compact or len(compact) > LENGTH or any(s not in ALPHABET for s in compact):
+        return None
+    return compact

@@ -1,12 +1,14 @@
-"""Certificate forms: the printed name, the verify box, the revoke reason."""
+"""Certificate forms: the printed name, the verify box, the revoke reason, the admin's search."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SearchField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from lms.certificates.listing import MAX_SEARCH_LENGTH, Status
 from lms.certificates.services import MAX_NAME_LENGTH, MAX_REASON_LENGTH, CertificateError
 from lms.certificates.services import clean_printed_name as _clean
 
@@ -46,3 +48,24 @@ class RevokeForm(FlaskForm):
         _l("Reason"), validators=[DataRequired(), Length(max=MAX_REASON_LENGTH)],
         description=_l("Shown publicly on the verification page."),
     )
+
+
+class CertificateSearchForm(FlaskForm):
+    """The filters above the admin's certificate list (a GET form)."""
+
+    class Meta:
+        csrf = False  # a GET search box: nothing changes
+
+    q = SearchField(
+        _l("Code or name"), validators=[Length(max=MAX_SEARCH_LENGTH)],
+        description=_l("Part of a certificate code or of the printed name."),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "dir": "auto",
+                   "maxlength": MAX_SEARCH_LENGTH},
+    )
+    # Choices are the courses that have certificates, set by the view after the query; an
+    # unknown slug (an old bookmark) just matches nothing.
+    course = SelectField(_l("Course"), choices=[], default="", validate_choice=False)
+    status = SelectField(_l("Status"), default="", choices=[
+        SelectChoice("", _l("Valid or revoked")), SelectChoice(Status.VALID.value, _l("Valid")),
+        SelectChoice(Status.REVOKED.value, _l("Revoked")),
+    ])

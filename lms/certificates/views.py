@@ -1,4 +1,5 @@
-"""Certificate pages: the learner's list and downloads, public verification, revocation."""
+"""Certificate pages: the learner's list and downloads, public verification, revocation,
+the admin's list of issued certificates."""
 
 from __future__ import annotations
 
@@ -16,11 +17,18 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms.fields import SelectChoice
 
-from lms.certificates import services
+from lms.certificates import listing, services
 from lms.certificates.codes import normalise_code
-from lms.certificates.forms import PrintedNameForm, RevokeForm, VerifyForm
+from lms.certificates.forms import (
+    CertificateSearchForm,
+    PrintedNameForm,
+    RevokeForm,
+    VerifyForm,
+)
 from lms.db import utcnow
+from lms.web import safe_next
 
 bp = Blueprint("certificates", __name__)
 
@@ -117,5 +125,34 @@ def revoke(code: str) -> str | Response:
             form.reason.errors.append(str(error))
         else:
             flash(gettext("Certificate %(code)s is revoked.", code=certificate.code), "success")
-            return redirect(url_for(".verify", code=certificate.code))
+            # From the admin's list, back to that list (same page and filters).
+            return redirect(safe_next(request.args.get("next"),
+                                      url_for(".verify", code=certificate.code)))
     return render_template("lms/certificates/revoke.html", form=form, certificate=certificate)
+
+
+@bp.get("/admin/certificates/")
+@login_required
+def admin_list() -> str:
+    """Admins: every issued certificate, newest first, by course, status, code or name."""
+    if not current_user.has_role("admin"):
+        abort(403)
+    form = CertificateSearchForm(request.args)
+    form.validate()  # a field with an error (a 5,000-character search) filters nothing
+    status = form.status.data if not form.status.errors else ""
+    wanted = listing.CertificateFilter(
+        search="" if form.q.errors else (form.q.data or ""),
+        course_slug=form.course.data or None,
+        status=listing.Status(status) if status else None,
+    )
+    # Not a number: page 1; a number past the end (or below 1): 404.
+    found = listing.list_certificates(wanted, page=request.args.get("page", 1, type=int))
+    if found is None:
+        abort(404)
+    form.course.choices = [SelectChoice("", gettext("All courses"))] + [
+        SelectChoice(course.slug, course.title) for course in found.courses]
+    filters = {name: value for name, value in (
+        ("q", wanted.search), ("course", wanted.course_slug), ("status", status)) if value}
+    here = request.full_path if request.query_string else request.path
+    return render_template("lms/certificates/admin_list.html", form=form, listing=found,
+                           filters=filters, here=here)
