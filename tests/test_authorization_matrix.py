@@ -134,6 +134,7 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.certificates.verify": (lambda w: {"code": w.certificate_code}, everyone(200)),
     "lms.certificates.revoke": (lambda w: {"code": w.certificate_code},
                                 logged_in(403, admin=200)),
+    "lms.certificates.admin_list": (lambda w: {}, logged_in(403, admin=200)),
     # -- classes: teachers --------------------------------------------------------------------
     "lms.classes.index": (lambda w: {}, teachers(200)),
     "lms.classes.create": (lambda w: {}, teachers(200)),

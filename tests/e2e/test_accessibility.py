@@ -65,6 +65,7 @@ PAGES = [
     PageType("created-accounts", "/teach/accounts/", "teacher"),
     PageType("delete-own-account", "/account/delete", "student"),
     PageType("admin-users", "/admin/users/", "admin"),
+    PageType("admin-certificates", "/admin/certificates/", "admin"),
     PageType("author-index", "/author/", "trainer"),
     PageType("author-new-course", "/author/new", "trainer"),
     PageType("author-import", "/author/import", "trainer"),
