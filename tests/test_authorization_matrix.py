@@ -184,6 +184,9 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.authoring.move": (draft, authors(302)),
     "lms.authoring.translate": (draft, authors(400)),  # no language posted
     "lms.authoring.upload_image": (draft, authors(302)),
+    "lms.authoring.delete": (lambda w: draft(w, rel="picture.svg"), authors(200)),  # confirm
+    "lms.authoring.rename": (lambda w: draft(w, rel="01-introduction/01-first-lesson.md"),
+                             authors(200)),
     "lms.authoring.preview": (lambda w: draft(w, rel="course.md"), authors(200)),
     "lms.authoring.publish": (draft, authors(302)),  # the owner publishes
     "lms.authoring.unpublish": (draft, authors(403, admin=302)),  # admins only

@@ -83,3 +83,8 @@ class PublishForm(FlaskForm):
 
 class CoauthorForm(FlaskForm):
     username = StringField(_l("Trainer's username"), validators=[DataRequired(), Length(max=80)])
+
+
+class RenameForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+                        filters=[lambda value: " ".join(value.split()) if value else value])
