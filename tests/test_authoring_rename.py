@@ -54,7 +54,7 @@ def test_a_lesson_gets_a_new_title_and_keeps_its_id(app: Flask, trainer_client, 
     assert "Rename the lesson “Who owns a river”" in page
     assert '<label for="title">Title</label>' in page
     assert 'value="Who owns a river"' in page
-    assert "The id who-owns-a-river stays the same" in page
+    assert "The id “who-owns-a-river” stays the same" in page
 
     response = trainer_client.post(rename_url(SECOND), data={"title": "Rivers: who owns them?"},
                                    follow_redirects=True)

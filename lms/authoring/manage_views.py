@@ -62,7 +62,7 @@ def rename(slug: str, rel: str) -> Response | tuple[str, int]:
         abort(404)
     form = RenameForm()
     form.title.description = gettext(
-        "Only the title changes. The id %(id)s stays the same: it is part of the page's "
+        "Only the title changes. The id “%(id)s” stays the same: it is part of the page's "
         "address, and learners' progress is stored against it.", id=target.name)
     problems: list[str] = []
     if request.method == "GET":
