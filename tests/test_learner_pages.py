@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -147,3 +148,44 @@ def test_language_switch_remembers_choice(client: FlaskClient, synced: None) -> 
     assert client.post("/language", data={"language": "xx"}).status_code == 400
     evil = client.post("/language", data={"language": "en", "next": "https://evil.example/"})
     assert evil.headers["Location"] == "/courses/"
+
+
+def test_reloading_a_page_writes_nothing_but_moving_on_is_remembered(
+        client: FlaskClient, learner: User) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from lms.db import db
+    from lms.progress.models import Enrollment
+
+    def remembered() -> tuple[int | None, Any]:
+        db.session.expire_all()
+        enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == learner.id))
+        assert enrollment is not None
+        return enrollment.last_item_id, enrollment.last_visited_at
+
+    client.get(LESSON)
+    first = remembered()
+    client.get(LESSON)
+    assert remembered() == first  # a reload within the minute: no write
+    client.get("/courses/sample-course/basics/check/")
+    moved = remembered()
+    assert moved[0] != first[0]
+    db.session.execute(update(Enrollment).values(last_visited_at=moved[1] - timedelta(minutes=5)))
+    db.session.commit()
+    stale = remembered()
+    client.get("/courses/sample-course/basics/check/")
+    assert remembered()[1] > stale[1]  # the same page, later: the time moves on
+
+
+def test_visit_rule() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from lms.progress.services import visit_worth_recording
+
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    assert visit_worth_recording(7, now, None, None)  # first visit
+    assert visit_worth_recording(7, now, 6, now)  # another page
+    assert not visit_worth_recording(7, now, 7, now - timedelta(seconds=59))
+    assert visit_worth_recording(7, now, 7, now - timedelta(minutes=1))

@@ -126,6 +126,8 @@ class CourseOutline:
     started: bool
     release: int = 0  # the release shown
     completed_at: datetime | None = None  # when the learner finished the course
+    last_item_id: int | None = None  # the page the learner last opened, and when
+    last_visited_at: datetime | None = None
 
     @property
     def newer_release_available(self) -> bool:
@@ -183,7 +185,7 @@ def _release_rows(course: Course, number: int) -> list[_Row]:
 # Texts only change when a course's content hash changes, so each worker process keeps
 # them, keyed by that hash: a lesson page then costs no text queries but its own body.
 _TEXT_CACHE: dict[tuple[Any, ...], Any] = {}
-_TEXT_CACHE_SIZE = 512
+_TEXT_CACHE_SIZE = 4096
 
 
 def _cached(key: tuple[Any, ...], load: Any) -> Any:
@@ -277,6 +279,8 @@ def course_outline(
         progress=course_progress([module.progress for module in outline_modules]),
         started=enrollment is not None, release=number,
         completed_at=enrollment.completed_at if enrollment is not None else None,
+        last_item_id=enrollment.last_item_id if enrollment is not None else None,
+        last_visited_at=enrollment.last_visited_at if enrollment is not None else None,
     )
 
 
@@ -294,6 +298,35 @@ def item_text(item: Item | ItemInfo, language: str, default_language: str,
     texts = item_texts(item.id, content_hash or item.content_hash) \
         or item_texts(item.id, item.content_hash)
     return texts[choose_language(texts, language, default_language)]
+
+
+@dataclass(frozen=True)
+class ItemBody:
+    """What an item page shows of one item's text: shared between requests, never changed."""
+
+    language: str
+    title: str
+    objectives: tuple[str, ...]
+    html: str
+    questions: tuple[dict[str, Any], ...] | None
+
+
+def item_body(item: Item | ItemInfo, language: str, course: Course,
+              content_hash: str) -> ItemBody:
+    """The page text of one item at ``content_hash``, kept per worker.
+
+    The text at a content hash only changes when the course is synced again with
+    ``--rerender`` (which moves ``synced_at``), so it is loaded once, not on every page view.
+    """
+    def load() -> dict[str, ItemBody]:
+        texts = item_texts(item.id, content_hash) or item_texts(item.id, item.content_hash)
+        return {code: ItemBody(text.language, text.title, tuple(text.objectives or ()),
+                               text.html or "",
+                               tuple(text.questions) if text.questions is not None else None)
+                for code, text in texts.items()}
+
+    bodies = _cached(("body", item.id, content_hash, course.synced_at), load)
+    return bodies[choose_language(bodies, language, course.default_language)]
 
 
 def learner_content_hash(user_id: int | None, item: Item | ItemInfo) -> str:

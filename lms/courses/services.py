@@ -13,6 +13,7 @@ from lms.courses.outline import (  # noqa: F401  (the views use them through thi
     OutlineModule,
     choose_language,
     course_outline,
+    item_body,
     item_text,
     learner_content_hash,
     texts_by_owner,

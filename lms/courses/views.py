@@ -166,8 +166,7 @@ def render_item(
     if index is None:
         abort(404)
     entry = flat[index]
-    text = services.item_text(entry.item, _language(), course.default_language,
-                              entry.content_hash)
+    text = services.item_body(entry.item, _language(), course, entry.content_hash)
     now = utcnow()
     panel = None
     if entry.item.quiz_settings is not None:
@@ -190,7 +189,8 @@ def render_item(
     if user_id is not None:
         # After rendering: the commit expires every loaded object, and the template would
         # otherwise load the course, user and texts again (9 more queries per page).
-        progress.record_visit(user_id, course.id, entry.item.id, now=now)
+        progress.record_visit(user_id, course.id, entry.item.id, now=now,
+                              last_seen=(outline.last_item_id, outline.last_visited_at))
     return page, status
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, func, select, update
@@ -18,8 +18,16 @@ from lms.signals import course_completed, item_completed
 log = logging.getLogger(__name__)
 
 
-def record_visit(user_id: int, course_id: int, item_id: int | None, *, now: datetime) -> None:
-    """Remember the page a learner is on, for "continue where you left off"."""
+def record_visit(user_id: int, course_id: int, item_id: int | None, *, now: datetime,
+                 last_seen: tuple[int | None, datetime | None] | None = None) -> None:
+    """Remember the page a learner is on, for "continue where you left off".
+
+    ``last_seen`` is what the enrolment already says (page, time), when the caller has it:
+    a reload of the same page within a minute writes nothing, so thirty learners refreshing
+    a lesson do not queue up for SQLite's single writer.
+    """
+    if last_seen is not None and not visit_worth_recording(item_id, now, *last_seen):
+        return
     values: dict[str, object] = {"last_visited_at": now}
     if item_id is not None:
         values["last_item_id"] = item_id
@@ -34,6 +42,16 @@ def record_visit(user_id: int, course_id: int, item_id: int | None, *, now: date
         for name, value in values.items():
             setattr(enrollment, name, value)
     db.session.commit()
+
+
+#: Reloads of the same page closer together than this are not written down again.
+VISIT_GRANULARITY = timedelta(minutes=1)
+
+
+def visit_worth_recording(item_id: int | None, now: datetime, last_item_id: int | None,
+                          last_visited_at: datetime | None) -> bool:
+    return item_id != last_item_id or last_visited_at is None or \
+        now - last_visited_at >= VISIT_GRANULARITY
 
 
 def _enrollment(user_id: int, course_id: int, *, now: datetime) -> Enrollment:

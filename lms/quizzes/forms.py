@@ -16,7 +16,8 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-from lms.courses.models import Item, ItemText
+from lms.courses.models import Item
+from lms.courses.outline import ItemBody
 from lms.quizzes import services, snapshot
 from lms.quizzes.errors import AttemptsExhausted
 from lms.quizzes.settings import QuizSettings
@@ -103,7 +104,7 @@ class QuizPanel:
 
 def quiz_panel(
     item: Item,
-    text: ItemText,
+    text: ItemBody,
     *,
     user_id: int | None,
     language: str,
