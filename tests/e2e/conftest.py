@@ -282,6 +282,21 @@ class Site:
         join_class(self._user_id("student"), school_class.join_code, now=utcnow())
         return {"class_id": school_class.id}
 
+    def _build_draft(self) -> dict[str, Any]:
+        """A browser-authored draft of the demo trainer: a lesson and a quiz in one module."""
+        from lms.auth.models import User
+        from lms.authoring import drafts, services
+        from lms.authoring.views import authoring_dirs
+        from lms.db import db
+
+        dirs, slug = authoring_dirs(), "a11y-draft"
+        services.create_course(dirs, slug=slug, title="Water rights", summary="Who owns water?",
+                               topic="other", languages=["en"],
+                               owner=db.session.get(User, self._user_id("trainer")),
+                               course_dirs=self.app.extensions["lms"].course_dirs)
+        drafts.add_item(dirs.draft(slug), "01-introduction", "Check", "quiz")
+        return {"draft": slug}
+
     def _build_certificate(self) -> dict[str, Any]:
         """The demo student's certificate for the sample course."""
         from sqlalchemy import select

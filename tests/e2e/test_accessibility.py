@@ -69,6 +69,9 @@ PAGES = [
     PageType("author-index", "/author/", "trainer"),
     PageType("author-new-course", "/author/new", "trainer"),
     PageType("author-import", "/author/import", "trainer"),
+    PageType("author-delete", "/author/courses/{draft}/delete/01-introduction/02-check.quiz.md",
+             "trainer"),
+    PageType("author-rename", "/author/courses/{draft}/rename/01-introduction", "trainer"),
 ]
 
 #: (locale, viewport width): English and Italian on a desktop, Italian on a small phone.
