@@ -45,7 +45,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 
 # Environment variables read at start-up; each maps onto the config key of the same name.
@@ -82,6 +81,12 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         database_url = "sqlite:///" + str(Path(app.instance_path) / "lms.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not database_url.startswith("sqlite"):
+        # A database server may drop idle connections; a database file cannot, and there
+        # the ping would be one more query on every request.
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config.get("LMS_SMTP_PORT"):
         app.config["LMS_SMTP_PORT"] = int(app.config["LMS_SMTP_PORT"])
     ensure_secret_key(app)

@@ -74,3 +74,15 @@ def test_healthz_checks_the_database(client) -> None:  # type: ignore[no-untyped
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_connections_are_pinged_on_a_server_database_only(tmp_path: Path) -> None:
+    from lms.config import load_config
+
+    sqlite_app = Flask(__name__, instance_path=str(tmp_path))
+    load_config(sqlite_app, {"LMS_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+                             "SECRET_KEY": "k"})
+    assert "pool_pre_ping" not in sqlite_app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    server_app = Flask(__name__, instance_path=str(tmp_path))
+    load_config(server_app, {"LMS_DATABASE_URL": "postgresql://localhost/lms", "SECRET_KEY": "k"})
+    assert server_app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
