@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SearchField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -56,7 +56,7 @@ class CertificateSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search box: nothing changes
 
-    q = SearchField(
+    q = StringField(
         _l("Code or name"), validators=[Length(max=MAX_SEARCH_LENGTH)],
         description=_l("Part of a certificate code or of the printed name."),
         render_kw={"autocomplete": "off", "spellcheck": "false", "dir": "auto",
