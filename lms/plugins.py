@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import logging
-from importlib.metadata import entry_points
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+
+@cache
+def _installed_entry_points() -> metadata.EntryPoints:
+    # Reading every installed distribution's metadata takes tens of milliseconds; question
+    # types and course packages share one reading per process.
+    return metadata.entry_points()
+
+
+def entry_points(*, group: str) -> metadata.EntryPoints:
+    """The installed entry points of ``group`` (read once per process)."""
+    return _installed_entry_points().select(group=group)
 
 
 def load_question_types() -> dict[str, Any]:

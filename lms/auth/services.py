@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app, has_app_context
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -18,9 +19,14 @@ from lms.db import db
 log = logging.getLogger(__name__)
 
 RESET_SALT = "lms-password-reset"
-# Checked against when the login is unknown, so a wrong username costs as much time as a
-# wrong password and does not reveal which accounts exist.
-_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the login is unknown, so a wrong username costs as much time as a
+    wrong password and does not reveal which accounts exist. Made on first use: hashing
+    takes a tenth of a second, which every start of the app would otherwise pay."""
+    return generate_password_hash("not a real password")
 
 
 class AccountError(ValueError):
@@ -85,7 +91,7 @@ def authenticate(login: str, password: str) -> User | None:
         select(User).where(or_(User.username == login, func.lower(User.email) == login))
     )
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

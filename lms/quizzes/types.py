@@ -19,11 +19,11 @@ import logging
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol
 
 from wtforms.fields.core import UnboundField
 
+from lms.plugins import entry_points
 from lms.problems import Problem
 
 __all__ = [
