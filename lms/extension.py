@@ -26,6 +26,8 @@ class LMSState:
     url_prefix: str
     course_dirs: list[Path]
     question_types: dict[str, Any] = field(default_factory=dict)
+    # Fingerprinted static URLs by (script root, file name); see lms.static_files.
+    static_urls: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 class LMS:

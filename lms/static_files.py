@@ -24,7 +24,21 @@ def _fingerprint(path: str, mtime_ns: int) -> str:
 
 
 def static_url(filename: str) -> str:
-    """The URL of an LMS static file, with a fingerprint of its content."""
+    """The URL of an LMS static file, with a fingerprint of its content.
+
+    Outside debug mode the files cannot change while the app runs, so each URL is worked
+    out once per worker (and per mount point) instead of on every page.
+    """
+    if current_app.debug:
+        return _static_url(filename)
+    key = (request.script_root, filename)
+    urls = current_app.extensions["lms"].static_urls
+    if key not in urls:
+        urls[key] = _static_url(filename)
+    return urls[key]
+
+
+def _static_url(filename: str) -> str:
     folder = current_app.blueprints["lms"].static_folder
     path = Path(folder or "") / filename
     try:

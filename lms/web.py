@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+from functools import cache
 from typing import Any
 
 from babel import Locale
@@ -97,11 +98,27 @@ def bidi_isolate(text: str) -> Markup:
     return Markup("<bdi>{}</bdi>").format(text)
 
 
+@bp.app_template_global("content_lang")
+def content_language(language: str | None) -> Markup:
+    """``<p{{ content_lang(text.language) }}>``: ` lang="en" dir="ltr"` on course content shown
+    inside a page in another language (an untranslated course), so its punctuation and
+    pronunciation follow the text; ` dir="auto"` when the text's language is not known."""
+    if not language:
+        return Markup(' dir="auto"')
+    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+
+
 @bp.app_template_filter("numberformat")
 def number_format(value: float | int, format: str | None = None) -> str:
     """``{{ 1234.5 | numberformat }}``: 1,234.5 in English, 1.234,5 in Italian. Dates use
     Flask-Babel's own ``dateformat``/``datetimeformat`` filters."""
     return str(format_decimal(value, format=format))
+
+
+@cache
+def language_choices(codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each language named in itself ("Italiano", "العربية"), for the switcher."""
+    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in codes]
 
 
 @bp.app_context_processor
@@ -112,10 +129,7 @@ def layout_context() -> dict[str, Any]:
         "page_language": locale,
         "page_direction": text_direction(locale),
         "text_direction": text_direction,
-        "language_choices": [
-            (code, Locale.parse(code).get_display_name(code).capitalize())
-            for code in supported_languages()
-        ],
+        "language_choices": language_choices(tuple(supported_languages())),
         "csrf_token": generate_csrf,
     }
 

@@ -21,3 +21,11 @@ def test_plain_static_url_keeps_revalidation(client: FlaskClient) -> None:
     with client.get("/static/lms/style.css") as response:
         assert response.status_code == 200
         assert not response.cache_control.immutable
+
+
+def test_static_urls_are_worked_out_once_per_mount_point(client: FlaskClient) -> None:
+    plain = client.get("/courses/").text
+    mounted = client.get("/courses/", environ_base={"SCRIPT_NAME": "/learn"}).text
+    assert re.search(r'href="/static/lms/style\.css\?v=', plain)
+    assert re.search(r'href="/learn/static/lms/style\.css\?v=', mounted)
+    assert re.search(r'href="/static/lms/style\.css\?v=', client.get("/courses/").text)
