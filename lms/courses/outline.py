@@ -105,6 +105,7 @@ class OutlineItem:
     objectives: list[str]
     complete: bool
     content_hash: str = ""  # the item's content in the release shown
+    language: str = ""  # the language of ``title`` (the default language when not translated)
 
 
 @dataclass(frozen=True)
@@ -261,10 +262,12 @@ def course_outline(
             texts = titles.get(row.item.id, {})
             if not texts:
                 continue  # a text lost with its row: nothing to show
-            text = texts[choose_language(texts, language, course.default_language)]
+            text_language = choose_language(texts, language, course.default_language)
+            text = texts[text_language]
             done = row.item.id in completed
             entries.append(OutlineItem(row.item, module.slug, text.title,
-                                       list(text.objectives), done, row.content_hash))
+                                       list(text.objectives), done, row.content_hash,
+                                       text_language))
             settings = row.item.quiz_settings or {}
             states.append(ItemState(row.item.id, row.item.kind, row.required, done,
                                     scores.get(row.item.id), settings.get("pass_mark")))

@@ -106,6 +106,7 @@ class ContinueEntry:
     title: str
     module_slug: str | None
     item_slug: str | None
+    language: str = ""  # the language of ``title``
 
 
 def continue_learning(user_id: int, *, language: str, limit: int = 3) -> list[ContinueEntry]:
@@ -124,5 +125,6 @@ def continue_learning(user_id: int, *, language: str, limit: int = 3) -> list[Co
     for course, module_slug, item_slug in rows:
         by_language = texts[course.id]
         text = by_language[choose_language(by_language, language, course.default_language)]
-        entries.append(ContinueEntry(course, text.title, module_slug, item_slug))  # type: ignore[attr-defined]
+        entries.append(ContinueEntry(course, text.title, module_slug, item_slug,  # type: ignore[attr-defined]
+                                     text.language))
     return entries

@@ -100,6 +100,7 @@ class QuizPanel:
     status: services.QuizStatus | None = None
     errors: dict[str, str] = field(default_factory=dict)
     form_error: str = ""
+    language: str = ""  # the language of the questions (course content may be untranslated)
 
 
 def quiz_panel(
@@ -119,7 +120,8 @@ def quiz_panel(
         # Shown, not answerable: a stable order that is not any learner's attempt.
         questions = public(snapshot.public_questions(text.questions or [], settings,
                                                      random.Random(item.id)))
-        return QuizPanel("anonymous", settings, questions, build_quiz_form(questions))
+        return QuizPanel("anonymous", settings, questions, build_quiz_form(questions),
+                         language=text.language)
     status = services.quiz_status(user_id, item.id)
     try:
         attempt = services.start_or_resume_attempt(user_id, item.id, language=language, now=now)
@@ -130,5 +132,5 @@ def quiz_panel(
         "form", settings, questions, build_quiz_form(questions, formdata),
         attempt_id=attempt.id, token=snapshot.form_token(attempt),
         attempt_number=attempt.number, status=status, errors=dict(errors or {}),
-        form_error=form_error,
+        form_error=form_error, language=attempt.language,
     )

@@ -146,6 +146,7 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
         module=module,
         entry=entry,
         title=text.title,
+        title_language=text.language,
         attempt=found,
         status=status,
         settings=settings,
