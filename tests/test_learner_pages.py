@@ -189,3 +189,36 @@ def test_visit_rule() -> None:
     assert visit_worth_recording(7, now, 6, now)  # another page
     assert not visit_worth_recording(7, now, 7, now - timedelta(seconds=59))
     assert visit_worth_recording(7, now, 7, now - timedelta(minutes=1))
+
+
+def test_untranslated_course_text_is_marked_with_its_language(
+        client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
+        synced: None) -> None:
+    """On an Arabic page the English course text says so (lang + dir), so its full stop stays
+    at its end; each text is marked with the language it is really in."""
+    login(make_user(language="ar"))
+    client.get("/courses/sample-course/basics/first-lesson/")  # for "continue where you left off"
+    catalogue = client.get("/courses/").text
+    assert '<html lang="ar" dir="rtl">' in catalogue
+    assert ('<h2 lang="en" dir="ltr"><a href="/courses/sample-course/">Sample course</a></h2>'
+            in catalogue)
+    assert ('<p lang="en" dir="ltr">A small course that uses every part of the package format.'
+            '</p>') in catalogue
+    assert 'href="/courses/sample-course/basics/first-lesson/" lang="en" dir="ltr">' in catalogue
+    course = client.get("/courses/sample-course/").text
+    assert '<h1><span lang="en" dir="ltr">Sample course</span></h1>' in course
+    assert '<h3 lang="en" dir="ltr">The basics</h3>' in course
+    assert '<p lang="en" dir="ltr">Where the money goes.</p>' in course
+    assert 'lang="en" dir="ltr">Follow the money</a>' in course
+    assert 'lang="en" dir="ltr">Check your understanding</a>' in course
+
+
+def test_partly_translated_course_marks_each_text_with_its_own_language(
+        client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
+        synced: None) -> None:
+    login(make_user(language="it"))
+    course = client.get("/courses/sample-course/").text
+    assert '<h3 lang="it" dir="ltr">Le basi</h3>' in course
+    assert 'lang="it" dir="ltr">Segui i soldi</a>' in course
+    # no Italian text for this lesson: its English title is marked English
+    assert 'lang="en" dir="ltr">A lesson that ends with a quiz</a>' in course

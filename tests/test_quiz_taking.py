@@ -222,7 +222,7 @@ def test_passing_the_module_quiz_completes_the_module(client: FlaskClient,
     response = take(client, learner, CHECK, "check")
     result = client.get(response.headers["Location"]).text
     assert "Your result: 100%" in result and "Module complete: The basics" in result
-    assert 'rel="next"' in result and "Next: A lesson that ends with a quiz" in result
+    assert 'rel="next"' in result and "Next: <bdi>A lesson that ends with a quiz</bdi>" in result
     course = client.get("/courses/sample-course/").text
     assert "Module complete" in course and "quiz not" not in course
     assert "You have completed this page." in client.get(CHECK).text
@@ -523,3 +523,43 @@ def test_expired_form_writes_nothing_and_goes_back(app: Flask, client: FlaskClie
     assert response.status_code == 302 and response.headers["Location"] == CHECK + "#quiz"
     assert "The form expired" in client.get(CHECK).text
     assert count_attempts(submitted_at=None) == 1 and count_attempts() == 1
+
+
+# --- mixed-direction text: an English quiz on an Arabic page ------------------------------
+
+
+def test_arabic_learner_sees_the_english_quiz_marked_as_english(
+        client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
+        synced: None) -> None:
+    """Untranslated questions keep their own language and direction inside the Arabic page,
+    so "Who decides …?" does not end with its question mark on the wrong side."""
+    learner = make_user(language="ar")
+    login(learner)
+    page = client.get(CHECK).text
+    assert '<html lang="ar" dir="rtl">' in page
+    assert ('<span class="question-prompt" lang="en" dir="ltr">Who decides how the Fairtrade '
+            'Premium is spent?</span>') in page
+    assert '<ul class="choices" lang="en" dir="ltr">' in page
+    result = client.get(take(client, learner, CHECK, "check").headers["Location"]).text
+    assert '<span class="question-prompt" lang="en" dir="ltr">Who decides' in result
+    assert ('<p class="review-label">الشرح</p><div lang="en" dir="ltr"><p>In cooperatives the '
+            'General Assembly votes.</p></div>') in result
+    assert '<bdi lang="en" dir="ltr">Check your understanding</bdi>' in result
+    # "Next" points the way an Arabic reader goes, and the English title is isolated.
+    assert ('<bdi>A lesson that ends with a quiz</bdi> <span aria-hidden="true">←</span></a>'
+            in result)
+
+
+@pytest.mark.parametrize(("language", "separator"), [("en", ", "), ("it", ", "), ("ar", "، ")])
+def test_unanswered_questions_are_listed_with_the_page_languages_separator(
+        client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
+        every_type: None, language: str, separator: str) -> None:
+    learner = make_user(language=language)
+    login(learner)
+    page = client.get(EVERY).text
+    first = open_attempt(learner, "every-type").questions[0]
+    response = client.post(EVERY + "quiz", data=form_data(page, {first["key"]: perfect(first)}))
+    result = client.get(response.headers["Location"]).text
+    assert f'</a>{separator}<a href="#review-' in result
+    if language == "ar":
+        assert '<div class="question-slots" lang="en" dir="ltr"><ul id=' in page  # matching
