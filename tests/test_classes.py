@@ -421,3 +421,20 @@ def test_archived_class_assignments_are_hidden_from_students(world: World,
                                                             client_for: Login) -> None:
     services.set_archived(world.school_class.id, True, now=utcnow())
     assert "My assignments" not in client_for(world.student).get("/courses/").text
+
+
+def test_student_detail_in_arabic_isolates_english_titles_and_dates(
+        world: World, client_for: Login) -> None:
+    """"Completed lessons": an English title next to an Arabic date stays in one piece
+    (it came out as "2026/11/Follow the money · The basics · 25")."""
+    from lms.auth.services import set_user_language
+
+    set_user_language(world.teacher.id, "ar")
+    lesson = db.session.scalar(select(Item).where(Item.slug == "first-lesson"))
+    mark_item_complete(world.student.id, lesson.id, now=utcnow())
+    page = client_for(world.teacher).get(
+        f"/teach/classes/{world.school_class.id}/students/{world.student.id}/").text
+    assert '<html lang="ar" dir="rtl">' in page
+    assert ('<li><bdi>Follow the money</bdi> <span class="meta">· <bdi>The basics</bdi> · '
+            '<span dir="rtl">') in page
+    assert '<th scope="row"><bdi>The basics</bdi></th>' in page
