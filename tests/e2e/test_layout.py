@@ -122,3 +122,25 @@ def test_print_hides_navigation_and_shows_link_addresses(
         after = external.first.evaluate("a => getComputedStyle(a, '::after').content")
         assert "http" in after
     page.pdf(path=str(tmp_path / "lesson.pdf"))  # renders without error
+
+
+def test_english_course_text_keeps_its_direction_on_arabic_pages(
+    site: Any, open_page: Callable[..., Page], screenshot: Callable[..., Path],
+) -> None:
+    """Untranslated (English) course summaries, module titles and quiz questions on Arabic
+    pages are laid out left to right, so their full stops and question marks stay at their
+    end instead of jumping to the start (".loan ethical")."""
+    page = open_page(locale="ar", width=WIDTH)
+    page.goto(site.url("/courses/"))
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    direction = "el => getComputedStyle(el).direction"
+    summary = page.locator(".card p[lang=en]").first
+    assert summary.evaluate(direction) == "ltr"
+    assert page.locator(".card h2[lang=en]").first.evaluate(direction) == "ltr"
+    page.goto(site.url("/courses/{course}/"))
+    assert page.locator(".module h3[lang=en]").first.evaluate(direction) == "ltr"
+    assert page.locator(".modules .items a[lang=en]").first.evaluate(direction) == "ltr"
+    page.goto(site.url("/courses/{quiz}/"))
+    assert page.locator(".question-prompt[lang=en]").first.evaluate(direction) == "ltr"
+    assert page.locator(".question-number").first.evaluate(direction) == "rtl"
+    screenshot(page, "quiz-ar")
