@@ -211,6 +211,8 @@ def test_untranslated_course_text_is_marked_with_its_language(
     assert '<p lang="en" dir="ltr">Where the money goes.</p>' in course
     assert 'lang="en" dir="ltr">Follow the money</a>' in course
     assert 'lang="en" dir="ltr">Check your understanding</a>' in course
+    # the module's "lessons left, quiz not taken yet" is joined with the Arabic comma
+    assert "، لم تُجرِ الاختبار بعد" in course
 
 
 def test_partly_translated_course_marks_each_text_with_its_own_language(
