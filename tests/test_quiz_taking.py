@@ -563,3 +563,16 @@ def test_unanswered_questions_are_listed_with_the_page_languages_separator(
     assert f'</a>{separator}<a href="#review-' in result
     if language == "ar":
         assert '<div class="question-slots" lang="en" dir="ltr"><ul id=' in page  # matching
+
+
+def test_true_false_choices_stay_in_the_page_language(
+        client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
+        synced: None) -> None:
+    """"True"/"False" are the interface's words (translated), so they are not marked English
+    like the question above them."""
+    login(make_user(language="ar"))
+    page = client.get(CHECK).text
+    prompt = ('<span class="question-prompt" lang="en" dir="ltr">Fair trade coffee always '
+              'pays exactly the Minimum Price.</span>')
+    assert prompt in page
+    assert '<ul class="choices">' in page.split(prompt)[1]
