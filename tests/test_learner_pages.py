@@ -67,7 +67,7 @@ def test_mark_complete_updates_progress_and_continue(client: FlaskClient, learne
     assert response.headers["Location"] == "/courses/sample-course/basics/check/"
     course = client.get("/courses/sample-course/")
     assert "% of the course done" in course.text
-    assert "Continue: Check your understanding" in course.text
+    assert "Continue: <bdi>Check your understanding</bdi>" in course.text
     assert "0 lessons left, quiz not taken yet" in course.text
     catalogue = client.get("/courses/")
     assert "Continue where you left off" in catalogue.text
