@@ -129,12 +129,13 @@ def build_blueprint() -> Blueprint:
 
 
 def _init_babel(app: Flask) -> None:
-    from lms.i18n import select_locale
+    from lms.i18n import install_template_gettext, select_locale
 
     if "babel" not in app.extensions:
         Babel(app, locale_selector=select_locale, default_translation_directories=str(
             PACKAGE_DIR / "translations"
         ))
+        install_template_gettext(app)
 
 
 def _init_login(app: Flask) -> None:

@@ -180,3 +180,19 @@ def test_stylesheet_uses_logical_properties_only() -> None:
         for match in PHYSICAL_RE.finditer(css)
     ]
     assert not found, "use logical properties instead:\n" + "\n".join(found)
+
+
+def test_templates_translate_in_the_locale_of_each_render(app: Flask) -> None:
+    """The catalogue is looked up once per render: a forced locale inside an English
+    request (a certificate, an e-mail) still gets its own language, plurals included."""
+    from flask_babel import force_locale
+
+    source = ('{{ _("Log out") }}|{{ ngettext("%(num)d question", "%(num)d questions", 3) }}|'
+              '{{ pgettext("separator between the items of a list", ", ") }}')
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(source) == "Log out|3 questions|, "
+        with force_locale("it"):
+            assert render_template_string(source) == "Esci|3 domande|, "
+        with force_locale("ar"):
+            assert render_template_string(source).split("|")[2] == "، "
+        assert render_template_string(source).startswith("Log out|")
