@@ -181,7 +181,7 @@ class CourseRelease(db.Model):  # type: ignore[name-defined,misc]
 
 
 class ReleaseItem(db.Model):  # type: ignore[name-defined,misc]
-    """Which items a release has, in which order, and at which content hash."""
+    """Which items a release has, in which order, at which content hash, with which settings."""
 
     __tablename__ = "lms_release_item"
     __table_args__ = (UniqueConstraint("release_id", "item_id"),)
@@ -196,6 +196,9 @@ class ReleaseItem(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int]
     required: Mapped[bool] = mapped_column(default=True)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The quiz settings (QuizSettings.to_dict()) in this release, None when not a quiz here:
+    # learners pinned to the release are graded by its pass mark, not the current one.
+    quiz_settings: Mapped[dict[str, Any] | None] = mapped_column(db.JSON)
 
     def __repr__(self) -> str:
         return f"<ReleaseItem release={self.release_id} item={self.item_id}>"

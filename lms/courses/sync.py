@@ -214,6 +214,7 @@ def _new_release(course: Course, spec: CourseSpec, *, now: datetime) -> None:
                 release_id=release.id, item_id=item.id, module_id=module.id,
                 module_position=module_spec.position, position=item_spec.position,
                 required=item.required, content_hash=item_spec.content_hash,
+                quiz_settings=item.quiz_settings,
             ))
     course.current_release = number
     log.info("course %s: release %d (version %s)", course.slug, number, spec.version)
