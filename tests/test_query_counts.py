@@ -6,13 +6,13 @@ fast page into a slow one as courses, lessons and learners are added.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, insert, select
+from querycount import count_queries
+from sqlalchemy import insert, select
 
 from lms.auth.models import User
 from lms.courses.models import Item
@@ -23,23 +23,11 @@ SHIPPED_COURSES = Path(__file__).resolve().parent.parent / "courses"
 LESSON = "/courses/sample-course/basics/first-lesson/"
 
 
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def queries_for(client: FlaskClient, url: str) -> int:
     client.get(url)  # the first visit enrols the learner; count a steady-state page view
-    with counted() as statements:
+    with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return len(statements)
