@@ -66,7 +66,7 @@ bench: install
 # Translations: extract the UI strings, merge them into each catalogue, compile the .mo files
 # (git-ignored, so `install` and therefore `test` and `run` compile them). Start a new language
 # with `$(BIN)/pybabel init -i lms/translations/messages.pot -d lms/translations -l xx`.
-I18N_KEYWORDS := -k lazy_gettext -k _l -k lazy_ngettext:1,2
+I18N_KEYWORDS := -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k N_
 i18n-extract: $(BIN)/lms
 	$(BIN)/pybabel extract -F babel.cfg $(I18N_KEYWORDS) --no-wrap --sort-by-file \
 		--project lms --copyright-holder "LMS contributors" -o lms/translations/messages.pot lms templates

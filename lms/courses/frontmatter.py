@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 __all__ = ["SourceFile", "read_source", "split_lines"]
 
@@ -75,7 +75,8 @@ def _duplicate_keys(node: yaml.Node, first_line: int, path: str) -> list[Problem
             if isinstance(key_node, yaml.ScalarNode):
                 if key_node.value in seen:
                     line = key_node.start_mark.line + first_line
-                    problems.append(Problem(path, line, f'duplicate key "{key_node.value}"'))
+                    problems.append(Problem.of(path, line, N_('duplicate key "%(key)s"'),
+                                               key=key_node.value))
                 seen.add(key_node.value)
             problems += _duplicate_keys(value_node, first_line, path)
     return problems
@@ -92,10 +93,12 @@ def _parse_yaml(
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + first_line if mark is not None else first_line - 1
         reason = getattr(exc, "problem", None) or str(exc)
+        template = N_("front matter is not valid YAML: %(reason)s")
         if "mapping values are not allowed" in reason:
             # By far the most common cause: a colon inside an unquoted title or summary.
-            reason += " (put text that contains ': ' in quotes)"
-        return None, None, Problem(path, line, f"front matter is not valid YAML: {reason}")
+            template = N_("front matter is not valid YAML: %(reason)s (put text that contains "
+                          "': ' in quotes)")
+        return None, None, Problem.of(path, line, template, reason=reason)
     finally:
         loader.dispose()
     return data, node, None
@@ -113,14 +116,15 @@ def read_source(
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, [Problem(path, 0, "file is not valid UTF-8 text")]
+        return None, [Problem.of(path, 0, N_("file is not valid UTF-8 text"))]
     lines = split_lines(text)
     if lines[0].rstrip() != _DELIMITER:
-        message = "missing front matter: start the file with a --- line, then key: value lines"
-        return None, [Problem(path, 1, message)]
+        message = N_("missing front matter: start the file with a --- line, then key: value lines")
+        return None, [Problem.of(path, 1, message)]
     close = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in _CLOSERS), None)
     if close is None:
-        return None, [Problem(path, 1, "front matter is not closed: add a --- line after it")]
+        message = N_("front matter is not closed: add a --- line after it")
+        return None, [Problem.of(path, 1, message)]
     # YAML line 0 is file line 2 (after the opening ---).
     data, node, error = _parse_yaml("\n".join(lines[1:close]), 2, path)
     if error is not None:
@@ -128,7 +132,7 @@ def read_source(
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, [Problem(path, 2, "front matter must be key: value lines")]
+        return None, [Problem.of(path, 2, N_("front matter must be key: value lines"))]
     problems = _duplicate_keys(node, 2, path) if node is not None else []
     source = SourceFile(
         path=path,

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from lms.markdown import is_relative_url
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 __all__ = ["VAGUE_LINK_TEXTS", "lint_markdown"]
 
@@ -65,51 +65,56 @@ class _Linter:
         self.level = title_level
         self.problems: list[Problem] = []
 
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
+    def add(self, line: int, template: str, **params: str) -> None:
+        self.problems.append(Problem.of(self.path, line, template, **params))
 
-    def target_problem(self, url: str, what: str) -> str | None:
-        """Why a relative link or image target is broken, or None."""
+    def check_target(self, number: int, url: str, *, image: bool) -> None:
+        """Report a relative link or image target that is missing or leaves the course."""
         url = url.strip("<>")
         if not is_relative_url(url):
-            return None
+            return
         target_path = unquote(url.split("#", 1)[0].split("?", 1)[0])
         target = (self.file_dir / target_path).resolve()
         if not target.is_relative_to(self.course_root):
-            return f"{what} points outside the course folder: {url}"
-        if not target.exists():
-            return f"{what} not found: {url}"
-        return None
+            self.add(number, N_("image points outside the course folder: %(url)s") if image
+                     else N_("link target points outside the course folder: %(url)s"), url=url)
+        elif not target.exists():
+            self.add(number, N_("image not found: %(url)s") if image
+                     else N_("link target not found: %(url)s"), url=url)
 
     def heading(self, number: int, level: int) -> None:
         if level == 1:
-            self.add(number, "use ## instead of #: the title is already the page heading")
+            self.add(number, N_("use ## instead of #: the title is already the page heading"))
         elif level > self.level + 1:
-            after = "the page title" if self.level == 1 else "#" * self.level
-            message = (
-                f"heading skips a level: {'#' * level} after {after}, use {'#' * (self.level + 1)}"
-            )
-            self.add(number, message)
+            marks = {"level": "#" * level, "wanted": "#" * (self.level + 1)}
+            if self.level == 1:
+                self.add(number, N_("heading skips a level: %(level)s after the page title, "
+                                    "use %(wanted)s"), **marks)
+            else:
+                self.add(number, N_("heading skips a level: %(level)s after %(previous)s, "
+                                    "use %(wanted)s"), previous="#" * self.level, **marks)
         self.level = max(level, 2)
 
     def image(self, number: int, alt: str, url: str) -> None:
         if not alt.strip():
-            self.add(number, f"image has no alt text: describe it, e.g. ![What it shows]({url})")
+            self.add(number, N_("image has no alt text: describe it, e.g. "
+                                "![What it shows](%(url)s)"), url=url)
         if not url.strip("<>"):
-            self.add(number, "image has no address")
-        elif (reason := self.target_problem(url, "image")) is not None:
-            self.add(number, reason)
+            self.add(number, N_("image has no address"))
+        else:
+            self.check_target(number, url, image=True)
 
     def link(self, number: int, text: str, url: str) -> None:
         plain = _plain(text)
         if not plain and not _IMAGE_RE.search(text):
-            self.add(number, "link has no text: say where it goes")
+            self.add(number, N_("link has no text: say where it goes"))
         elif plain in VAGUE_LINK_TEXTS:
-            self.add(number, f'link text "{text.strip()}" does not say where the link goes')
+            self.add(number, N_('link text "%(text)s" does not say where the link goes'),
+                     text=text.strip())
         if not url.strip("<>"):
-            self.add(number, "link has no address")
-        elif (reason := self.target_problem(url, "link target")) is not None:
-            self.add(number, reason)
+            self.add(number, N_("link has no address"))
+        else:
+            self.check_target(number, url, image=False)
 
     def line(self, number: int, text: str, previous: str) -> None:
         if match := _ATX_RE.match(text):
@@ -125,9 +130,7 @@ class _Linter:
         for link in _LINK_RE.finditer(text):
             self.link(number, link.group(1), link.group(2))
         if definition := _REF_DEF_RE.match(text):
-            url = definition.group(1)
-            if (reason := self.target_problem(url, "link target")) is not None:
-                self.add(number, reason)
+            self.check_target(number, definition.group(1), image=False)
         for tag in _HTML_IMG_RE.finditer(text):
             attributes = {k.lower(): v.strip("'\"") for k, v in _HTML_ATTR_RE.findall(tag.group(0))}
             self.image(number, attributes.get("alt", ""), attributes.get("src", ""))

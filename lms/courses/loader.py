@@ -23,7 +23,7 @@ from lms.courses.schema import (
     is_slug,
 )
 from lms.courses.texts import TextBuilder, text_value
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 __all__ = ["CourseLoader"]
 
@@ -67,9 +67,12 @@ class CourseLoader:
         return (self.root / rel).as_posix()
 
     def error(
-        self, rel: PurePosixPath | str, line: int, message: str, *, is_error: bool = True
+        self, rel: PurePosixPath | str, line: int, template: str, *, is_error: bool = True,
+        **params: Any,
     ) -> None:
-        self.problems.append(Problem(self.display(rel), line, message, is_error))
+        self.problems.append(
+            Problem.of(self.display(rel), line, template, is_error=is_error, **params)
+        )
 
     def read(
         self, rel: PurePosixPath, keys: Mapping[str, Key], *, translation: bool
@@ -109,18 +112,17 @@ class CourseLoader:
         self, rel: PurePosixPath, language: str, group: FileGroup, original_name: str
     ) -> bool:
         if language == self.default_language:
-            self.error(
-                rel, 0, f'"{language}" is the default language: name the file {original_name}'
-            )
+            self.error(rel, 0, N_('"%(language)s" is the default language: name the file '
+                                  "%(name)s"), language=language, name=original_name)
             return False
         if self.languages and language not in self.languages:
             listed = ", ".join(self.languages)
-            self.error(
-                rel, 0, f'language "{language}" is not one of the course languages ({listed})'
-            )
+            self.error(rel, 0, N_('language "%(language)s" is not one of the course languages '
+                                  "(%(languages)s)"), language=language, languages=listed)
             return False
         if None not in group.files:
-            self.error(rel, 0, f"translation without its original: {original_name} is missing")
+            self.error(rel, 0, N_("translation without its original: %(name)s is missing"),
+                       name=original_name)
             return False
         return True
 
@@ -130,9 +132,8 @@ class CourseLoader:
         if isinstance(explicit, str):
             return explicit  # check_meta reports an ``id:`` that is not a slug
         if not is_slug(name):
-            self.error(
-                rel, 0, f'id "{name}" is not a lowercase slug: use a-z, 0-9 and single hyphens'
-            )
+            self.error(rel, 0, N_('id "%(id)s" is not a lowercase slug: use a-z, 0-9 and single '
+                                  "hyphens"), id=name)
         return name
 
     def claim(
@@ -141,14 +142,15 @@ class CourseLoader:
         """Record ``slug`` as used by ``label`` (a file or folder name), reporting a duplicate
         at ``rel``:``line``."""
         if slug in seen:
-            self.error(rel, line, f'duplicate id "{slug}": {seen[slug]} has it too')
+            self.error(rel, line, N_('duplicate id "%(id)s": %(other)s has it too'), id=slug,
+                       other=seen[slug])
         else:
             seen[slug] = label
 
     def read_module(self, position: int, name: str, dirname: str) -> _Module:
         text_group, item_groups = scan_module(self.root, dirname, self.problems)
         if None not in text_group.files:
-            self.error(PurePosixPath(dirname), 0, "module.md is missing")
+            self.error(PurePosixPath(dirname), 0, N_("module.md is missing"))
         sources = self.read_group(text_group, MODULE_KEYS, "module.md")
         module_rel = PurePosixPath(dirname)
         original = sources.get(self.default_language)
@@ -174,7 +176,7 @@ class CourseLoader:
             self.pages.update({str(rel): f"{module.slug}/{slug}/" for rel in files})
             module.items.append(_Item(item_position, item_name, is_quiz, slug, item_sources, files))
         if not module.items:
-            self.error(module_rel, 0, "module has no lessons or quizzes")
+            self.error(module_rel, 0, N_("module has no lessons or quizzes"))
         return module
 
     # -- the whole course ---------------------------------------------------------------
@@ -186,8 +188,9 @@ class CourseLoader:
         default = course.meta.get("default_language")
         if isinstance(default, str) and self.languages and default not in self.languages:
             listed = ", ".join(self.languages)
-            message = f'default_language "{default}" is not in languages ({listed})'
-            self.problems.append(Problem(course.path, course.line_of("default_language"), message))
+            message = N_('default_language "%(language)s" is not in languages (%(languages)s)')
+            self.problems.append(Problem.of(course.path, course.line_of("default_language"),
+                                            message, language=default, languages=listed))
         self.default_language = (
             default if isinstance(default, str) else (self.languages or ("en",))[0]
         )
@@ -198,7 +201,7 @@ class CourseLoader:
     def load(self) -> CourseSpec | None:
         """Read the whole package; returns a spec even with errors (the caller drops it)."""
         if not (self.root / "course.md").is_file():
-            self.error("course.md", 0, "course.md is missing: a course folder starts with it")
+            self.error("course.md", 0, N_("course.md is missing: a course folder starts with it"))
             return None
         course_group, guide_group, module_dirs = scan_root(self.root, self.problems)
         self.pages.update({str(rel): "" for rel in course_group.files.values()})
@@ -212,9 +215,8 @@ class CourseLoader:
         self.problems += check_meta(course_source, COURSE_KEYS)
         self.read_course_meta(course_source)
         if not is_slug(self.slug):
-            self.error(
-                "course.md", 0, f'course id "{self.slug}" (the folder name) is not a lowercase slug'
-            )
+            self.error("course.md", 0, N_('course id "%(id)s" (the folder name) is not a '
+                                          "lowercase slug"), id=self.slug)
         course_texts = self.read_group(course_group, COURSE_KEYS, "course.md", course_source)
         guide_texts = self.read_group(guide_group, GUIDE_KEYS, "teacher-guide.md")
         modules: list[_Module] = []
@@ -232,9 +234,8 @@ class CourseLoader:
             )
             modules.append(module)
         if not module_dirs:
-            self.error(
-                "course.md", 0, "course has no modules: add a folder such as 01-first-module"
-            )
+            self.error("course.md", 0,
+                       N_("course has no modules: add a folder such as 01-first-module"))
         return self.build(course_source, course_texts, guide_texts, modules)
 
     def build(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 __all__ = [
     "CourseSpec",
@@ -138,7 +138,8 @@ def check_courses(
         roots = find_course_dirs([path])
         if not roots:
             problems.append(
-                Problem(path.as_posix(), 0, "no course here: a course folder holds a course.md")
+                Problem.of(path.as_posix(), 0,
+                           N_("no course here: a course folder holds a course.md"))
             )
         for root in roots:
             problems += load_course(root, question_types=question_types)[1]

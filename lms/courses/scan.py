@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lms.courses.layout import MEDIA_SUFFIXES, parse_item_name, parse_module_dir, split_language
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 __all__ = ["FileGroup", "scan_module", "scan_root"]
 
-_NOT_PUBLISHED = "file is neither markdown nor media (.svg, .png, .jpg, .gif, .webp): not published"
+_NOT_PUBLISHED = N_(
+    "file is neither markdown nor media (.svg, .png, .jpg, .gif, .webp): not published")
 
 
 @dataclass
@@ -27,7 +28,7 @@ def _is_hidden(path: Path) -> bool:
 
 
 def _problem(root: Path, rel: PurePosixPath, message: str, *, is_error: bool = True) -> Problem:
-    return Problem((root / rel).as_posix(), 0, message, is_error)
+    return Problem.of((root / rel).as_posix(), 0, message, is_error=is_error)
 
 
 def scan_root(
@@ -45,7 +46,7 @@ def scan_root(
             if parsed is not None:
                 modules.append((*parsed, entry.name))
             elif any(entry.rglob("*.md")):
-                message = "folder is not a module: its name must start with a number (01-name)"
+                message = N_("folder is not a module: its name must start with a number (01-name)")
                 problems.append(_problem(root, rel, message, is_error=False))
             continue
         is_course, language = split_language(entry.name, "course")
@@ -55,7 +56,7 @@ def scan_root(
         elif is_guide:
             guide.files[guide_language] = rel
         elif entry.suffix == ".md":
-            message = "markdown file is not part of the course: lessons go in module folders"
+            message = N_("markdown file is not part of the course: lessons go in module folders")
             problems.append(_problem(root, rel, message))
         elif entry.suffix.lower() not in MEDIA_SUFFIXES:
             problems.append(_problem(root, rel, _NOT_PUBLISHED, is_error=False))
@@ -79,7 +80,7 @@ def scan_module(
             group = items.setdefault((name.position, name.name, name.is_quiz), FileGroup())
             group.files[name.language] = rel
         elif entry.suffix == ".md":
-            message = "markdown file is not a lesson: name it NN-name.md or NN-name.quiz.md"
+            message = N_("markdown file is not a lesson: name it NN-name.md or NN-name.quiz.md")
             problems.append(_problem(root, rel, message))
         elif entry.suffix.lower() not in MEDIA_SUFFIXES:
             problems.append(_problem(root, rel, _NOT_PUBLISHED, is_error=False))

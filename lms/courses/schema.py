@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms.courses.frontmatter import SourceFile
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 __all__ = [
     "COURSE_KEYS",
@@ -85,34 +85,41 @@ def _is_text_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
-def _value_problem(name: str, key: Key, value: Any) -> str | None:
-    """Why ``value`` is wrong for ``key``, or None when it is fine."""
+_Reason = tuple[str, dict[str, Any]]
+
+
+def _value_problem(name: str, key: Key, value: Any) -> _Reason | None:
+    """Why ``value`` is wrong for ``key`` (a marked template and its parameters), or None."""
     kind = key.kind
     if kind == "text" and not (isinstance(value, str) and value.strip()):
-        return f"{name} must be text"
+        return N_("%(key)s must be text"), {"key": name}
     if kind == "version" and not isinstance(value, str):
         # YAML reads 1.10 as the number 1.1: only quotes keep the version as written.
-        return f'{name} must be text in quotes, e.g. {name}: "1.0"'
+        return N_('%(key)s must be text in quotes, e.g. %(key)s: "1.0"'), {"key": name}
     if kind == "minutes" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        return f"{name} must be a whole number of minutes, 1 or more"
+        return N_("%(key)s must be a whole number of minutes, 1 or more"), {"key": name}
     if kind == "bool" and not isinstance(value, bool):
-        return f"{name} must be true or false"
+        return N_("%(key)s must be true or false"), {"key": name}
     if kind == "list" and not _is_text_list(value):
-        return f"{name} must be a list of text, e.g. {name}: [first, second]"
+        return N_("%(key)s must be a list of text, e.g. %(key)s: [first, second]"), {"key": name}
     if kind == "mapping" and not isinstance(value, dict):
-        return f"{name} must be a set of key: value settings on indented lines"
+        return N_("%(key)s must be a set of key: value settings on indented lines"), {"key": name}
     if kind == "topic" and value not in TOPICS:
-        return f"topic must be one of {', '.join(TOPICS)} (not {value!r})"
+        return (N_("topic must be one of %(topics)s (not %(value)s)"),
+                {"topics": ", ".join(TOPICS), "value": repr(value)})
     if kind == "id" and not (isinstance(value, str) and is_slug(value)):
-        return f"id {value!r} is not a lowercase slug: use a-z, 0-9 and single hyphens"
+        return (N_("id %(value)s is not a lowercase slug: use a-z, 0-9 and single hyphens"),
+                {"value": repr(value)})
     if kind == "languages":
         if not _is_text_list(value) or not value:
-            return f"{name} must be a list of language codes, e.g. {name}: [en, it]"
+            return (N_("%(key)s must be a list of language codes, e.g. %(key)s: [en, it]"),
+                    {"key": name})
         bad = [v for v in value if not _LANGUAGE_RE.match(v)]
         if bad:
-            return f"{name}: {bad[0]!r} is not a language code such as en or pt-BR"
+            return (N_("%(key)s: %(value)s is not a language code such as en or pt-BR"),
+                    {"key": name, "value": repr(bad[0])})
         if len(set(value)) != len(value):
-            return f"{name} lists a language twice"
+            return N_("%(key)s lists a language twice"), {"key": name}
     return None
 
 
@@ -136,19 +143,18 @@ def check_meta(
         line = source.line_of(prefix + name)
         if name not in keys:
             listed = ", ".join(allowed)
-            problems.append(Problem(source.path, line, f'unknown key "{name}" (allowed: {listed})'))
+            problems.append(Problem.of(source.path, line, N_(
+                'unknown key "%(key)s" (allowed: %(allowed)s)'), key=name, allowed=listed))
         elif name not in allowed:
-            message = (
-                f'"{name}" comes from the default-language file: remove it from the translation'
-            )
-            problems.append(Problem(source.path, line, message))
+            problems.append(Problem.of(source.path, line, N_(
+                '"%(key)s" comes from the default-language file: remove it from the translation'
+            ), key=name))
         else:
             reason = _value_problem(name, keys[name], value)
             if reason is not None:
-                problems.append(Problem(source.path, line, reason))
+                problems.append(Problem.of(source.path, line, reason[0], **reason[1]))
     for name in allowed:
         if keys[name].required and name not in meta:
-            problems.append(
-                Problem(source.path, source.line_of(prefix), f'missing required key "{name}"')
-            )
+            problems.append(Problem.of(source.path, source.line_of(prefix),
+                                       N_('missing required key "%(key)s"'), key=name))
     return problems

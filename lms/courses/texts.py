@@ -12,7 +12,7 @@ from lms.courses.layout import make_link_map
 from lms.courses.lint import lint_markdown
 from lms.courses.package import ItemSpec, TextVersion
 from lms.markdown import image_size_in, render_markdown
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 __all__ = ["QUIZ_SETTING_KEYS", "TextBuilder", "split_quiz_fence", "text_value"]
 
@@ -67,12 +67,12 @@ def split_quiz_fence(
         None,
     )  # fmt: skip
     if end is None:
-        message = f"the quiz block is not closed: end it with a {marker} line"
-        problems.append(Problem(path, first_line + start, message))
+        message = N_("the quiz block is not closed: end it with a %(fence)s line")
+        problems.append(Problem.of(path, first_line + start, message, fence=marker))
         end = len(lines)
     if any(line.strip() for line in lines[end + 1 :]):
-        message = "the quiz block must be the last thing in the lesson"
-        problems.append(Problem(path, first_line + start, message))
+        message = N_("the quiz block must be the last thing in the lesson")
+        problems.append(Problem.of(path, first_line + start, message))
     quiz_text = "\n".join(lines[start + 1 : end])
     return "\n".join(lines[:start]), quiz_text, first_line + start + 1, problems
 
@@ -147,15 +147,18 @@ class TextBuilder:
     ) -> None:
         """A translated quiz must ask the same questions, in the same order, of the same types."""
         if len(original) != len(translated):
-            message = (f"the translation has {len(translated)} questions, the original "
-                       f"{len(original)}: repeat every question in the same order")  # fmt: skip
-            self.problems.append(Problem(source.path, source.body_line, message))
+            message = N_("the translation has %(here)s questions, the original %(original)s: "
+                         "repeat every question in the same order")
+            self.problems.append(Problem.of(source.path, source.body_line, message,
+                                            here=len(translated), original=len(original)))
             return
         for number, (first, second) in enumerate(zip(original, translated, strict=True), 1):
             if getattr(first, "type", None) != getattr(second, "type", None):
-                message = (f"question {number} is {getattr(second, 'type', '?')} here but "
-                           f"{getattr(first, 'type', '?')} in the original")  # fmt: skip
-                self.problems.append(Problem(source.path, getattr(second, "line", 0), message))
+                message = N_("question %(number)s is %(here)s here but %(original)s in the "
+                             "original")
+                self.problems.append(Problem.of(
+                    source.path, getattr(second, "line", 0), message, number=number,
+                    here=getattr(second, "type", "?"), original=getattr(first, "type", "?")))
 
     def item(
         self,
@@ -205,8 +208,8 @@ class TextBuilder:
             self.problems += problems
         elif has_quiz_block or "quiz" in original.meta:
             if not has_quiz_block:
-                message = "quiz settings given but the lesson does not end with a ```quiz block"
-                self.problems.append(Problem(original.path, original.line_of("quiz"), message))
+                message = N_("quiz settings given but the lesson does not end with a ```quiz block")
+                self.problems.append(Problem.of(original.path, original.line_of("quiz"), message))
             meta = original.meta.get("quiz")
             settings, problems = parse_quiz_settings(
                 meta if isinstance(meta, dict) else {},

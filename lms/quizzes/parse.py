@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lms.markdown import render_inline, render_markdown
-from lms.problems import Problem
+from lms.problems import N_, Problem
 from lms.quizzes.builtin.common import CHECK_RE
 from lms.quizzes.types import (
     COMMON_KEYWORDS,
@@ -80,7 +80,7 @@ def _split(lines: list[BodyLine], path: str) -> tuple[list[_Chunk], list[Problem
         elif chunks:
             chunks[-1].body.append(body)
         elif body.text.strip():
-            problems.append(Problem(path, body.line, (
+            problems.append(Problem.of(path, body.line, N_(
                 "text before the first question is not shown; each question starts "
                 "with a '## ' heading"), is_error=False))
     return chunks, problems
@@ -104,8 +104,9 @@ def _classify(chunk: _Chunk, path: str, known: set[str]) -> tuple[
             in_explanation = name == "explanation"
             continue
         if match and (close := difflib.get_close_matches(name, known, 1, _TYPO_CUTOFF)):
-            problems.append(Problem(path, line.line, (
-                f"unknown keyword '{match.group(1)}:'; did you mean '{close[0].capitalize()}:'?")))
+            problems.append(Problem.of(path, line.line, N_(
+                "unknown keyword '%(keyword)s:'; did you mean '%(suggestion)s:'?"),
+                keyword=match.group(1), suggestion=close[0].capitalize()))
             continue
         if in_explanation and line.text.strip():
             last = keywords[-1]
@@ -119,21 +120,23 @@ def _classify(chunk: _Chunk, path: str, known: set[str]) -> tuple[
 def _infer_type(chunk: _Chunk, body: list[BodyLine], type_lines: list[KeywordLine],
                 types: Mapping[str, QuestionType], path: str) -> tuple[str | None, list[Problem]]:
     known = ", ".join(sorted(types))
-    problems = [Problem(path, k.line, "only one 'Type:' line is allowed") for k in type_lines[1:]]
+    problems = [Problem.of(path, k.line, N_("only one 'Type:' line is allowed"))
+                for k in type_lines[1:]]
     if type_lines:
         name = type_lines[0].value.strip().lower()
         if name not in types:
-            problems.append(Problem(path, type_lines[0].line, (
-                f"unknown question type {type_lines[0].value!r}; known types: {known}")))
+            problems.append(Problem.of(path, type_lines[0].line, N_(
+                "unknown question type %(type)s; known types: %(known)s"),
+                type=repr(type_lines[0].value), known=known))
             return None, problems
         return name, problems
     ticks = [m.group(1) for b in body if (m := CHECK_RE.match(b.text))]
     if ticks:
         # Several [x] make a multiple choice, as the README says; none is reported by the type.
         return ("multiple" if sum(t != " " for t in ticks) > 1 else "single"), problems
-    problems.append(Problem(path, chunk.line, (
-        f"cannot tell the question type: add options as a checklist ('- [x] right', "
-        f"'- [ ] wrong') or a 'Type:' line (known types: {known})")))
+    problems.append(Problem.of(path, chunk.line, N_(
+        "cannot tell the question type: add options as a checklist ('- [x] right', "
+        "'- [ ] wrong') or a 'Type:' line (known types: %(known)s)"), known=known))
     return None, problems
 
 
@@ -141,7 +144,7 @@ def _parse_chunk(chunk: _Chunk, key: str, path: str, types: Mapping[str, Questio
                  known: set[str]) -> tuple[QuestionSpec | None, list[Problem]]:
     body, keywords, problems = _classify(chunk, path, known)
     if not chunk.heading:
-        problems.append(Problem(path, chunk.line, "the question heading is empty"))
+        problems.append(Problem.of(path, chunk.line, N_("the question heading is empty")))
     type_name, type_problems = _infer_type(
         chunk, body, [k for k in keywords if k.name == "type"], types, path)
     problems += type_problems
@@ -152,9 +155,9 @@ def _parse_chunk(chunk: _Chunk, key: str, path: str, types: Mapping[str, Questio
         if kw.name in COMMON_KEYWORDS or kw.name in qtype.keywords:
             continue
         users = sorted(n for n, t in types.items() if kw.name in t.keywords)
-        problems.append(Problem(path, kw.line, (
-            f"'{kw.name.capitalize()}:' does not apply to a {type_name} question "
-            f"(it is used by: {', '.join(users)})")))
+        problems.append(Problem.of(path, kw.line, N_(
+            "'%(keyword)s:' does not apply to a %(type)s question (it is used by: %(users)s)"),
+            keyword=kw.name.capitalize(), type=type_name, users=", ".join(users)))
     block = QuestionBlock(
         path=path, heading=chunk.heading, line=chunk.line, lines=tuple(body),
         keywords=tuple(k for k in keywords if k.name not in COMMON_KEYWORDS),
@@ -162,7 +165,7 @@ def _parse_chunk(chunk: _Chunk, key: str, path: str, types: Mapping[str, Questio
     config, parse_problems = qtype.parse(block)
     problems += parse_problems
     explanations = [k for k in keywords if k.name == "explanation"]
-    problems += [Problem(path, k.line, "only one 'Explanation:' is allowed")
+    problems += [Problem.of(path, k.line, N_("only one 'Explanation:' is allowed"))
                  for k in explanations[1:]]
     if any(p.is_error for p in problems):
         return None, problems
@@ -197,7 +200,7 @@ def parse_questions(
     lines = [BodyLine(first_line + i, t) for i, t in enumerate(text.splitlines())]
     chunks, problems = _split(lines, path)
     if not chunks:
-        problems.append(Problem(path, first_line, (
+        problems.append(Problem.of(path, first_line, N_(
             "no questions: start each question with a '## ' heading")))
     specs: list[QuestionSpec] = []
     for index, chunk in enumerate(chunks, start=1):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 __all__ = ["SHOW_ANSWERS", "QuizSettings", "parse_quiz_settings"]
 
@@ -62,21 +62,22 @@ def parse_quiz_settings(
     problems: list[Problem] = []
     values: dict[str, Any] = {}
 
-    def bad(key: str, message: str) -> None:
-        problems.append(Problem(path, line_of(key), f"{key}: {message}"))
+    def bad(key: str, template: str, **params: Any) -> None:
+        # Every template starts with "%(key)s: ", the setting's name as written.
+        problems.append(Problem.of(path, line_of(key), template, key=key, **params))
 
     defaults = {f.name: f.default for f in fields(QuizSettings) if f.name != "title"}
     for key in meta:
         if key != "title" and key not in defaults and key not in allowed_extra:
             known = ", ".join(["title", *defaults])
-            bad(str(key), f"unknown quiz setting (known: {known})")
+            bad(str(key), N_("%(key)s: unknown quiz setting (known: %(known)s)"), known=known)
 
     title = meta.get("title", default_title)
     if not isinstance(title, str) or not title.strip():
         if "title" in meta:
-            bad("title", "must be a non-empty text")
+            bad("title", N_("%(key)s: must be a non-empty text"))
         else:
-            problems.append(Problem(path, line_of("title"), "title: required"))
+            problems.append(Problem.of(path, line_of("title"), N_("title: required")))
         title = default_title or ""
     values["title"] = title.strip()
 
@@ -85,11 +86,11 @@ def parse_quiz_settings(
             continue
         value = meta[key]
         if not _is_int(value):
-            bad(key, f"must be a whole number, not {value!r}")
+            bad(key, N_("%(key)s: must be a whole number, not %(value)s"), value=repr(value))
         elif key == "pass_mark" and not 0 <= value <= 100:
-            bad(key, f"must be between 0 and 100, not {value}")
+            bad(key, N_("%(key)s: must be between 0 and 100, not %(value)s"), value=value)
         elif key == "attempts" and value < 0:
-            bad(key, f"must be 0 (unlimited) or more, not {value}")
+            bad(key, N_("%(key)s: must be 0 (unlimited) or more, not %(value)s"), value=value)
         else:
             values[key] = value
 
@@ -98,12 +99,13 @@ def parse_quiz_settings(
             if isinstance(meta[key], bool):
                 values[key] = meta[key]
             else:
-                bad(key, f"must be true or false, not {meta[key]!r}")
+                bad(key, N_("%(key)s: must be true or false, not %(value)s"),
+                    value=repr(meta[key]))
 
     if "show_answers" in meta:
         if meta["show_answers"] in SHOW_ANSWERS:
             values["show_answers"] = meta["show_answers"]
         else:
-            bad("show_answers", f"must be one of {' | '.join(SHOW_ANSWERS)}, "
-                                f"not {meta['show_answers']!r}")
+            bad("show_answers", N_("%(key)s: must be one of %(choices)s, not %(value)s"),
+                choices=" | ".join(SHOW_ANSWERS), value=repr(meta["show_answers"]))
     return QuizSettings(**values), problems

@@ -97,9 +97,10 @@ class QuestionBlock:
         """All keyword lines called ``name`` (lower-case), in file order."""
         return [k for k in self.keywords if k.name == name]
 
-    def problem(self, line: int, message: str) -> Problem:
-        """A problem in this block's file."""
-        return Problem(self.path, line, message)
+    def problem(self, line: int, message: str, /, **params: Any) -> Problem:
+        """A problem in this block's file: ``message`` is a template marked with
+        ``lms.problems.N_`` filled with ``params`` (or a plain message, shown as it is)."""
+        return Problem.of(self.path, line, message, **params)
 
 
 class QuestionLike(Protocol):

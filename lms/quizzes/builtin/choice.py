@@ -14,7 +14,7 @@ from wtforms.fields import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.problems import Problem
+from lms.problems import N_, Problem
 from lms.quizzes.builtin.common import (
     CHECK_RE,
     FEEDBACK_RE,
@@ -73,24 +73,27 @@ class _ChoiceType(QuestionType):
         options, _ = split_checklist(block)
         problems: list[Problem] = []
         if len(options) < 2:
-            problems.append(block.problem(block.line, (
+            problems.append(block.problem(block.line, N_(
                 "a choice question needs at least two options, written as a checklist: "
                 "'- [ ] wrong' and '- [x] right'")))
         seen: dict[str, int] = {}
         for option in options:
             key = normalise_text(option.text)
             if key in seen:
-                problems.append(block.problem(option.line, (
-                    f"duplicate option {option.text!r} (also on line {seen[key]})")))
+                problems.append(block.problem(option.line, N_(
+                    "duplicate option %(option)s (also on line %(line)s)"),
+                    option=repr(option.text), line=seen[key]))
             seen.setdefault(key, option.line)
         correct = [o for o in options if o.correct]
         if options and not correct:
-            problems.append(block.problem(block.line, "no correct option: mark it with '- [x]'"))
+            problems.append(
+                block.problem(block.line, N_("no correct option: mark it with '- [x]'")))
         if self.max_correct is not None and len(correct) > self.max_correct:
             lines = ", ".join(str(o.line) for o in correct)
-            problems.append(block.problem(block.line, (
-                f"a single-choice question has exactly one '[x]' but this one has "
-                f"{len(correct)} (lines {lines}); use 'Type: multiple' or untick the others")))
+            problems.append(block.problem(block.line, N_(
+                "a single-choice question has exactly one '[x]' but this one has %(count)s "
+                "(lines %(lines)s); use 'Type: multiple' or untick the others"),
+                count=len(correct), lines=lines))
         config = {"options": [{
             "html": render_inline(o.text),
             "correct": o.correct,
@@ -220,13 +223,14 @@ class TrueFalse(QuestionType):
         answers = block.keyword_values("answer")
         if not answers:
             return {}, [block.problem(
-                block.line, "a true-false question needs 'Answer: true' or 'Answer: false'")]
-        problems = [block.problem(a.line, "only one 'Answer:' line is allowed in a true-false "
-                                          "question") for a in answers[1:]]
+                block.line, N_("a true-false question needs 'Answer: true' or 'Answer: false'"))]
+        problems = [block.problem(a.line, N_("only one 'Answer:' line is allowed in a true-false "
+                                             "question")) for a in answers[1:]]
         value = answers[0].value.strip().lower()
         if value not in {"true", "false"}:
             problems.append(block.problem(
-                answers[0].line, f"'Answer:' must be true or false, not {answers[0].value!r}"))
+                answers[0].line, N_("'Answer:' must be true or false, not %(value)s"),
+                value=repr(answers[0].value)))
         return {"answer": value == "true"}, problems
 
     def validate_config(self, config: dict[str, Any]) -> list[str]:

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms.fields.core import UnboundField
 
-from lms.problems import Problem
+from lms.problems import N_, Problem
 from lms.quizzes.builtin.common import (
     BULLET_RE,
     NUMBERED_RE,
@@ -72,14 +72,15 @@ class Ordering(QuestionType):
         items = [(b.line, m.group(1)) for b in block.lines if (m := NUMBERED_RE.match(b.text))]
         problems: list[Problem] = []
         if len(items) < 2:
-            problems.append(block.problem(block.line, (
-                f"an ordering question needs at least two numbered items ('1. …'), "
-                f"found {len(items)}")))
+            problems.append(block.problem(block.line, N_(
+                "an ordering question needs at least two numbered items ('1. …'), "
+                "found %(count)s"), count=len(items)))
         seen: dict[str, int] = {}
         for line, text in items:
             if normalise_text(text) in seen:
-                problems.append(block.problem(line, (
-                    f"duplicate item {text!r} (also on line {seen[normalise_text(text)]})")))
+                problems.append(block.problem(line, N_(
+                    "duplicate item %(item)s (also on line %(line)s)"),
+                    item=repr(text), line=seen[normalise_text(text)]))
             seen.setdefault(normalise_text(text), line)
         return {"items": [render_inline(text) for _, text in items]}, problems
 
@@ -153,18 +154,20 @@ class Matching(QuestionType):
                 continue
             left, _, right = (part.strip() for part in match.group(1).partition("->"))
             if not left or not right:
-                problems.append(block.problem(body.line, "write each pair as '- left -> right'"))
+                problems.append(
+                    block.problem(body.line, N_("write each pair as '- left -> right'")))
                 continue
             if normalise_text(left) in seen:
-                problems.append(block.problem(body.line, (
-                    f"duplicate left item {left!r} (also on line {seen[normalise_text(left)]})")))
+                problems.append(block.problem(body.line, N_(
+                    "duplicate left item %(item)s (also on line %(line)s)"),
+                    item=repr(left), line=seen[normalise_text(left)]))
                 continue
             seen[normalise_text(left)] = body.line
             pairs.append({"left": render_inline(left), "right": render_inline(right)})
         if len(pairs) < 2:
-            problems.append(block.problem(block.line, (
-                f"a matching question needs at least two '- left -> right' pairs, "
-                f"found {len(pairs)}")))
+            problems.append(block.problem(block.line, N_(
+                "a matching question needs at least two '- left -> right' pairs, "
+                "found %(count)s"), count=len(pairs)))
         return {"pairs": pairs}, problems
 
     def validate_config(self, config: dict[str, Any]) -> list[str]:
@@ -233,13 +236,13 @@ class Cloze(QuestionType):
                 alternatives = [" ".join(a.split()) for a in match.group(1).split("|")]
                 alternatives = [a for a in alternatives if a]
                 if not alternatives:
-                    problems.append(block.problem(line, "empty blank '[[]]': write the answer "
-                                                        "inside, like [[Premium]]"))
+                    problems.append(block.problem(line, N_("empty blank '[[]]': write the "
+                                                           "answer inside, like [[Premium]]")))
                 blanks.append(alternatives)
                 return _PLACEHOLDER.format(len(blanks) - 1)
             pieces.append(_BLANK_RE.sub(replace, body.text))
         if not blanks:
-            problems.append(block.problem(block.line, (
+            problems.append(block.problem(block.line, N_(
                 "a cloze question needs at least one blank in double square brackets, "
                 "like 'the [[Premium]] is extra money'")))
             return {}, problems
@@ -247,7 +250,7 @@ class Cloze(QuestionType):
         found = _PLACEHOLDER_RE.findall(html)
         expected = [_PLACEHOLDER.format(i) for i in range(len(blanks))]
         if found != expected or _TRAPPED_RE.search(html):
-            problems.append(block.problem(block.line, (
+            problems.append(block.problem(block.line, N_(
                 "a blank sits inside code, a link or HTML; move it into plain text")))
             return {}, problems
         return {"segments_html": _PLACEHOLDER_RE.split(html), "blanks": blanks,

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from wtforms import StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 
-from lms.problems import Problem
+from lms.problems import N_, Problem
 from lms.quizzes.builtin.common import normalise_text, parse_number, safe_float
 from lms.quizzes.types import QuestionBlock, QuestionLike, QuestionType, Score
 
@@ -36,11 +36,12 @@ def _single_text(formdata_values: Sequence[str], limit: int) -> str | None:
 def parse_match(block: QuestionBlock) -> tuple[bool, list[Problem]]:
     """``Match: exact`` → True; no Match line → False (case and accents ignored)."""
     matches = block.keyword_values("match")
-    problems = [block.problem(m.line, "only one 'Match:' line is allowed") for m in matches[1:]]
+    problems = [block.problem(m.line, N_("only one 'Match:' line is allowed"))
+                for m in matches[1:]]
     if matches and matches[0].value.strip().lower() != "exact":
-        problems.append(block.problem(matches[0].line, (
-            f"'Match:' can only be 'exact' (case and accents are ignored without it), "
-            f"not {matches[0].value!r}")))
+        problems.append(block.problem(matches[0].line, N_(
+            "'Match:' can only be 'exact' (case and accents are ignored without it), "
+            "not %(value)s"), value=repr(matches[0].value)))
     return bool(matches) and matches[0].value.strip().lower() == "exact", problems
 
 
@@ -60,17 +61,18 @@ class ShortText(QuestionType):
         seen: dict[str, int] = {}
         for kw in block.keyword_values("answer"):
             if not kw.value:
-                problems.append(block.problem(kw.line, "empty 'Answer:' line"))
+                problems.append(block.problem(kw.line, N_("empty 'Answer:' line")))
                 continue
             key = normalise_text(kw.value, exact=exact)
             if key in seen:
-                problems.append(block.problem(kw.line, (
-                    f"duplicate answer {kw.value!r} (same as line {seen[key]})")))
+                problems.append(block.problem(kw.line, N_(
+                    "duplicate answer %(answer)s (same as line %(line)s)"),
+                    answer=repr(kw.value), line=seen[key]))
                 continue
             seen[key] = kw.line
             answers.append(" ".join(kw.value.split()))
         if not answers and not problems:
-            problems.append(block.problem(block.line, (
+            problems.append(block.problem(block.line, N_(
                 "a short-text question needs at least one 'Answer:' line")))
         return {"answers": answers, "exact": exact}, problems
 
@@ -118,21 +120,21 @@ class Numeric(QuestionType):
     def parse(self, block: QuestionBlock) -> tuple[dict[str, Any], list[Problem]]:
         answers = block.keyword_values("answer")
         if not answers:
-            return {}, [block.problem(block.line, (
+            return {}, [block.problem(block.line, N_(
                 "a numeric question needs an 'Answer:' line, like 'Answer: 1.80 ± 0.01'"))]
-        problems = [block.problem(a.line, "only one 'Answer:' line is allowed in a numeric "
-                                          "question") for a in answers[1:]]
+        problems = [block.problem(a.line, N_("only one 'Answer:' line is allowed in a numeric "
+                                             "question")) for a in answers[1:]]
         parts = _TOLERANCE_SPLIT.split(answers[0].value.strip(), maxsplit=1)
         try:
             value = parse_number(parts[0])
             tolerance = parse_number(parts[1]) if len(parts) > 1 else 0.0
         except ValueError:
-            problems.append(block.problem(answers[0].line, (
-                f"the numeric answer {answers[0].value!r} does not parse; "
-                f"write it like '1.80' or '1.80 ± 0.01'")))
+            problems.append(block.problem(answers[0].line, N_(
+                "the numeric answer %(answer)s does not parse; "
+                "write it like '1.80' or '1.80 ± 0.01'"), answer=repr(answers[0].value)))
             return {}, problems
         if tolerance < 0:
-            problems.append(block.problem(answers[0].line, "the tolerance cannot be negative"))
+            problems.append(block.problem(answers[0].line, N_("the tolerance cannot be negative")))
         return {"answer": value, "tolerance": abs(tolerance)}, problems
 
     def validate_config(self, config: dict[str, Any]) -> list[str]:
