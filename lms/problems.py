@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Gettext", "Joined", "MessageError", "N_", "Problem", "render", "translate"]
+__all__ = ["Gettext", "Joined", "MessageError", "N_", "Problem", "Text", "render", "translate"]
 
 #: ``flask_babel.gettext`` or a catalogue's ``ugettext``: msgid -> the text to show.
 Gettext = Callable[[str], str]
@@ -87,6 +87,20 @@ class MessageError(ValueError):
         super().__init__(render(template, params))
         self.template = template
         self.params = params
+
+    def translated(self, gettext: Gettext) -> str:
+        return render(self.template, self.params, gettext)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A marked template and its parameters, to pass as a parameter of another message."""
+
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return render(self.template, self.params)
 
     def translated(self, gettext: Gettext) -> str:
         return render(self.template, self.params, gettext)

@@ -14,8 +14,10 @@ from werkzeug.wrappers import Response
 
 from lms.authoring import services
 from lms.authoring.storage import AuthoringDirs
+from lms.authoring.translated import translated_filter
 
 bp = Blueprint("authoring", __name__, url_prefix="/author")
+bp.add_app_template_filter(translated_filter, "translated")
 
 
 def authoring_dirs() -> AuthoringDirs:

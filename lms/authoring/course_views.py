@@ -34,6 +34,7 @@ from lms.authoring.forms import (
 from lms.authoring.media import ImageRefused
 from lms.authoring.packages import ZipRefused
 from lms.authoring.storage import AuthoringDirs, DraftError
+from lms.authoring.translated import translated
 from lms.web import ActionForm
 
 MAX_ZIP_BYTES = 10 * 1024 * 1024
@@ -59,7 +60,7 @@ def new_course() -> Response | str:
                                    languages=languages, owner=current_user,
                                    course_dirs=lms_state().course_dirs)
         except DraftError as error:
-            form.slug.errors.append(str(error))
+            form.slug.errors.append(translated(error))
         else:
             flash(gettext("Course created. Write its description, then its lessons."), "success")
             return back_to_course(form.slug.data)
@@ -80,7 +81,7 @@ def import_course() -> Response | str:
                 course_dirs=lms_state().course_dirs, question_types=lms_state().question_types,
                 new_slug=form.new_slug.data or "")
         except (ZipRefused, DraftError) as error:
-            form.package.errors = [*form.package.errors, str(error)]
+            form.package.errors = [*form.package.errors, translated(error)]
         else:
             flash(gettext("Course imported as a draft."), "success")
             return back_to_course(slug)
@@ -131,7 +132,7 @@ def _structure_change(slug: str, change: Any, done: str) -> Response:
         with storage.course_lock(root):
             change(root)
     except DraftError as error:
-        flash(str(error), "error")
+        flash(translated(error), "error")
     else:
         flash(done, "success")
     return back_to_course(slug)
@@ -187,7 +188,7 @@ def upload_image(slug: str) -> Response:
         rel = services.upload_image(authoring_dirs(), slug, form.folder.data or "",
                                     form.image.data.filename or "", data, form.alt.data)
     except (ImageRefused, DraftError) as error:
-        flash(gettext("Image not saved: %(reason)s", reason=str(error)), "error")
+        flash(gettext("Image not saved: %(reason)s", reason=translated(error)), "error")
         return back_to_course(slug)
     flash(gettext("Image saved. Copy the markdown below into a lesson."), "success")
     return redirect(url_for(".course", slug=slug, uploaded=rel, alt=form.alt.data) + "#images")

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from lms.authoring.storage import DraftError, atomic_write, resolve_rel
 from lms.courses.layout import MEDIA_SUFFIXES, parse_item_name, parse_module_dir, split_language
+from lms.problems import N_
 
 __all__ = [
     "DraftFile",
@@ -55,7 +56,7 @@ def write_course_md(root: Path, *, title: str, summary: str, topic: str,
                     languages: list[str], author: str) -> None:
     """Start a new draft: ``course.md`` and a first module with one lesson."""
     if root.exists():
-        raise DraftError("a course with this id exists already")
+        raise DraftError(N_("a course with this id exists already"))
     langs = ", ".join(languages)
     course_md = (f"---\ntitle: {_yaml_text(title)}\nsummary: {_yaml_text(summary)}\n"
                  f"topic: {topic}\nlanguages: [{langs}]\nversion: \"1.0\"\n"
@@ -87,7 +88,7 @@ def _title_slug(title: str) -> str:
     """The id a new module or item takes from its title; DraftError when there is none."""
     slug = slugify(title)
     if not slug:
-        raise DraftError("the title needs at least one letter or digit")
+        raise DraftError(N_("the title needs at least one letter or digit"))
     return slug
 
 
@@ -96,7 +97,7 @@ def add_module(root: Path, title: str) -> str:
     slug = _title_slug(title)
     modules = module_dirs(root)
     if any(name == slug for _, name, _ in modules):
-        raise DraftError(f'there is a module with the id "{slug}" already')
+        raise DraftError(N_('there is a module with the id "%(slug)s" already'), slug=slug)
     dirname = f"{(modules[-1][0] if modules else 0) + 1:02d}-{slug}"
     text = f"---\ntitle: {_yaml_text(title)}\n---\nA short introduction to the module.\n"
     atomic_write(root / dirname / "module.md", text.encode())
@@ -132,11 +133,12 @@ def add_item(root: Path, module_dir: str, title: str, kind: str) -> str:
     """Add a lesson or quiz at the end of a module; returns the new file's path in the draft."""
     folder = resolve_rel(root, module_dir)
     if not folder.is_dir() or parse_module_dir(folder.name) is None:
-        raise DraftError("no such module")
+        raise DraftError(N_("no such module"))
     slug = _title_slug(title)
     groups = item_groups(folder)
     if any(name == slug for _, name, _ in groups):
-        raise DraftError(f'there is an item with the id "{slug}" in this module already')
+        raise DraftError(N_('there is an item with the id "%(slug)s" in this module already'),
+                         slug=slug)
     position = (max(position for position, _, _ in groups) if groups else 0) + 1
     suffix = ".quiz.md" if kind == "quiz" else ".md"
     template = QUIZ_TEMPLATE if kind == "quiz" else LESSON_TEMPLATE
@@ -149,7 +151,7 @@ def add_translation(root: Path, rel: str, language: str) -> str:
     """Start a translation of ``rel`` as a copy of it (the trainer then translates it)."""
     source = resolve_rel(root, rel)
     if not source.is_file() or source.suffix != ".md":
-        raise DraftError("no such file")
+        raise DraftError(N_("no such file"))
     item = parse_item_name(source.name)
     if item is not None:
         quiz = ".quiz" if item.is_quiz else ""
@@ -158,11 +160,11 @@ def add_translation(root: Path, rel: str, language: str) -> str:
         base = next((b for b in ("course", "module", "teacher-guide")
                      if split_language(source.name, b)[0]), None)
         if base is None:
-            raise DraftError("this file cannot be translated")
+            raise DraftError(N_("this file cannot be translated"))
         name = f"{base}.{language}.md"
     target = source.with_name(name)
     if target.exists():
-        raise DraftError("this translation exists already")
+        raise DraftError(N_("this translation exists already"))
     text = source.read_text(encoding="utf-8")
     atomic_write(target, _translation_text(text).encode())
     return str(PurePosixPath(rel).with_name(name))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 
+from lms.problems import N_, MessageError
+
 __all__ = ["MAX_IMAGE_BYTES", "ImageRefused", "check_image"]
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -13,7 +15,7 @@ _SVG_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "
 _SAFE_STYLE_RE = re.compile(r"@import|url\s*\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
 
-class ImageRefused(ValueError):
+class ImageRefused(MessageError):
     """The upload is not an acceptable image; the message says why."""
 
 
@@ -36,20 +38,24 @@ def check_image(filename: str, data: bytes) -> str:
     an SVG that could run code or load other files.
     """
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageRefused(f"the image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        raise ImageRefused(N_("the image is larger than %(size)s MB"),
+                           size=MAX_IMAGE_BYTES // (1024 * 1024))
     if not data:
-        raise ImageRefused("the file is empty")
+        raise ImageRefused(N_("the file is empty"))
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     extension = "jpg" if extension == "jpeg" else extension
     if extension not in {"png", "jpg", "gif", "webp", "svg"}:
-        raise ImageRefused("only .svg, .png, .jpg, .gif and .webp images can be uploaded")
+        raise ImageRefused(N_("only .svg, .png, .jpg, .gif and .webp images can be uploaded"))
     if extension == "svg":
         _check_svg(data)
         return "svg"
     found = _sniff(data)
     if found != extension:
-        raise ImageRefused(f"the file is named .{extension} but its content is "
-                           f"{'a ' + found.upper() + ' image' if found else 'not an image'}")
+        if found:
+            raise ImageRefused(N_("the file is named .%(extension)s but its content is a "
+                                  "%(found)s image"), extension=extension, found=found.upper())
+        raise ImageRefused(N_("the file is named .%(extension)s but its content is not an "
+                              "image"), extension=extension)
     return extension
 
 
@@ -57,30 +63,32 @@ def _check_svg(data: bytes) -> None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ImageRefused("the SVG file is not UTF-8 text") from None
+        raise ImageRefused(N_("the SVG file is not UTF-8 text")) from None
     # Entities are how XML bombs and file reads work; an illustration never needs them.
     if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-        raise ImageRefused("SVG files with a DOCTYPE or entities are not accepted")
+        raise ImageRefused(N_("SVG files with a DOCTYPE or entities are not accepted"))
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError as error:
-        raise ImageRefused(f"the SVG file is not well-formed XML ({error})") from None
+        raise ImageRefused(N_("the SVG file is not well-formed XML (%(error)s)"),
+                           error=str(error)) from None
     if _local(root.tag) != "svg":
-        raise ImageRefused("the file is not an SVG image")
+        raise ImageRefused(N_("the file is not an SVG image"))
     for element in root.iter():
         tag = _local(element.tag).lower()
         if tag in _SVG_FORBIDDEN_TAGS:
-            raise ImageRefused(f"SVG images may not contain <{_local(element.tag)}>")
+            raise ImageRefused(N_("SVG images may not contain <%(tag)s>"), tag=_local(element.tag))
         if tag == "style" and _SAFE_STYLE_RE.search(element.text or ""):
-            raise ImageRefused("SVG styles may not load other files")
+            raise ImageRefused(N_("SVG styles may not load other files"))
         for name, value in element.attrib.items():
             attribute = _local(name).lower()
             if attribute.startswith("on"):
-                raise ImageRefused(f"SVG images may not contain event attributes ({attribute})")
+                raise ImageRefused(N_("SVG images may not contain event attributes "
+                                      "(%(attribute)s)"), attribute=attribute)
             if attribute == "href" and not value.strip().startswith("#"):
-                raise ImageRefused("SVG images may only link inside themselves (href=\"#…\")")
+                raise ImageRefused(N_("SVG images may only link inside themselves (href=\"#…\")"))
             if attribute == "style" and _SAFE_STYLE_RE.search(value):
-                raise ImageRefused("SVG styles may not load other files")
+                raise ImageRefused(N_("SVG styles may not load other files"))
 
 
 def _local(tag: str) -> str:

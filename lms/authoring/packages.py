@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from lms.problems import N_, MessageError
+
 __all__ = ["ZipLimits", "ZipRefused", "extract_package", "pack_folder", "read_package"]
 
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-class ZipRefused(ValueError):
+class ZipRefused(MessageError):
     """The zip cannot be imported; the message says why. Nothing was written."""
 
 
@@ -75,16 +77,20 @@ def _check_name(info: zipfile.ZipInfo) -> PurePosixPath:
         try:
             info.filename.encode("ascii")
         except UnicodeEncodeError:
-            raise ZipRefused(f"the file name {info.filename!r} is not UTF-8") from None
+            raise ZipRefused(N_("the file name %(name)s is not UTF-8"),
+                                 name=repr(info.filename)) from None
     name = info.filename.replace("\\", "/")
     path = PurePosixPath(name)
     if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in path.parts:
-        raise ZipRefused(f"{info.filename}: paths in the zip must stay inside the course folder")
+        raise ZipRefused(N_("%(name)s: paths in the zip must stay inside the course folder"),
+                         name=info.filename)
     if "\x00" in name or any(ord(c) < 32 for c in name):
-        raise ZipRefused(f"{info.filename!r}: control characters in a file name")
+        raise ZipRefused(N_("%(name)s: control characters in a file name"),
+                         name=repr(info.filename))
     kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip records no file type
     if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-        raise ZipRefused(f"{info.filename}: symbolic links and special files are not accepted")
+        raise ZipRefused(N_("%(name)s: symbolic links and special files are not accepted"),
+                         name=info.filename)
     return path
 
 
@@ -96,11 +102,11 @@ def inspect_zip(data: bytes, limits: ZipLimits) -> tuple[str, Entries]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise ZipRefused("this is not a zip file") from None
+        raise ZipRefused(N_("this is not a zip file")) from None
     infos = archive.infolist()
     if len(infos) > limits.max_files:
-        raise ZipRefused(f"the zip holds {len(infos)} entries; "
-                         f"at most {limits.max_files} are accepted")
+        raise ZipRefused(N_("the zip holds %(count)s entries; at most %(max)s are accepted"),
+                         count=len(infos), max=limits.max_files)
     total = 0
     files = []
     for info in infos:
@@ -108,21 +114,22 @@ def inspect_zip(data: bytes, limits: ZipLimits) -> tuple[str, Entries]:
         if info.is_dir():
             continue
         if info.flag_bits & 0x1:
-            raise ZipRefused(f"{info.filename}: encrypted files are not accepted")
+            raise ZipRefused(N_("%(name)s: encrypted files are not accepted"),
+                             name=info.filename)
         total += info.file_size
         if info.file_size > limits.max_file or total > limits.max_total:
-            raise ZipRefused("the zip is too large once uncompressed "
-                             f"(at most {limits.max_total // (1024 * 1024)} MB in all)")
+            raise ZipRefused(N_("the zip is too large once uncompressed (at most %(size)s MB "
+                                "in all)"), size=limits.max_total // (1024 * 1024))
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1024 * 1024 and ratio > limits.max_ratio:
-            raise ZipRefused(f"{info.filename}: compressed too well to be a course file "
-                             "(a zip bomb?)")
+            raise ZipRefused(N_("%(name)s: compressed too well to be a course file "
+                                "(a zip bomb?)"), name=info.filename)
         files.append((info, path))
     visible = [(i, p) for i, p in files
                if not any(part.startswith(".") or part == "__MACOSX" for part in p.parts)]
     tops = {p.parts[0] for _, p in visible if len(p.parts) > 1}
     if any(len(p.parts) == 1 for _, p in visible) or len(tops) != 1:
-        raise ZipRefused("the zip must hold one course folder (with its course.md inside)")
+        raise ZipRefused(N_("the zip must hold one course folder (with its course.md inside)"))
     return tops.pop(), visible
 
 
@@ -140,12 +147,13 @@ def extract_package(data: bytes, target: Path, limits: ZipLimits | None = None) 
             rel = PurePosixPath(*path.parts[1:])
             out = target.joinpath(*rel.parts)
             if not out.resolve().is_relative_to(target.resolve()):
-                raise ZipRefused(f"{info.filename}: path leaves the course folder")
+                raise ZipRefused(N_("%(name)s: path leaves the course folder"),
+                                 name=info.filename)
             out.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(info) as source:
                 chunk = source.read(limits.max_file + 1)
             written += len(chunk)
             if len(chunk) > limits.max_file or written > limits.max_total:
-                raise ZipRefused("the zip is too large once uncompressed")
+                raise ZipRefused(N_("the zip is too large once uncompressed"))
             out.write_bytes(chunk)
     return top

@@ -18,6 +18,7 @@ from lms.authoring.blueprint import (
 )
 from lms.authoring.forms import CoauthorForm, PublishForm
 from lms.authoring.storage import DraftError
+from lms.authoring.translated import translated
 from lms.db import utcnow
 from lms.web import ActionForm
 
@@ -70,7 +71,7 @@ def add_coauthor(slug: str) -> Response:
         try:
             services.add_coauthor(slug, form.username.data)
         except DraftError as error:
-            flash(str(error), "error")
+            flash(translated(error), "error")
         else:
             flash(gettext("Co-author added."), "success")
     return back_to_course(slug)

@@ -22,6 +22,7 @@ from lms.courses.models import Course
 from lms.courses.package import load_course
 from lms.courses.sync import sync_courses
 from lms.db import db
+from lms.problems import N_, Joined, Text
 
 __all__ = ["PublishRefused", "course_source", "export_course", "import_course", "publish",
            "unpublish", "version_diff", "versions"]
@@ -149,7 +150,7 @@ def course_source(dirs: AuthoringDirs, slug: str) -> Path | None:
 def export_course(dirs: AuthoringDirs, slug: str) -> bytes:
     source = course_source(dirs, slug)
     if source is None:
-        raise DraftError("no such course")
+        raise DraftError(N_("no such course"))
     return pack_folder(source, slug)
 
 
@@ -171,17 +172,17 @@ def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
         slug = new_slug.strip() or found_slug
         reason = slug_in_use(dirs, slug, course_dirs)
         if reason:
-            raise DraftError(f'cannot import "{slug}": {reason}. Choose another id to import '
-                             "a copy.")
+            raise DraftError(N_('cannot import "%(slug)s": %(reason)s. Choose another id to '
+                                'import a copy.'), slug=slug, reason=Text(reason))
         staged = scratch / slug
         os.rename(unpacked, staged)
         if not (staged / "course.md").is_file():
-            raise DraftError("the zip holds no course.md in its course folder")
+            raise DraftError(N_("the zip holds no course.md in its course folder"))
         spec, problems = _load(staged, question_types)
         errors = [p for p in problems if p.is_error]
         if spec is None or errors:
-            listed = "; ".join(f"{p.rel}:{p.line}: {p.message}" for p in errors[:10])
-            raise DraftError(f"the course has errors, nothing was imported: {listed}")
+            raise DraftError(N_("the course has errors, nothing was imported: %(listed)s"),
+                             listed=Joined.of(errors[:10]))
         dirs.drafts.mkdir(parents=True, exist_ok=True)
         os.rename(staged, dirs.draft(slug))
     finally:

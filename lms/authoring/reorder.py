@@ -9,6 +9,7 @@ from pathlib import Path
 from lms.authoring.drafts import item_groups, module_dirs
 from lms.authoring.storage import DraftError, atomic_write, resolve_rel
 from lms.courses.layout import parse_item_name, parse_module_dir
+from lms.problems import N_
 
 __all__ = ["move"]
 
@@ -30,7 +31,7 @@ def move(root: Path, rel: str, offset: int) -> None:
         order = [dirname for _, _, dirname in modules]
         index = order.index(target.name) if target.name in order else -1
         if index < 0:
-            raise DraftError("no such module")
+            raise DraftError(N_("no such module"))
         _swap(order, index, offset)
         for position, dirname in enumerate(order, start=1):
             new = f"{position:02d}-{parse_module_dir(dirname)[1]}"  # type: ignore[index]
@@ -40,7 +41,7 @@ def move(root: Path, rel: str, offset: int) -> None:
     else:
         item = parse_item_name(target.name)
         if item is None or not target.is_file():
-            raise DraftError("no such item")
+            raise DraftError(N_("no such item"))
         folder = target.parent
         groups = item_groups(folder)
         keys = list(groups)
@@ -59,7 +60,7 @@ def move(root: Path, rel: str, offset: int) -> None:
 def _swap(order: list[object], index: int, offset: int) -> None:
     other = index + offset
     if not 0 <= other < len(order):
-        raise DraftError("it is already at that end")
+        raise DraftError(N_("it is already at that end"))
     order[index], order[other] = order[other], order[index]
 
 

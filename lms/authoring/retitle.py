@@ -21,6 +21,7 @@ from lms.authoring.drafts import _yaml_text
 from lms.authoring.removal import NotInDraft, title_of
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.courses.layout import parse_item_name, parse_module_dir
+from lms.problems import N_
 
 __all__ = ["Renamable", "TitleRefused", "rename_title", "renamable", "set_title"]
 
@@ -31,8 +32,8 @@ _TITLE_RE = re.compile(r"^title\s*:")
 class TitleRefused(DraftError):
     """The new title cannot be written; ``problems`` holds the checker's messages, if any."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, template: str, problems: list[Any] | None = None, **params: Any) -> None:
+        super().__init__(template, **params)
         self.problems = problems or []
 
 
@@ -75,11 +76,11 @@ def set_title(text: str, title: str) -> str:
     ``title`` as a quoted YAML string; the rest of the file is kept byte for byte."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip("\r").lstrip("\ufeff").rstrip() != "---":
-        raise TitleRefused("the file has no front matter")
+        raise TitleRefused(N_("the file has no front matter"))
     close = next((i for i, line in enumerate(lines[1:], 1)
                   if line.rstrip("\r").rstrip() in ("---", "...")), None)
     if close is None:
-        raise TitleRefused("the file's front matter is not closed")
+        raise TitleRefused(N_("the file's front matter is not closed"))
     ending = "\r" if lines[0].endswith("\r") else ""
     new_line = f"title: {_yaml_text(title)}{ending}"
     start = next((i for i in range(1, close) if _TITLE_RE.match(lines[i])), None)
@@ -104,9 +105,9 @@ def rename_title(dirs: AuthoringDirs, slug: str, rel: str, title: str,
     """
     title = " ".join(title.split())
     if not title:
-        raise TitleRefused("the title is empty")
+        raise TitleRefused(N_("the title is empty"))
     if len(title) > MAX_TITLE:
-        raise TitleRefused(f"the title is longer than {MAX_TITLE} characters")
+        raise TitleRefused(N_("the title is longer than %(max)s characters"), max=MAX_TITLE)
     root = dirs.draft(slug)
     with storage.course_lock(root):
         target = _find(root, rel)
@@ -118,9 +119,8 @@ def rename_title(dirs: AuthoringDirs, slug: str, rel: str, title: str,
         preview = services.preview_file(dirs, slug, target.file_rel,
                                          new_text.encode("utf-8", "surrogateescape")
                                          .decode("utf-8", errors="replace"), question_types)
-        new_errors = [p.message for p in preview.problems
-                      if p.is_error and p.message not in before]
+        new_errors = [p for p in preview.problems if p.is_error and p.message not in before]
         if new_errors:
-            raise TitleRefused("the checker found errors", new_errors)
+            raise TitleRefused(N_("the checker found errors"), new_errors)
         storage.atomic_write(path, new_text.encode("utf-8", errors="surrogateescape"))
     return Renamable(target.kind, target.rel, target.file_rel, target.name, title)

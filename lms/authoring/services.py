@@ -23,7 +23,7 @@ from lms.courses.models import Course
 from lms.courses.package import CourseSpec, TextVersion, find_course_dirs
 from lms.courses.schema import is_slug
 from lms.db import db
-from lms.problems import Problem
+from lms.problems import N_, Problem, render
 
 __all__ = [
     "Conflict", "DraftError", "DraftProblem", "Invalid", "Preview", "check_draft",
@@ -36,12 +36,23 @@ EDITOR_ROLES = ("owner", "coauthor")
 
 @dataclass(frozen=True)
 class DraftProblem:
-    """A checker problem with its path relative to the draft (``""`` for the whole course)."""
+    """A checker problem with its path relative to the draft (``""`` for the whole course).
+
+    ``message`` is English; ``translated(gettext)`` gives it in the page's language.
+    """
 
     rel: str
     line: int
     message: str
     is_error: bool
+    template: str = field(default="", compare=False, repr=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def translated(self, gettext: Any) -> str:
+        return render(self.template, self.params, gettext) if self.template else self.message
+
+    def __str__(self) -> str:
+        return f"{self.rel}:{self.line}: {self.message}"
 
 
 class Conflict(Exception):
@@ -83,9 +94,9 @@ def add_coauthor(slug: str, username: str) -> None:
     """Let the trainer ``username`` edit the draft of ``slug``."""
     user = db.session.scalar(select(User).where(User.username == username.strip()))
     if user is None or not user.has_role("trainer"):
-        raise DraftError("there is no trainer with this username")
+        raise DraftError(N_("there is no trainer with this username"))
     if role_for(slug, user.id, is_admin=False) is not None:
-        raise DraftError("this trainer is an author of the course already")
+        raise DraftError(N_("this trainer is an author of the course already"))
     db.session.add(CourseAuthor(course_slug=slug, user_id=user.id, role="coauthor"))
     db.session.commit()
 
@@ -139,15 +150,16 @@ def _title(root: Path) -> str:
 
 
 def slug_in_use(dirs: AuthoringDirs, slug: str, course_dirs: list[Path]) -> str | None:
-    """Why ``slug`` cannot be used for a new browser course, or None."""
+    """Why ``slug`` cannot be used for a new browser course (a template marked with N_), or
+    None."""
     if not is_slug(slug):
-        return "use lowercase letters, digits and single hyphens"
+        return N_("use lowercase letters, digits and single hyphens")
     if dirs.draft(slug).exists() or dirs.published_course(slug).exists():
-        return "a browser-authored course has this id already"
+        return N_("a browser-authored course has this id already")
     if any(root.name == slug for root in find_course_dirs(course_dirs)):
-        return "a course authored on disk (in the courses folder) has this id"
+        return N_("a course authored on disk (in the courses folder) has this id")
     if db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
-        return "a course with this id exists on the site already"
+        return N_("a course with this id exists on the site already")
     return None
 
 
@@ -170,7 +182,8 @@ def create_course(dirs: AuthoringDirs, *, slug: str, title: str, summary: str, t
 def _relative(problem: Problem, root: Path) -> DraftProblem:
     prefix = root.as_posix().rstrip("/") + "/"
     rel = problem.path[len(prefix):] if problem.path.startswith(prefix) else ""
-    return DraftProblem(rel, problem.line, problem.message, problem.is_error)
+    return DraftProblem(rel, problem.line, problem.message, problem.is_error, problem.template,
+                        problem.params)
 
 
 def _load(root: Path, question_types: Mapping[str, Any] | None
@@ -241,7 +254,7 @@ def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: st
     root = dirs.draft(slug)
     path = storage.resolve_rel(root, rel)
     if path.suffix != ".md":
-        raise DraftError("only markdown files can be edited here")
+        raise DraftError(N_("only markdown files can be edited here"))
     data = normalise_text(text).encode("utf-8")
     with storage.course_lock(root):
         current = path.read_bytes() if path.is_file() else b""
@@ -260,13 +273,13 @@ def upload_image(dirs: AuthoringDirs, slug: str, folder: str, filename: str, dat
                  alt: str) -> str:
     """Store a checked image in the course folder or a module folder; returns its path."""
     if not alt.strip():
-        raise DraftError("describe the image: alt text is required")
+        raise DraftError(N_("describe the image: alt text is required"))
     extension = check_image(filename, data)
     stem = drafts.slugify(PurePosixPath(filename).stem) or "image"
     root = dirs.draft(slug)
     target_dir = storage.resolve_rel(root, folder) if folder else root
     if not target_dir.is_dir():
-        raise DraftError("no such folder in this course")
+        raise DraftError(N_("no such folder in this course"))
     with storage.course_lock(root):
         name, number = f"{stem}.{extension}", 2
         while (target_dir / name).exists():

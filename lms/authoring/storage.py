@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from lms.problems import N_, MessageError
+
 __all__ = [
     "AuthoringDirs",
     "DraftError",
@@ -29,8 +31,12 @@ __all__ = [
 ]
 
 
-class DraftError(ValueError):
-    """A change the draft cannot take; the message is shown to the trainer."""
+class DraftError(MessageError):
+    """A change the draft cannot take; the message is shown to the trainer (translated).
+
+    ``DraftError(N_("no such file"))`` or, with parameters,
+    ``DraftError(N_('there is a module with the id "%(slug)s" already'), slug=slug)``.
+    """
 
 
 @dataclass(frozen=True)
@@ -101,17 +107,17 @@ def resolve_rel(root: Path, rel: str) -> Path:
     pure = PurePosixPath(rel)
     if pure.is_absolute() or not pure.parts or any(p in ("..", ".", "") for p in pure.parts) \
             or any(p.startswith(".") for p in pure.parts):
-        raise DraftError("not a file of this course")
+        raise DraftError(N_("not a file of this course"))
     path = root.joinpath(*pure.parts)
     if not path.resolve().is_relative_to(root.resolve()):
-        raise DraftError("not a file of this course")
+        raise DraftError(N_("not a file of this course"))
     return path
 
 
 def read_file(root: Path, rel: str) -> bytes:
     path = resolve_rel(root, rel)
     if not path.is_file():
-        raise DraftError("this file does not exist (any more)")
+        raise DraftError(N_("this file does not exist (any more)"))
     return path.read_bytes()
 
 
