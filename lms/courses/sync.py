@@ -31,7 +31,7 @@ from lms.courses.package import (
     package_hash,
 )
 from lms.db import db
-from lms.problems import Problem
+from lms.problems import N_, Problem
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +59,11 @@ def load_packages(
     for spec in specs:
         if slugs.count(spec.slug) > 1:
             problems.append(
-                Problem(
+                Problem.of(
                     str(spec.root / "course.md"),
                     1,
-                    f"another course package also has the id {spec.slug!r}",
+                    N_("another course package also has the id %(id)s"),
+                    id=repr(spec.slug),
                 )
             )
     return specs, sorted(problems)
