@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskCliRunner
-from sqlalchemy import func, select
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import event, func, select
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
 
 from lms.auth.models import User
-from lms.courses.models import Course, CourseRelease, Item
+from lms.courses.models import Course, CourseRelease, Item, ReleaseItem
 from lms.db import db, utcnow
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.progress.services import mark_item_complete
+from lms.quizzes.models import QuizAttempt
 from tests.conftest import SAMPLE_COURSES
 
 LESSON = "/courses/sample-course/basics/first-lesson/"
@@ -162,3 +166,179 @@ def test_teacher_pages_show_current_titles_after_a_revert(
     info = load_courses([course().id], "en")[course().id]
     titles = [item.title for module in info.modules for item in module.items]
     assert "Follow the money" in titles and "Follow the cash" not in titles
+
+
+# --- quiz settings follow the release ----------------------------------------------------
+
+CHECK = "/courses/sample-course/basics/check/"
+
+
+def set_quiz(package: Path, runner: FlaskCliRunner, *, pass_mark: int, attempts: int,
+             statement: str = "Statement") -> None:
+    """Make the sample quiz ten true statements with these settings, and sync: a new release."""
+    basics = package / "01-basics"
+    (basics / "02-check.quiz.it.md").unlink(missing_ok=True)
+    questions = "".join(f"## {statement} {n} is true.\nType: true-false\nAnswer: true\n\n"
+                        for n in range(1, 11))
+    (basics / "02-check.quiz.md").write_text(
+        f"---\ntitle: Check your understanding\npass_mark: {pass_mark}\nattempts: {attempts}\n"
+        f"---\n{questions}")
+    result = runner.invoke(args=["courses", "sync"])
+    assert "updated: sample-course" in result.output, result.output
+
+
+def logged_in(app: Flask, user: User) -> FlaskClient:
+    client = app.test_client()
+    client.post("/account/login", data={"login": user.username, "password": "password123"})
+    return client
+
+
+def hidden(page: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert match, f"no hidden {name} in the page"
+    return match.group(1)
+
+
+def post_answers(client: FlaskClient, page: str, user: User, right: int) -> TestResponse:
+    """Post the quiz form ``page`` with ``right`` of its ten statements answered right."""
+    attempt = db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.submitted_at.is_(None)))
+    assert attempt is not None
+    data = MultiDict([("attempt", hidden(page, "attempt")), ("token", hidden(page, "token"))])
+    for n, question in enumerate(attempt.questions):
+        data.add(question["key"], "true" if n < right else "false")
+    return client.post(CHECK + "quiz", data=data)
+
+
+def score(client: FlaskClient, user: User, right: int) -> TestResponse:
+    """Open the quiz and answer ``right`` of ten statements right (ten points each)."""
+    return post_answers(client, client.get(CHECK).text, user, right)
+
+
+def last_attempt(user: User) -> QuizAttempt:
+    db.session.expire_all()
+    attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
+                                .order_by(QuizAttempt.number.desc()).limit(1))
+    assert attempt is not None
+    return attempt
+
+
+def test_pinned_learner_is_graded_by_the_pass_mark_of_their_release(
+    package: Path, runner: FlaskCliRunner, app: Flask, make_user: Callable[..., User],
+) -> None:
+    set_quiz(package, runner, pass_mark=60, attempts=0)
+    pinned = make_user()
+    early = logged_in(app, pinned)
+    assert "Pass mark: 60%" in early.get(CHECK).text  # the first visit pins release 2
+    set_quiz(package, runner, pass_mark=80, attempts=0)  # the trainer raises the pass mark
+    assert course().current_release == 3
+
+    assert "Pass mark: 60%" in early.get(CHECK).text
+    response = score(early, pinned, 7)
+    attempt = last_attempt(pinned)
+    assert attempt.score_percent == 70 and attempt.passed
+    result = early.get(response.headers["Location"]).text
+    assert "Your result: 70%" in result and "Well done: the pass mark is 60%." in result
+    assert db.session.scalar(select(ItemCompletion).where(
+        ItemCompletion.user_id == pinned.id, ItemCompletion.item_id == attempt.item_id))
+
+    newcomer = make_user()
+    late = logged_in(app, newcomer)
+    assert "Pass mark: 80%" in late.get(CHECK).text
+    response = score(late, newcomer, 7)
+    attempt = last_attempt(newcomer)
+    assert attempt.score_percent == 70 and not attempt.passed
+    assert "You need 80% to pass." in late.get(response.headers["Location"]).text
+    assert "quiz not passed: 70% of 80%" in late.get("/courses/sample-course/").text
+
+
+def test_pass_mark_and_attempts_follow_the_learner_to_the_new_version(
+    package: Path, runner: FlaskCliRunner, app: Flask, make_user: Callable[..., User],
+) -> None:
+    set_quiz(package, runner, pass_mark=60, attempts=1)
+    learner = make_user()
+    client = logged_in(app, learner)
+    client.get(CHECK)
+    set_quiz(package, runner, pass_mark=80, attempts=3)
+
+    page = client.get(CHECK).text
+    assert "Pass mark: 60%" in page and "1 attempt allowed" in page
+    response = score(client, learner, 5)
+    result = client.get(response.headers["Location"]).text
+    assert "You need 60% to pass." in result and "0 attempts left" in result
+    assert "quiz not passed: 50% of 60%" in client.get("/courses/sample-course/").text
+    exhausted = client.get(CHECK).text
+    assert "You have used all 1 attempts at this quiz." in exhausted
+    assert 'name="token"' not in exhausted
+
+    assert client.post("/courses/sample-course/move-to-latest").status_code == 302
+    page = client.get(CHECK).text
+    assert "Pass mark: 80%" in page and "3 attempts allowed" in page
+    assert "You have 2 attempts left." in page and 'name="token"' in page
+    assert "quiz not passed: 50% of 80%" in client.get("/courses/sample-course/").text
+
+
+def test_attempt_opened_before_moving_is_graded_by_what_it_showed(
+    package: Path, runner: FlaskCliRunner, app: Flask, make_user: Callable[..., User],
+) -> None:
+    set_quiz(package, runner, pass_mark=60, attempts=0)
+    learner = make_user()
+    client = logged_in(app, learner)
+    form = client.get(CHECK).text
+    assert "Statement 1 is true." in form
+    set_quiz(package, runner, pass_mark=80, attempts=0, statement="Claim")
+    # The learner moves to the new version (in another tab) and sends the form still open.
+    assert client.post("/courses/sample-course/move-to-latest").status_code == 302
+    response = post_answers(client, form, learner, 7)
+    assert response.headers["Location"].endswith("/attempts/1")
+    attempt = last_attempt(learner)
+    assert attempt.score_percent == 70 and attempt.passed
+    result = client.get(response.headers["Location"]).text
+    assert "Well done: the pass mark is 60%." in result and "Statement 1 is true." in result
+    # The next attempt is the new version's, with its pass mark.
+    page = client.get(CHECK).text
+    assert "Claim 1 is true." in page and "Pass mark: 80%" in page
+
+
+def queries_for(client: FlaskClient, url: str) -> int:
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_quiz_page_of_a_pinned_learner_costs_no_extra_queries(
+    package: Path, runner: FlaskCliRunner, app: Flask, make_user: Callable[..., User],
+) -> None:
+    set_quiz(package, runner, pass_mark=60, attempts=0)
+    pinned = logged_in(app, make_user())
+    pinned.get(CHECK)
+    set_quiz(package, runner, pass_mark=80, attempts=0)
+    current = logged_in(app, make_user())
+    counts = []
+    for client in (pinned, current):
+        client.get(CHECK)  # enrols the newcomer and opens both attempts
+        counts.append(queries_for(client, CHECK))
+    assert counts[0] == counts[1], counts
+
+
+def test_migration_gives_existing_release_items_their_quiz_settings(
+    package: Path, app: Flask,
+) -> None:
+    from flask_migrate import downgrade, upgrade
+
+    db.session.remove()
+    downgrade(revision="0008_course_releases")
+    upgrade()
+    rows = db.session.execute(select(ReleaseItem.quiz_settings, Item.quiz_settings, Item.kind)
+                              .join(Item, Item.id == ReleaseItem.item_id)).all()
+    assert {kind for _, _, kind in rows} == {"lesson", "quiz"}
+    assert all(released == current for released, current, _ in rows)
+    assert all(released for released, _, kind in rows if kind == "quiz")

@@ -26,6 +26,7 @@ from lms.courses.models import (
     ModuleText,
     ReleaseItem,
 )
+from lms.courses.releases import followed_release, release_settings
 from lms.db import db
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.progress.rules import (
@@ -86,7 +87,6 @@ class ItemInfo:
     kind: str
     estimated_minutes: int
     content_hash: str  # the item's current content (see OutlineItem.content_hash)
-    quiz_settings: dict[str, Any] | None
     required: bool
 
 
@@ -106,6 +106,8 @@ class OutlineItem:
     complete: bool
     content_hash: str = ""  # the item's content in the release shown
     language: str = ""  # the language of ``title`` (the default language when not translated)
+    # The quiz settings in the release shown (QuizSettings.to_dict()); None: not a quiz there.
+    quiz_settings: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,26 +146,21 @@ class CourseOutline:
         return next((entry for entry in self.flat_items() if not entry.complete), None)
 
 
-def followed_release(course: Course, enrollment: Enrollment | None) -> int:
-    """Learners in progress keep their release; finished learners and newcomers get the current."""
-    if enrollment is not None and enrollment.completed_at is None and enrollment.release:
-        return min(enrollment.release, course.current_release)
-    return course.current_release
-
-
 @dataclass(frozen=True)
 class _Row:
     item: ItemInfo
     module: ModuleInfo
     required: bool
     content_hash: str
+    quiz_settings: dict[str, Any] | None
 
 
-def _row(item: Item, module: Module, required: bool, content_hash: str) -> _Row:
+def _row(item: Item, module: Module, required: bool, content_hash: str,
+         quiz_settings: dict[str, Any] | None) -> _Row:
     info = ItemInfo(item.id, item.course_id, item.module_id, item.slug, item.kind,
-                    item.estimated_minutes, item.content_hash, item.quiz_settings, item.required)
+                    item.estimated_minutes, item.content_hash, item.required)
     return _Row(info, ModuleInfo(module.id, module.slug, module.position), required,
-                content_hash)
+                content_hash, quiz_settings)
 
 
 def _release_rows(course: Course, number: int) -> list[_Row]:
@@ -171,7 +168,7 @@ def _release_rows(course: Course, number: int) -> list[_Row]:
         query = (select(Item, Module).join(Module, Item.module_id == Module.id)
                  .where(Item.course_id == course.id, Item.available, Module.available)
                  .order_by(Module.position, Item.position))
-        return [_row(item, module, item.required, item.content_hash)
+        return [_row(item, module, item.required, item.content_hash, item.quiz_settings)
                 for item, module in db.session.execute(query)]
     query = (select(ReleaseItem, Item, Module)
              .join(CourseRelease, CourseRelease.id == ReleaseItem.release_id)
@@ -179,7 +176,8 @@ def _release_rows(course: Course, number: int) -> list[_Row]:
              .join(Module, Module.id == ReleaseItem.module_id)
              .where(CourseRelease.course_id == course.id, CourseRelease.number == number)
              .order_by(ReleaseItem.module_position, ReleaseItem.position))
-    return [_row(item, module, row.required, row.content_hash)
+    return [_row(item, module, row.required, row.content_hash,
+                 release_settings(course, number, item.quiz_settings, row.quiz_settings))
             for row, item, module in db.session.execute(query)]
 
 
@@ -235,7 +233,7 @@ def course_outline(
         if user_id is not None else None
     number = release if release is not None else followed_release(course, enrollment)
     key = (course.id, course.content_hash, course.synced_at, number)
-    # A release's structure never changes; items' own settings change only with a sync.
+    # A release never changes; the current one reads items' own settings, changed by a sync.
     rows = _cached(("rows", *key), lambda: _release_rows(course, number)) if number \
         else _release_rows(course, number)
     modules: dict[int, ModuleInfo] = {}
@@ -267,8 +265,8 @@ def course_outline(
             done = row.item.id in completed
             entries.append(OutlineItem(row.item, module.slug, text.title,
                                        list(text.objectives), done, row.content_hash,
-                                       text_language))
-            settings = row.item.quiz_settings or {}
+                                       text_language, row.quiz_settings))
+            settings = row.quiz_settings or {}
             states.append(ItemState(row.item.id, row.item.kind, row.required, done,
                                     scores.get(row.item.id), settings.get("pass_mark")))
         texts = module_texts[module_id]
@@ -331,20 +329,3 @@ def item_body(item: Item | ItemInfo, language: str, course: Course,
     bodies = _cached(("body", item.id, content_hash, course.synced_at), load)
     return bodies[choose_language(bodies, language, course.default_language)]
 
-
-def learner_content_hash(user_id: int | None, item: Item | ItemInfo) -> str:
-    """Which content of ``item`` this learner gets: the one in the release they follow."""
-    if user_id is None:
-        return item.content_hash
-    row = db.session.execute(
-        select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
-        .where(Enrollment.user_id == user_id, Enrollment.course_id == item.course_id)
-    ).first()
-    if row is None:
-        return item.content_hash
-    number = followed_release(row[1], row[0])
-    content_hash = db.session.scalar(
-        select(ReleaseItem.content_hash).join(CourseRelease)
-        .where(CourseRelease.course_id == item.course_id, CourseRelease.number == number,
-               ReleaseItem.item_id == item.id))
-    return content_hash or item.content_hash

@@ -15,9 +15,9 @@ from lms.courses.outline import (  # noqa: F401  (the views use them through thi
     course_outline,
     item_body,
     item_text,
-    learner_content_hash,
     texts_by_owner,
 )
+from lms.courses.releases import learner_version, settings_at  # noqa: F401
 from lms.db import db
 from lms.progress.models import Enrollment, ItemCompletion
 

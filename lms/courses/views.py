@@ -169,11 +169,11 @@ def render_item(
     text = services.item_body(entry.item, _language(), course, entry.content_hash)
     now = utcnow()
     panel = None
-    if entry.item.quiz_settings is not None:
+    if entry.quiz_settings is not None:  # a quiz in the release the learner follows
         quiz_input = quiz_input or QuizInput()
-        panel = quiz_panel(entry.item, text, user_id=user_id, language=_language(), now=now,
-                           formdata=quiz_input.formdata, errors=quiz_input.errors,
-                           form_error=quiz_input.form_error)
+        panel = quiz_panel(entry.item, text, entry.quiz_settings, user_id=user_id,
+                           language=_language(), now=now, formdata=quiz_input.formdata,
+                           errors=quiz_input.errors, form_error=quiz_input.form_error)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
     page = render_template(
         "lms/courses/item.html",
@@ -215,7 +215,7 @@ def complete(course_slug: str, module_slug: str, item_slug: str) -> Response:
     if index is None:
         abort(404)
     entry = flat[index]
-    if entry.item.quiz_settings is not None:
+    if entry.quiz_settings is not None:
         abort(400)  # quizzes are completed by passing them, not by a button
     result = progress.mark_item_complete(current_user.id, entry.item.id, now=utcnow())
     if result.course_completed:

@@ -16,8 +16,7 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-from lms.courses.models import Item
-from lms.courses.outline import ItemBody
+from lms.courses.outline import ItemBody, ItemInfo
 from lms.quizzes import services, snapshot
 from lms.quizzes.errors import AttemptsExhausted
 from lms.quizzes.settings import QuizSettings
@@ -104,8 +103,9 @@ class QuizPanel:
 
 
 def quiz_panel(
-    item: Item,
+    item: ItemInfo,
     text: ItemBody,
+    quiz_settings: Mapping[str, Any],
     *,
     user_id: int | None,
     language: str,
@@ -114,15 +114,18 @@ def quiz_panel(
     errors: Mapping[str, str] | None = None,
     form_error: str = "",
 ) -> QuizPanel:
-    """The quiz part of an item page; for a learner this starts or resumes an attempt."""
-    settings = QuizSettings.from_dict(item.quiz_settings or {})
+    """The quiz part of an item page; for a learner this starts or resumes an attempt.
+
+    ``quiz_settings`` are the quiz's in the release shown (``OutlineItem.quiz_settings``).
+    """
+    settings = QuizSettings.from_dict(quiz_settings)
     if user_id is None:
         # Shown, not answerable: a stable order that is not any learner's attempt.
         questions = public(snapshot.public_questions(text.questions or [], settings,
                                                      random.Random(item.id)))
         return QuizPanel("anonymous", settings, questions, build_quiz_form(questions),
                          language=text.language)
-    status = services.quiz_status(user_id, item.id)
+    status = services.quiz_status(user_id, item.id, settings=settings)
     try:
         attempt = services.start_or_resume_attempt(user_id, item.id, language=language, now=now)
     except AttemptsExhausted:

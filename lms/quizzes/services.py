@@ -20,7 +20,6 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms.courses.services import learner_content_hash
 from lms.db import db
 from lms.progress.services import CompletionResult, mark_item_complete
 from lms.quizzes.errors import (
@@ -37,9 +36,10 @@ from lms.quizzes.settings import QuizSettings
 from lms.quizzes.snapshot import (
     SnapshotQuestion,
     form_token,
+    learner_quiz,
     question_types,
-    quiz_item,
     quiz_text,
+    shown_settings,
     take_snapshot,
 )
 from lms.signals import quiz_submitted
@@ -50,6 +50,7 @@ __all__ = [
     "best_scores",
     "get_attempt",
     "quiz_status",
+    "shown_settings",
     "start_or_resume_attempt",
     "submit_attempt",
 ]
@@ -108,12 +109,14 @@ def start_or_resume_attempt(
 ) -> QuizAttempt:
     """The learner's open attempt at this quiz, or a new one.
 
-    An open attempt whose quiz changed since it was shown, or that was shown in another
-    language, is rebuilt (nothing was answered yet). Raises :class:`AttemptsExhausted` when
-    every allowed attempt has been submitted and :class:`QuizUnavailable` for a non-quiz.
+    The quiz and its settings are those of the release the learner follows. An open attempt
+    whose quiz changed since it was shown (the learner moved to a new release), or that was
+    shown in another language, is rebuilt (nothing was answered yet). Raises
+    :class:`AttemptsExhausted` when every allowed attempt has been submitted and
+    :class:`QuizUnavailable` for a non-quiz.
     """
-    item, settings = quiz_item(item_id)
-    content_hash = learner_content_hash(user_id, item)
+    quiz = learner_quiz(user_id, item_id)
+    item, settings, content_hash = quiz.item, quiz.settings, quiz.content_hash
     for _ in range(3):
         attempt = _open_attempt(user_id, item_id)
         if attempt is not None:
@@ -169,9 +172,13 @@ def submit_attempt(
     ``raw_answers`` maps question keys to the posted strings (``getlist``);
     ``submission_token`` is the form's :func:`form_token`, and ``item_id`` (when given) the
     item the form was posted to. A repeated post
-    of a submitted attempt returns its stored result. Nothing is written when the quiz
-    changed (:class:`QuizChanged`), a value was tampered with or a key is unknown
-    (:class:`AnswerErrors`), or nothing was answered (:class:`EmptySubmission`).
+    of a submitted attempt returns its stored result. Nothing is written when the attempt
+    no longer holds the questions the form showed (:class:`QuizChanged`), a value was
+    tampered with or a key is unknown (:class:`AnswerErrors`), or nothing was answered
+    (:class:`EmptySubmission`).
+
+    The attempt is graded by the questions it showed and the settings that came with them,
+    even when the learner moved to a new release of the course in between.
     """
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != user_id or (
@@ -179,10 +186,13 @@ def submit_attempt(
         raise AttemptNotFound(f"no attempt {attempt_id} for user {user_id}")
     if attempt.submitted_at is not None:
         return _result(attempt, newly=False)
-    item, settings = quiz_item(attempt.item_id)
-    if learner_content_hash(user_id, item) != attempt.content_hash \
-            or submission_token != form_token(attempt):
+    quiz = learner_quiz(user_id, attempt.item_id)
+    item = quiz.item
+    # The token names the snapshot the form was built from: it changes when the attempt is
+    # rebuilt (opened again after a move to a new release, or in another language).
+    if submission_token != form_token(attempt):
         raise QuizChanged(f"attempt {attempt.id} was shown from another version of the quiz")
+    settings = shown_settings(attempt, quiz.settings, quiz.content_hash)
     used = _used(user_id, item.id)
     if settings.attempts and used >= settings.attempts:
         raise AttemptsExhausted(used, settings.attempts)
@@ -242,14 +252,16 @@ def get_attempt(user_id: int, item_id: int, number: int) -> QuizAttempt | None:
         QuizAttempt.number == number))
 
 
-def quiz_status(user_id: int, item_id: int) -> QuizStatus:
-    """Attempts used, best score and whether the learner ever passed (one query)."""
-    item, settings = quiz_item(item_id)
+def quiz_status(user_id: int, item_id: int, *, settings: QuizSettings) -> QuizStatus:
+    """Attempts used, best score and whether the learner ever passed (one query).
+
+    ``settings`` are the quiz's in the release the learner follows (the outline has them).
+    """
     used, best, passed, last = db.session.execute(
         select(func.count(QuizAttempt.id), func.max(QuizAttempt.score_percent),
                func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True)),
                func.max(QuizAttempt.number))
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.item_id == item.id,
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.item_id == item_id,
                QuizAttempt.submitted_at.is_not(None))
     ).one()
     return QuizStatus(settings=settings, used=used or 0, best_score=best,

@@ -1,7 +1,9 @@
 """The quiz a learner is shown: its questions frozen into the attempt, in the order shown.
 
 Grading reads only this snapshot, so editing a quiz later never changes a past result, and the
-``view`` of each question (what the form shows) never holds an answer key.
+``view`` of each question (what the form shows) never holds an answer key. The quiz and its
+settings (pass mark, attempts, ...) are those of the release the learner follows; an attempt
+is graded with the settings that came with its snapshot's content hash.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import select
 
 from lms.courses.models import Course, Item, ItemText
 from lms.courses.outline import choose_language, item_texts
+from lms.courses.releases import learner_version, settings_at
 from lms.db import db
 from lms.quizzes.errors import QuizUnavailable
 from lms.quizzes.models import QuizAttempt
@@ -25,12 +28,14 @@ from lms.quizzes.settings import QuizSettings
 from lms.quizzes.types import QuestionType
 
 __all__ = [
+    "LearnerQuiz",
     "SnapshotQuestion",
     "form_token",
+    "learner_quiz",
     "public_questions",
     "question_types",
-    "quiz_item",
     "quiz_text",
+    "shown_settings",
     "take_snapshot",
 ]
 
@@ -64,11 +69,38 @@ def question_types() -> Mapping[str, QuestionType]:
     return current_app.extensions["lms"].question_types  # type: ignore[no-any-return]
 
 
-def quiz_item(item_id: int) -> tuple[Item, QuizSettings]:
+@dataclass(frozen=True)
+class LearnerQuiz:
+    """A quiz as the release a learner follows has it."""
+
+    item: Item
+    settings: QuizSettings
+    content_hash: str
+
+
+def learner_quiz(user_id: int, item_id: int) -> LearnerQuiz:
+    """The quiz at ``item_id`` in the learner's release (:class:`QuizUnavailable` if none)."""
     item = db.session.get(Item, item_id)
-    if item is None or not item.available or item.quiz_settings is None:
+    if item is None or not item.available:
         raise QuizUnavailable(f"item {item_id} has no quiz")
-    return item, QuizSettings.from_dict(item.quiz_settings)
+    version = learner_version(user_id, item)
+    if version.quiz_settings is None:
+        raise QuizUnavailable(f"item {item_id} is no quiz in the release of user {user_id}")
+    return LearnerQuiz(item, QuizSettings.from_dict(version.quiz_settings),
+                       version.content_hash)
+
+
+def shown_settings(attempt: QuizAttempt, settings: QuizSettings,
+                   content_hash: str) -> QuizSettings:
+    """The settings that came with the attempt's questions.
+
+    ``settings`` and ``content_hash`` are the quiz in the learner's release; an attempt shown
+    from another release (the learner moved on since) keeps the pass mark it was shown with.
+    """
+    if attempt.content_hash == content_hash:
+        return settings
+    stored = settings_at(attempt.item_id, attempt.content_hash)
+    return QuizSettings.from_dict(stored) if stored is not None else settings
 
 
 def quiz_text(item: Item, language: str, content_hash: str) -> ItemText:

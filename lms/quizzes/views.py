@@ -14,6 +14,7 @@ from lms.db import utcnow
 from lms.quizzes import errors, services
 from lms.quizzes.forms import CONTROL_FIELDS, QuizInput
 from lms.quizzes.review import reveals_answers, review
+from lms.quizzes.settings import QuizSettings
 from lms.web import ActionForm
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses")
@@ -42,7 +43,7 @@ def _locate(course_slug: str, module_slug: str, item_slug: str, user_id: int) ->
                                      quiz_scores=services.best_scores(user_id, course.id))
     flat = outline.flat_items()
     index = _find(flat, module_slug, item_slug)
-    if index is None or flat[index].item.quiz_settings is None:
+    if index is None or flat[index].quiz_settings is None:  # no quiz in the learner's release
         abort(404)
     return outline, index
 
@@ -134,8 +135,10 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
         abort(404)
     if found.submitted_at is None:
         return redirect(back + "#quiz")
-    status = services.quiz_status(current_user.id, entry.item.id)
-    settings = status.settings
+    status = services.quiz_status(current_user.id, entry.item.id,
+                                  settings=QuizSettings.from_dict(entry.quiz_settings or {}))
+    # The pass mark and answer policy this attempt was shown (and graded) with.
+    settings = services.shown_settings(found, status.settings, entry.content_hash)
     reveal = reveals_answers(settings, passed_ever=status.passed)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
     text = courses.item_text(entry.item, _language(), outline.course.default_language,
