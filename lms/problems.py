@@ -40,8 +40,15 @@ def render(template: str, params: Mapping[str, Any], gettext: Gettext | None = N
     text = gettext(template) if gettext is not None else template
     if not params:
         return text
-    return text % {name: translate(value, gettext) if hasattr(value, "translated") else value
+    # A nested message (a Problem, Text, Joined) is filled in the same language: English
+    # when there is no gettext, and without a Problem's "path:line:".
+    inner = gettext or _english
+    return text % {name: translate(value, inner) if hasattr(value, "translated") else value
                    for name, value in params.items()}
+
+
+def _english(message: str) -> str:
+    return message
 
 
 @dataclass(frozen=True, order=True)

@@ -182,7 +182,7 @@ def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
         errors = [p for p in problems if p.is_error]
         if spec is None or errors:
             raise DraftError(N_("the course has errors, nothing was imported: %(listed)s"),
-                             listed=Joined.of(errors[:10]))
+                             listed=Joined.of(_located(p) for p in errors[:10]))
         dirs.drafts.mkdir(parents=True, exist_ok=True)
         os.rename(staged, dirs.draft(slug))
     finally:
@@ -191,6 +191,12 @@ def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
         db.session.add(CourseAuthor(course_slug=slug, user_id=owner_id, role="owner"))
         db.session.commit()
     return slug
+
+
+def _located(problem: DraftProblem) -> Text:
+    # Not marked for translation: only the message inside is translated.
+    return Text("%(rel)s:%(line)s: %(message)s",
+                {"rel": problem.rel, "line": problem.line, "message": problem})
 
 
 def version_zip(version: CourseVersion) -> bytes:
