@@ -187,7 +187,8 @@ _TEXT_CACHE: dict[tuple[Any, ...], Any] = {}
 _TEXT_CACHE_SIZE = 4096
 
 
-def _cached(key: tuple[Any, ...], load: Any) -> Any:
+def worker_cached(key: tuple[Any, ...], load: Any) -> Any:
+    """``load()``, kept in this worker under ``key`` (a key must name an immutable version)."""
     if key not in _TEXT_CACHE:
         if len(_TEXT_CACHE) >= _TEXT_CACHE_SIZE:
             _TEXT_CACHE.clear()
@@ -234,15 +235,15 @@ def course_outline(
     number = release if release is not None else followed_release(course, enrollment)
     key = (course.id, course.content_hash, course.synced_at, number)
     # A release never changes; the current one reads items' own settings, changed by a sync.
-    rows = _cached(("rows", *key), lambda: _release_rows(course, number)) if number \
+    rows = worker_cached(("rows", *key), lambda: _release_rows(course, number)) if number \
         else _release_rows(course, number)
     modules: dict[int, ModuleInfo] = {}
     for row in rows:
         modules.setdefault(row.module.id, row.module)
-    titles = _cached(("titles", *key), lambda: _item_titles(rows))
-    module_texts = _cached(("modules", *key), lambda: _page_texts(
+    titles = worker_cached(("titles", *key), lambda: _item_titles(rows))
+    module_texts = worker_cached(("modules", *key), lambda: _page_texts(
         ModuleText, ModuleText.module_id, list(modules)))
-    course_texts = _cached(("course", *key), lambda: _page_texts(
+    course_texts = worker_cached(("course", *key), lambda: _page_texts(
         CourseText, CourseText.course_id, [course.id]))[course.id]
     completed: set[int] = set()
     if user_id is not None:
@@ -283,49 +284,3 @@ def course_outline(
         last_item_id=enrollment.last_item_id if enrollment is not None else None,
         last_visited_at=enrollment.last_visited_at if enrollment is not None else None,
     )
-
-
-def item_texts(item_id: int, content_hash: str) -> dict[str, ItemText]:
-    """Every language of one item at one content hash."""
-    return {text.language: text for text in db.session.scalars(
-        select(ItemText).where(ItemText.item_id == item_id,
-                               ItemText.content_hash == content_hash))}
-
-
-def item_text(item: Item | ItemInfo, language: str, default_language: str,
-              content_hash: str | None = None) -> ItemText:
-    """The full text of one item (body and questions) at ``content_hash`` (default: current)."""
-    # A hash with no stored text falls back to the current content.
-    texts = item_texts(item.id, content_hash or item.content_hash) \
-        or item_texts(item.id, item.content_hash)
-    return texts[choose_language(texts, language, default_language)]
-
-
-@dataclass(frozen=True)
-class ItemBody:
-    """What an item page shows of one item's text: shared between requests, never changed."""
-
-    language: str
-    title: str
-    objectives: tuple[str, ...]
-    html: str
-    questions: tuple[dict[str, Any], ...] | None
-
-
-def item_body(item: Item | ItemInfo, language: str, course: Course,
-              content_hash: str) -> ItemBody:
-    """The page text of one item at ``content_hash``, kept per worker.
-
-    The text at a content hash only changes when the course is synced again with
-    ``--rerender`` (which moves ``synced_at``), so it is loaded once, not on every page view.
-    """
-    def load() -> dict[str, ItemBody]:
-        texts = item_texts(item.id, content_hash) or item_texts(item.id, item.content_hash)
-        return {code: ItemBody(text.language, text.title, tuple(text.objectives or ()),
-                               text.html or "",
-                               tuple(text.questions) if text.questions is not None else None)
-                for code, text in texts.items()}
-
-    bodies = _cached(("body", item.id, content_hash, course.synced_at), load)
-    return bodies[choose_language(bodies, language, course.default_language)]
-

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from lms.courses.item_texts import item_body, item_text  # noqa: F401
 from lms.courses.models import Course, CourseText, Item, Module
 from lms.courses.outline import (  # noqa: F401  (the views use them through this module)
     CourseOutline,
@@ -13,8 +14,6 @@ from lms.courses.outline import (  # noqa: F401  (the views use them through thi
     OutlineModule,
     choose_language,
     course_outline,
-    item_body,
-    item_text,
     texts_by_owner,
 )
 from lms.courses.releases import learner_version, settings_at  # noqa: F401

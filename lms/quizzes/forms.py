@@ -16,7 +16,8 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-from lms.courses.outline import ItemBody, ItemInfo
+from lms.courses.item_texts import ItemBody
+from lms.courses.outline import ItemInfo
 from lms.quizzes import services, snapshot
 from lms.quizzes.errors import AttemptsExhausted
 from lms.quizzes.settings import QuizSettings

@@ -18,8 +18,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from lms.courses.item_texts import item_texts
 from lms.courses.models import Course, Item, ItemText
-from lms.courses.outline import choose_language, item_texts
+from lms.courses.outline import choose_language
 from lms.courses.releases import learner_version, settings_at
 from lms.db import db
 from lms.quizzes.errors import QuizUnavailable
