@@ -73,8 +73,10 @@ def seed(instance: Path, *, postgres: bool = False, log: Any = print) -> Seeded:
     from flask_migrate import upgrade
 
     from lms import create_app
+    from lms.db import init_migrations
 
     app = create_app({"RATELIMIT_ENABLED": False})
+    init_migrations(app)
     result = Seeded(database_url=database_url, instance=str(instance))
     with app.app_context():
         upgrade()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_migrate import Migrate
+import click
+from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
@@ -51,7 +52,48 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate on ``app`` with the LMS's Alembic tree (once; a host's own setup wins).
+
+    Called when migrations are needed (``lms db …``, tests, restores), not at start-up:
+    importing Alembic takes a tenth of a second that no web worker needs.
+    """
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    from lms.extension import migrations_dir
+
+    Migrate(app, db, directory=str(migrations_dir()), render_as_batch=True, compare_type=True)
+
+
+class MigrationCommands(click.Group):
+    """``lms db …``: Flask-Migrate's own ``db`` group, set up when it is first used.
+
+    Stands in for that group in the command list; when invoked, the real group (with its
+    options and callback) parses the arguments and runs.
+    """
+
+    @staticmethod
+    def _commands(ctx: click.Context | None) -> click.Group:
+        from flask.cli import ScriptInfo
+        from flask_migrate.cli import db as commands
+
+        info = ctx.find_object(ScriptInfo) if ctx is not None else None
+        init_migrations(info.load_app() if info is not None else current_app)
+        return commands
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        return self._commands(parent).make_context(info_name, args, parent=parent, **extra)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._commands(ctx).list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._commands(ctx).get_command(ctx, cmd_name)
 
 
 def utcnow() -> datetime:

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from lms.config import PACKAGE_DIR, load_config, template_dir
-from lms.db import db, migrate
+from lms.db import MigrationCommands, db
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ class LMS:
         if foreign_db is None:
             db.init_app(app)
         if "migrate" not in app.extensions:
-            migrate.init_app(app, db, directory=str(migrations_dir()))
+            app.cli.add_command(MigrationCommands(
+                "db", help="Database migrations (Flask-Migrate): upgrade, check, history…"))
         import lms.models  # noqa: F401  (every table registered before Alembic or create_all)
 
         _init_babel(app)

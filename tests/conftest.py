@@ -16,7 +16,7 @@ from hypothesis import settings
 
 from lms import create_app
 from lms.auth.models import User
-from lms.db import db
+from lms.db import db, init_migrations
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_COURSES = DATA / "packages" / "good"
@@ -126,6 +126,7 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
     config.update(overrides)
     os.environ["LMS_INSTANCE_PATH"] = str(tmp_path / "instance")
     application = create_app(config)
+    init_migrations(application)  # the tests run the real migrations
     application.test_client_class = IsolatedClient
     return application
 

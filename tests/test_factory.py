@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,32 @@ def test_connections_are_pinged_on_a_server_database_only(tmp_path: Path) -> Non
     server_app = Flask(__name__, instance_path=str(tmp_path))
     load_config(server_app, {"LMS_DATABASE_URL": "postgresql://localhost/lms", "SECRET_KEY": "k"})
     assert server_app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
+def test_starting_the_web_app_leaves_alembic_unloaded(tmp_path: Path) -> None:
+    """Migrations are set up when `lms db …` (or a test) needs them: importing Alembic is a
+    tenth of a second that no web worker should pay at start-up."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from lms import create_app; create_app(); "
+            "print(sorted(m for m in ('alembic', 'flask_migrate') if m in sys.modules))")
+    env = {**os.environ, "LMS_INSTANCE_PATH": str(tmp_path)}
+    env.pop("LMS_DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_db_commands_set_up_migrations_when_used(tmp_path: Path) -> None:
+    app = create_app({"SECRET_KEY": "k", "LMS_DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
+    assert "migrate" not in app.extensions
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert "migrate" in app.extensions
+    with app.app_context():
+        from sqlalchemy import text
+
+        from lms.db import db
+
+        assert db.session.scalar(text("SELECT version_num FROM alembic_version"))

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from lms import LMS
-from lms.db import db
+from lms.db import db, init_migrations
 from tests.conftest import SAMPLE_COURSES, IsolatedClient
 
 
@@ -30,6 +30,7 @@ def test_lms_mounted_under_learn_serves_a_lesson(tmp_path: Path) -> None:
         from lms.courses.sync import load_packages, sync_courses
         from lms.db import utcnow
 
+        init_migrations(host)
         upgrade()
         specs, _ = load_packages(host.extensions["lms"].course_dirs)
         sync_courses(specs, now=utcnow())
@@ -64,6 +65,7 @@ def test_host_templates_override_single_lms_templates(tmp_path: Path) -> None:
     with host.app_context():
         from flask_migrate import upgrade
 
+        init_migrations(host)
         upgrade()
         response = host.test_client().get("/learn/courses/nope/")
         assert response.text == "host error page 404"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic.script import ScriptDirectory
 from flask import Flask
 from flask.cli import with_appcontext
+
+if TYPE_CHECKING:  # Alembic is imported when a restore needs it, not at start-up
+    from alembic.script import ScriptDirectory
 
 
 @click.command("backup")
@@ -33,9 +36,10 @@ def backup_command(path: Path) -> None:
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
     """Replace the SQLite database with the LMS backup at PATH. Stop the site first."""
+    from alembic.script import ScriptDirectory
     from flask import current_app
 
-    from lms.db import db
+    from lms.db import db, init_migrations
     from lms.maintenance.backup import BackupError, backup_revision, restore_sqlite, sqlite_path
 
     try:
@@ -44,6 +48,7 @@ def restore_command(path: Path, yes: bool) -> None:
     except BackupError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
+    init_migrations(current_app)
     config = current_app.extensions["migrate"].migrate.get_config()
     scripts = ScriptDirectory.from_config(config)
     if not _known(scripts, revision):

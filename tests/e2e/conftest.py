@@ -71,7 +71,7 @@ def _build_app(folder: Path) -> Flask:
     from lms.auth.services import create_user
     from lms.cli import DEMO_ACCOUNTS
     from lms.courses.sync import load_packages, sync_courses
-    from lms.db import utcnow
+    from lms.db import init_migrations, utcnow
 
     database = "sqlite:///" + str(folder / "lms.sqlite3")
     app = create_app({
@@ -82,6 +82,7 @@ def _build_app(folder: Path) -> Flask:
                             str(ROOT / "tests" / "data" / "packages" / "quiz-course")],
         "LMS_DEFAULT_LANGUAGE": "en",
     })
+    init_migrations(app)
     with app.app_context():
         upgrade()
         state = app.extensions["lms"]
