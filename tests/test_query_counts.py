@@ -80,3 +80,16 @@ def test_anonymous_catalogue_queries_do_not_grow(
     grow(app, make_user())
     assert queries_for(client, "/courses/") == before
     assert before <= 4
+
+
+def test_a_lesson_read_again_costs_four_queries(
+    client: FlaskClient, synced: None, make_user: Callable[..., User],
+    login: Callable[[User], None],
+) -> None:
+    login(make_user())
+    client.get(LESSON)  # texts now kept by this worker, the visit recorded
+    with count_queries() as statements:
+        assert client.get(LESSON).status_code == 200
+    # The session's user, the course, the enrolment and the completed items: nothing else
+    # (no text, no quiz scores, no write for a reload within the minute).
+    assert len(statements) == 4, statements

@@ -158,9 +158,9 @@ def render_item(
     """The item page; ``quiz_input`` re-shows a posted quiz form with its errors."""
     course = _course_or_404(course_slug)
     user_id = _user_id()
-    scores = quizzes.best_scores(user_id, course.id) if user_id is not None else None
-    outline = services.course_outline(course, language=_language(), user_id=user_id,
-                                      quiz_scores=scores)
+    # No quiz scores: the item page shows what is complete, not module or course progress
+    # (the quiz panel reads the learner's attempts itself).
+    outline = services.course_outline(course, language=_language(), user_id=user_id)
     flat = outline.flat_items()
     index = _find(flat, module_slug, item_slug)
     if index is None:
