@@ -342,3 +342,26 @@ def test_migration_gives_existing_release_items_their_quiz_settings(
     assert {kind for _, _, kind in rows} == {"lesson", "quiz"}
     assert all(released == current for released, current, _ in rows)
     assert all(released for released, _, kind in rows if kind == "quiz")
+
+
+def test_catalogue_shows_the_same_percentage_as_the_course_page_for_a_pinned_learner(
+    package: Path, runner: FlaskCliRunner, client: FlaskClient,
+    make_user: Callable[..., User], login: Callable[[User], None],
+) -> None:
+    def percents() -> tuple[str, str]:
+        course_page = re.search(r"(\d+)% of the course done",
+                                client.get("/courses/sample-course/").text)
+        catalogue = re.search(r"(\d+)%", client.get("/courses/").text.split(
+            'href="/courses/sample-course/"', 1)[1])
+        assert course_page and catalogue
+        return course_page.group(1), catalogue.group(1)
+
+    login(make_user())
+    client.post(LESSON + "complete")
+    before = percents()
+    assert before[0] == before[1]
+    publish_version_2(package, runner)  # one more lesson, which the learner's version lacks
+    assert percents() == before
+    assert client.post("/courses/sample-course/move-to-latest").status_code == 302
+    after = percents()
+    assert after[0] == after[1] and int(after[0]) < int(before[0])

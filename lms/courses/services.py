@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from lms.courses.item_texts import item_body, item_text  # noqa: F401
-from lms.courses.models import Course, CourseText, Item, Module
+from lms.courses.models import Course, CourseRelease, CourseText, Item, Module, ReleaseItem
 from lms.courses.outline import (  # noqa: F401  (the views use them through this module)
     CourseOutline,
     OutlineItem,
@@ -60,6 +60,15 @@ def catalogue(
     done: dict[int, int] = {}
     enrolled: dict[int, bool] = {}
     if user_id is not None:
+        current = {course.id: course.current_release for course in courses}
+        pinned: dict[int, int] = {}
+        for course_id, completed_at, release in db.session.execute(
+            select(Enrollment.course_id, Enrollment.completed_at, Enrollment.release).where(
+                Enrollment.user_id == user_id, Enrollment.course_id.in_(ids))
+        ):
+            enrolled[course_id] = completed_at is not None
+            if completed_at is None and release and release < current[course_id]:
+                pinned[course_id] = release
         done = dict(
             db.session.execute(
                 select(ItemCompletion.course_id, func.count(ItemCompletion.id))
@@ -75,14 +84,10 @@ def catalogue(
                 .group_by(ItemCompletion.course_id)
             ).all()
         )
-        enrolled = {
-            course_id: completed_at is not None
-            for course_id, completed_at in db.session.execute(
-                select(Enrollment.course_id, Enrollment.completed_at).where(
-                    Enrollment.user_id == user_id, Enrollment.course_id.in_(ids)
-                )
-            )
-        }
+        if pinned:
+            # Learners on an earlier version see their progress in it, as on the course page.
+            for course_id, (total, completed) in _release_progress(user_id, pinned).items():
+                totals[course_id], done[course_id] = total, completed
     entries = []
     for course in courses:
         by_language = texts[course.id]
@@ -93,6 +98,20 @@ def catalogue(
             percent = 100 * done.get(course.id, 0) // total if total else 0
         entries.append(CatalogueEntry(course, text, percent, enrolled.get(course.id, False)))
     return entries
+
+
+def _release_progress(user_id: int, releases: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """(required items, of which completed) in the given release of each course, one query."""
+    in_release = or_(*(and_(CourseRelease.course_id == course_id, CourseRelease.number == number)
+                       for course_id, number in releases.items()))
+    rows = db.session.execute(
+        select(CourseRelease.course_id, func.count(ReleaseItem.id), func.count(ItemCompletion.id))
+        .join(ReleaseItem, ReleaseItem.release_id == CourseRelease.id)
+        .outerjoin(ItemCompletion, and_(ItemCompletion.item_id == ReleaseItem.item_id,
+                                        ItemCompletion.user_id == user_id))
+        .where(in_release, ReleaseItem.required)
+        .group_by(CourseRelease.course_id))
+    return {course_id: (total, completed) for course_id, total, completed in rows}
 
 
 def get_course(slug: str) -> Course | None:
