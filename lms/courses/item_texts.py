@@ -19,15 +19,6 @@ def item_texts(item_id: int, content_hash: str) -> dict[str, ItemText]:
                                ItemText.content_hash == content_hash))}
 
 
-def item_text(item: Item | ItemInfo, language: str, default_language: str,
-              content_hash: str | None = None) -> ItemText:
-    """The full text of one item (body and questions) at ``content_hash`` (default: current)."""
-    # A hash with no stored text falls back to the current content.
-    texts = item_texts(item.id, content_hash or item.content_hash) \
-        or item_texts(item.id, item.content_hash)
-    return texts[choose_language(texts, language, default_language)]
-
-
 @dataclass(frozen=True)
 class ItemBody:
     """What an item page shows of one item's text: shared between requests, never changed."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select
 
-from lms.courses.item_texts import item_body, item_text  # noqa: F401
+from lms.courses.item_texts import item_body  # noqa: F401
 from lms.courses.models import Course, CourseRelease, CourseText, Item, Module, ReleaseItem
 from lms.courses.outline import (  # noqa: F401  (the views use them through this module)
     CourseOutline,

@@ -141,15 +141,13 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
     settings = services.shown_settings(found, status.settings, entry.content_hash)
     reveal = reveals_answers(settings, passed_ever=status.passed)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
-    text = courses.item_text(entry.item, _language(), outline.course.default_language,
-                             entry.content_hash)
     return render_template(
         "lms/quizzes/result.html",
         outline=outline,
         module=module,
         entry=entry,
-        title=text.title,
-        title_language=text.language,
+        title=entry.title,  # the outline has it, in the learner's release and language
+        title_language=entry.language,
         attempt=found,
         status=status,
         settings=settings,
