@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -31,6 +31,11 @@ def select_locale() -> str:
     if chosen in supported:
         return str(chosen)
     return request.accept_languages.best_match(supported) or default
+
+
+def page_language() -> str:
+    """The language the current page is shown in (``en`` outside a request)."""
+    return str(get_locale() or "en")
 
 
 def text_direction(language: str) -> str:

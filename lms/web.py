@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_decimal, get_locale, gettext
+from flask_babel import format_decimal, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from lms.db import db
-from lms.i18n import SESSION_KEY, supported_languages, text_direction
+from lms.i18n import SESSION_KEY, page_language, supported_languages, text_direction
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def language_choices(codes: tuple[str, ...]) -> list[tuple[str, str]]:
 @bp.app_context_processor
 def layout_context() -> dict[str, Any]:
     """Values every LMS page's layout needs (language, direction, switcher)."""
-    locale = str(get_locale() or "en")
+    locale = page_language()
     return {
         "page_language": locale,
         "page_direction": text_direction(locale),

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from lms.auth.models import Role
@@ -25,11 +25,6 @@ from lms.web import ActionForm
 bp = Blueprint("classes", __name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def page_language() -> str:
-    """The language the page is shown in (course titles follow it)."""
-    return str(get_locale() or "en")
 
 
 def school_timezone() -> str:

@@ -14,13 +14,14 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.courses import services
 from lms.courses.models import Course
 from lms.db import utcnow
+from lms.i18n import page_language
 from lms.progress import services as progress
 from lms.quizzes import services as quizzes
 from lms.quizzes.forms import QuizInput, quiz_panel
@@ -30,10 +31,6 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 MEDIA_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
 TOPICS = ("interculturalism", "fair-trade", "ethical-finance", "other")
-
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 def _user_id() -> int | None:
@@ -73,17 +70,17 @@ def catalogue() -> str:
     if topic not in (None, *TOPICS):
         topic = None
     entries = services.catalogue(
-        language=_language(), topic=topic, course_language=course_language, user_id=_user_id()
+        language=page_language(), topic=topic, course_language=course_language, user_id=_user_id()
     )
     resume = (
-        services.continue_learning(current_user.id, language=_language())
+        services.continue_learning(current_user.id, language=page_language())
         if current_user.is_authenticated
         else []
     )
     # [classes] the learner's assignments, shown above the catalogue
     from lms.classes.student import my_assignments
 
-    assignments = (my_assignments(current_user.id, language=_language(), now=utcnow())
+    assignments = (my_assignments(current_user.id, language=page_language(), now=utcnow())
                    if current_user.is_authenticated else None)
     return render_template(
         "lms/courses/catalogue.html",
@@ -102,7 +99,7 @@ def course(course_slug: str) -> str:
     course = _course_or_404(course_slug)
     user_id = _user_id()
     scores = quizzes.best_scores(user_id, course.id) if user_id is not None else None
-    outline = services.course_outline(course, language=_language(), user_id=user_id,
+    outline = services.course_outline(course, language=page_language(), user_id=user_id,
                                       quiz_scores=scores)
     return render_template("lms/courses/course.html", outline=outline)
 
@@ -127,7 +124,7 @@ def move_to_latest(course_slug: str) -> Response:
 @bp.get("/<course_slug>/teacher-guide/")
 def teacher_guide(course_slug: str) -> str:
     course = _course_or_404(course_slug)
-    outline = services.course_outline(course, language=_language(), user_id=None)
+    outline = services.course_outline(course, language=page_language(), user_id=None)
     if not outline.text.teacher_guide_html:
         abort(404)
     return render_template("lms/courses/teacher_guide.html", outline=outline)
@@ -160,19 +157,19 @@ def render_item(
     user_id = _user_id()
     # No quiz scores: the item page shows what is complete, not module or course progress
     # (the quiz panel reads the learner's attempts itself).
-    outline = services.course_outline(course, language=_language(), user_id=user_id)
+    outline = services.course_outline(course, language=page_language(), user_id=user_id)
     flat = outline.flat_items()
     index = _find(flat, module_slug, item_slug)
     if index is None:
         abort(404)
     entry = flat[index]
-    text = services.item_body(entry.item, _language(), course, entry.content_hash)
+    text = services.item_body(entry.item, page_language(), course, entry.content_hash)
     now = utcnow()
     panel = None
     if entry.quiz_settings is not None:  # a quiz in the release the learner follows
         quiz_input = quiz_input or QuizInput()
         panel = quiz_panel(entry.item, text, entry.quiz_settings, user_id=user_id,
-                           language=_language(), now=now, formdata=quiz_input.formdata,
+                           language=page_language(), now=now, formdata=quiz_input.formdata,
                            errors=quiz_input.errors, form_error=quiz_input.form_error)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
     page = render_template(
@@ -182,7 +179,7 @@ def render_item(
         entry=entry,
         text=text,
         quiz=panel,
-        is_fallback=text.language != _language(),
+        is_fallback=text.language != page_language(),
         previous=flat[index - 1] if index > 0 else None,
         following=flat[index + 1] if index + 1 < len(flat) else None,
     )
@@ -209,7 +206,7 @@ def complete(course_slug: str, module_slug: str, item_slug: str) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     course = _course_or_404(course_slug)
-    outline = services.course_outline(course, language=_language(), user_id=current_user.id)
+    outline = services.course_outline(course, language=page_language(), user_id=current_user.id)
     flat = outline.flat_items()
     index = _find(flat, module_slug, item_slug)
     if index is None:

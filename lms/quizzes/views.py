@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from lms.courses import services as courses
 from lms.courses.views import _course_or_404, _find, render_item
 from lms.db import utcnow
+from lms.i18n import page_language
 from lms.quizzes import errors, services
 from lms.quizzes.forms import CONTROL_FIELDS, QuizInput
 from lms.quizzes.review import reveals_answers, review
@@ -26,10 +27,6 @@ LEARNER_MESSAGES = (_l("Write a number, like 1.80 or 1,80."),
                     _l("Each item can take only one position."))
 
 
-def _language() -> str:
-    return str(get_locale() or "en")
-
-
 def _item_url(course_slug: str, module_slug: str, item_slug: str) -> str:
     return url_for("lms.courses.item", course_slug=course_slug, module_slug=module_slug,
                    item_slug=item_slug)
@@ -39,7 +36,7 @@ def _locate(course_slug: str, module_slug: str, item_slug: str, user_id: int) ->
         courses.CourseOutline, int]:
     """The course outline (with quiz scores) and the item's index in it; 404 if not a quiz."""
     course = _course_or_404(course_slug)
-    outline = courses.course_outline(course, language=_language(), user_id=user_id,
+    outline = courses.course_outline(course, language=page_language(), user_id=user_id,
                                      quiz_scores=services.best_scores(user_id, course.id))
     flat = outline.flat_items()
     index = _find(flat, module_slug, item_slug)
@@ -76,7 +73,7 @@ def submit(course_slug: str, module_slug: str, item_slug: str) -> Response | tup
         if attempt_id is None:
             # A form without its attempt (an old cached page): find the learner's open one.
             attempt_id = services.start_or_resume_attempt(
-                current_user.id, item.id, language=_language(), now=now).id
+                current_user.id, item.id, language=page_language(), now=now).id
         result = services.submit_attempt(
             attempt_id, current_user.id, raw, submission_token=request.form.get("token", ""),
             now=now, item_id=item.id)
