@@ -12,7 +12,6 @@ from lms.classes import queries, services
 from lms.classes.blueprint import (
     bp,
     own_class,
-    page_language,
     require_action,
     school_timezone,
     teacher_required,
@@ -20,6 +19,7 @@ from lms.classes.blueprint import (
 from lms.classes.forms import AssignForm
 from lms.classes.services import ClassError
 from lms.db import utcnow
+from lms.i18n import page_language
 
 
 def _target_choices() -> dict[str, list[tuple[str, str]]]:

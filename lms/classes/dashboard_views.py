@@ -11,7 +11,6 @@ from lms.classes import csv_export, queries
 from lms.classes.blueprint import (
     bp,
     own_class,
-    page_language,
     school_timezone,
     teacher_required,
 )
@@ -25,6 +24,7 @@ from lms.classes.dashboard import (
 )
 from lms.classes.models import SchoolClass
 from lms.db import utcnow
+from lms.i18n import page_language
 
 
 def _class_data(school_class: SchoolClass) -> tuple[list[Any], dict[int, Any], list[Any]]:

@@ -10,12 +10,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.classes import cards, queries, services
-from lms.classes.blueprint import bp, own_class, page_language, require_action, teacher_required
+from lms.classes.blueprint import bp, own_class, require_action, teacher_required
 from lms.classes.codes import format_code
 from lms.classes.forms import AccountsForm, ClassForm
 from lms.classes.models import SchoolClass
 from lms.classes.services import ClassError, NameProblem
 from lms.db import utcnow
+from lms.i18n import page_language
 
 # -- classes ---------------------------------------------------------------------------------
 
