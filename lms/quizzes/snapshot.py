@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
-from lms.courses.item_texts import item_texts
-from lms.courses.models import Course, Item, ItemText
-from lms.courses.outline import choose_language
+from lms.courses.item_texts import ItemBody, item_body
+from lms.courses.models import Course, Item
 from lms.courses.releases import learner_version, settings_at
 from lms.db import db
 from lms.quizzes.errors import QuizUnavailable
@@ -104,14 +102,19 @@ def shown_settings(attempt: QuizAttempt, settings: QuizSettings,
     return QuizSettings.from_dict(stored) if stored is not None else settings
 
 
-def quiz_text(item: Item, language: str, content_hash: str) -> ItemText:
-    """The quiz's text in ``language`` at ``content_hash`` (the learner's release)."""
-    texts = item_texts(item.id, content_hash)
-    if not texts:
-        raise QuizUnavailable(f"item {item.id} has no text")
-    default = db.session.scalar(
-        select(Course.default_language).where(Course.id == item.course_id))
-    return texts[choose_language(texts, language, default or "")]
+def quiz_text(item: Item, language: str, content_hash: str) -> ItemBody:
+    """The quiz's text in ``language`` at ``content_hash`` (the learner's release).
+
+    The same per-worker copy the item page shows; the course is usually in the session
+    already (the page looked it up), so this costs no query.
+    """
+    course = db.session.get(Course, item.course_id)
+    try:
+        if course is not None:
+            return item_body(item, language, course, content_hash)
+    except KeyError:
+        pass
+    raise QuizUnavailable(f"item {item.id} has no text")
 
 
 def public_questions(
