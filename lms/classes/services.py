@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, select
@@ -103,14 +103,6 @@ def set_archived(class_id: int, archived: bool, *, now: datetime) -> None:
     school_class = db.get_or_404(SchoolClass, class_id)
     school_class.archived_at = now if archived else None
     db.session.commit()
-
-
-def class_members(class_id: int) -> list[User]:
-    """The students of a class, by name."""
-    return list(db.session.scalars(
-        select(User).join(ClassMember, ClassMember.user_id == User.id)
-        .where(ClassMember.class_id == class_id).order_by(User.display_name, User.username)
-    ))
 
 
 def remove_member(class_id: int, user_id: int) -> bool:
@@ -323,8 +315,3 @@ def remove_assignment(class_id: int, assignment_id: int) -> bool:
 def _course_available(course_id: int) -> bool:
     course = db.session.get(Course, course_id)
     return course is not None and course.available
-
-
-def due_soon_limit(now: datetime) -> datetime:
-    """Assignments due before this are "due soon"."""
-    return now + timedelta(days=3)
