@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from babel import Locale
 from flask import (
     Blueprint,
     abort,
@@ -22,7 +21,7 @@ from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetReque
 from lms.i18n import select_locale, supported_languages
 from lms.mail import send_mail
 from lms.security import limiter, login_limit, reset_limit, signup_limit
-from lms.web import ActionForm, safe_next
+from lms.web import ActionForm, language_choices, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -136,10 +135,8 @@ def reset_password(token: str) -> str | Response:
 def account() -> str | Response:
     """The learner's own settings: name and language."""
     form = AccountForm(obj=current_user)
-    form.language.choices = [("", gettext("Same as my browser"))] + [
-        (code, Locale.parse(code).get_display_name(code).capitalize())
-        for code in supported_languages()
-    ]
+    form.language.choices = [("", gettext("Same as my browser")),
+                             *language_choices(tuple(supported_languages()))]
     if form.validate_on_submit():
         if form.language.data and form.language.data not in supported_languages():
             abort(400)
