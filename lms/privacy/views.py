@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -23,15 +24,20 @@ def _refusal(error: services.PrivacyError) -> str:
     return gettext("This account cannot be deleted.")
 
 
+def _json_download(exported: dict[str, Any], filename: str) -> Response:
+    """A person's data as a JSON attachment that no cache keeps."""
+    body = json.dumps(exported, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store",
+    })
+
+
 @bp.get("/account/data.json")
 @login_required
 def data() -> Response:
     """Everything the LMS holds about the logged-in person, as a JSON download."""
-    body = json.dumps(services.export_user_data(current_user.id), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="my-data.json"',
-        "Cache-Control": "private, no-store",
-    })
+    return _json_download(services.export_user_data(current_user.id), "my-data.json")
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -105,11 +111,7 @@ def user_data(user_id: int) -> Response:
         exported = services.export_user_data(user_id)
     except services.PrivacyError:
         abort(404)
-    body = json.dumps(exported, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="user-{user_id}-data.json"',
-        "Cache-Control": "private, no-store",
-    })
+    return _json_download(exported, f"user-{user_id}-data.json")
 
 
 @bp.get("/teach/accounts/")
