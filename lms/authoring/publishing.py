@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from lms.authoring import storage
 from lms.authoring.models import CourseAuthor, CourseVersion
-from lms.authoring.packages import ZipLimits, extract_package, pack_files, pack_folder, read_package
+from lms.authoring.packages import ZipLimits, extract_package, pack_folder, read_package
 from lms.authoring.services import DraftProblem, _load, role_for, slug_in_use
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.courses.models import Course
@@ -197,8 +197,3 @@ def _located(problem: DraftProblem) -> Text:
     # Not marked for translation: only the message inside is translated.
     return Text("%(rel)s:%(line)s: %(message)s",
                 {"rel": problem.rel, "line": problem.line, "message": problem})
-
-
-def version_zip(version: CourseVersion) -> bytes:
-    """A stored version, repacked under its course id (it is stored that way already)."""
-    return pack_files(version.course_slug, read_package(version.package).items())

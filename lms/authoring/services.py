@@ -31,9 +31,6 @@ __all__ = [
     "slug_in_use", "upload_image",
 ]
 
-EDITOR_ROLES = ("owner", "coauthor")
-
-
 @dataclass(frozen=True)
 class DraftProblem:
     """A checker problem with its path relative to the draft (``""`` for the whole course).
