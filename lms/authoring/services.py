@@ -31,6 +31,7 @@ __all__ = [
     "slug_in_use", "upload_image",
 ]
 
+
 @dataclass(frozen=True)
 class DraftProblem:
     """A checker problem with its path relative to the draft (``""`` for the whole course).
@@ -121,9 +122,14 @@ def editable_courses(dirs: AuthoringDirs, user_id: int, *, is_admin: bool) -> li
     slugs = sorted(p.name for p in dirs.drafts.iterdir()
                    if not p.name.startswith(".")) if dirs.drafts.is_dir() else []
     courses = {course.slug: course for course in db.session.scalars(select(Course))}
+    # One query for the user's roles, not one per draft (role_for gives the same answers).
+    roles: dict[str, str] = {} if is_admin else {
+        slug: role for slug, role in db.session.execute(
+            select(CourseAuthor.course_slug, CourseAuthor.role)
+            .where(CourseAuthor.user_id == user_id))}
     entries = []
     for slug in slugs:
-        role = role_for(slug, user_id, is_admin=is_admin)
+        role = "admin" if is_admin else roles.get(slug)
         if role is not None and (dirs.draft(slug) / "course.md").is_file():
             entries.append(CourseEntry(slug, _title(dirs.draft(slug)), role, courses.get(slug)))
     published_root = dirs.published.resolve()
