@@ -3,7 +3,6 @@ the admin's list of issued certificates."""
 
 from __future__ import annotations
 
-from babel import Locale
 from flask import (
     Blueprint,
     abort,
@@ -28,14 +27,10 @@ from lms.certificates.forms import (
     VerifyForm,
 )
 from lms.db import utcnow
-from lms.web import safe_next
+from lms.i18n import supported_languages
+from lms.web import language_choices, safe_next
 
 bp = Blueprint("certificates", __name__)
-
-
-def _language_choices() -> list[tuple[str, str]]:
-    return [(code, Locale.parse(code).get_display_name(code).capitalize())
-            for code in current_app.config["LMS_LANGUAGES"]]
 
 
 @bp.route("/certificates/", methods=["GET", "POST"])
@@ -45,7 +40,7 @@ def mine() -> str | Response:
     preference = services.get_preference(current_user.id)
     form = PrintedNameForm(data={"printed_name": preference.printed_name,
                                  "language": preference.language})
-    form.language.choices = _language_choices()
+    form.language.choices = language_choices(tuple(supported_languages()))
     if form.validate_on_submit():
         try:
             services.set_preference(current_user.id, form.printed_name.data,
