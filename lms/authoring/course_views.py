@@ -106,7 +106,7 @@ def course(slug: str) -> str:
         module_form=AddModuleForm(), item_form=AddItemForm(), image_form=image_form,
         publish_form=PublishForm(), coauthor_form=CoauthorForm(),
         uploaded=request.args.get("uploaded"), alt=request.args.get("alt", ""),
-        published=publishing.course_source(dirs, slug) is not None and _is_live(slug))
+        published=_is_live(slug))
 
 
 def _is_live(slug: str) -> bool:
