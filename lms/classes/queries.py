@@ -75,25 +75,21 @@ def load_courses(course_ids: Iterable[int], language: str) -> dict[int, CourseIn
         Item.id == ItemText.item_id).scalar_subquery()
     item_titles = _titles(ItemText, ItemText.item_id, [i.id for i in items], current)
 
-    result: dict[int, CourseInfo] = {}
-    for course in courses:
-        def pick(titles: dict[str, str], default: str, fallback: str = "") -> str:
-            return titles[choose_language(titles, language, default)] if titles else fallback
+    def pick(titles: dict[str, str], course: Course, fallback: str) -> str:
+        return titles.get(choose_language(titles, language, course.default_language), fallback)
 
-        result[course.id] = CourseInfo(
-            course, pick(course_titles[course.id], course.default_language, course.slug))
+    result = {course.id: CourseInfo(course, pick(course_titles[course.id], course, course.slug))
+              for course in courses}
     by_module: dict[int, ModuleInfo] = {}
     for module in modules:
         info = result[module.course_id]
-        titles = module_titles[module.id]
-        lang = choose_language(titles, language, info.course.default_language)
-        module_info = ModuleInfo(module, titles.get(lang, module.slug))
+        module_info = ModuleInfo(module, pick(module_titles[module.id], info.course, module.slug))
         info.modules.append(module_info)
         by_module[module.id] = module_info
     for item in items:
-        titles = item_titles[item.id]
-        lang = choose_language(titles, language, result[item.course_id].course.default_language)
-        by_module[item.module_id].items.append(ItemInfo(item, titles.get(lang, item.slug)))
+        course = result[item.course_id].course
+        by_module[item.module_id].items.append(
+            ItemInfo(item, pick(item_titles[item.id], course, item.slug)))
     return result
 
 
