@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import db, utcnow
 
@@ -45,7 +45,7 @@ class CourseVersion(db.Model):  # type: ignore[name-defined,misc]
     content_hash: Mapped[str] = mapped_column(String(64))
     # The zip (see lms.authoring.packages), loaded only when read: the course page and the
     # version list show every version's number, label and note, never their packages.
-    package: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    package: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     published_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_user.id", ondelete="SET NULL")
     )
