@@ -94,21 +94,21 @@ def migrated_database(tmp_path: Path) -> str:
 @contextmanager
 def gunicorn(tmp_path: Path, environment: dict[str, str]) -> Iterator[Site]:
     port = free_port()
-    site = Site(process=None, base=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
-                access_log=tmp_path / "access.log", log=tmp_path / "gunicorn.log")
+    access_log, log = tmp_path / "access.log", tmp_path / "gunicorn.log"
     env = {**os.environ, **environment, "PYTHONPATH": str(REPO),
            "LMS_INSTANCE_PATH": str(tmp_path / "instance")}
     env.pop("WEB_CONCURRENCY", None)
-    with site.log.open("wb") as output:  # the child keeps its own copy of the descriptor
-        site.process = subprocess.Popen(
+    with log.open("wb") as output:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(
             [str(GUNICORN), "--workers", "2", "--worker-class", "sync",
              "--bind", f"127.0.0.1:{port}", "--no-control-socket",
              # A stopped worker sends no heartbeat; the test is over long before this.
              "--timeout", "120", "--graceful-timeout", "5", "--chdir", str(tmp_path),
-             "--access-logfile", str(site.access_log),
+             "--access-logfile", str(access_log),
              "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
              "lms:create_app()"],
             stdout=output, stderr=subprocess.STDOUT, env=env)
+    site = Site(process, f"http://127.0.0.1:{port}", access_log, log)
     try:
         wait_until_ready(site)
         yield site
