@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import PACKAGE_DIR
 from lms.extension import LMS
@@ -32,4 +33,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     LMS(app, config=config, standalone=True)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe the X-Forwarded-For/-Proto/-Host/-Prefix headers of ``LMS_TRUSTED_PROXIES``
+    proxies: the client's address for the limits and the log, HTTPS for HSTS and secure
+    cookies, the public host for links. With 0 (the default) they are ignored, since a client
+    talking to gunicorn directly could forge them. A host app mounting the LMS sets up its own
+    ProxyFix.
+    """
+    count = app.config["LMS_TRUSTED_PROXIES"]
+    if count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count
+        )

@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Proxies in front of the standalone site whose X-Forwarded-* headers are believed.
+    "LMS_TRUSTED_PROXIES": 0,
 }
 
 # Environment variables read at start-up; each maps onto the config key of the same name.
@@ -60,7 +62,19 @@ ENV_KEYS = (
     "LMS_ENV",
     "LMS_BASE_URL",
     "LMS_TIMEZONE",
+    "LMS_TRUSTED_PROXIES",
+    "LMS_LOGIN_LIMIT",
+    "LMS_LOGIN_ACCOUNT_LIMIT",
+    "LMS_SIGNUP_LIMIT",
+    "LMS_RESET_LIMIT",
+    "LMS_RESET_ACCOUNT_LIMIT",
+    "LMS_JOIN_LIMIT",
+    "LMS_JOIN_ACCOUNT_LIMIT",
 )
+# Environment variables for a setting an extension reads under its own config key.
+ENV_ALIASES = {
+    "LMS_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",  # Flask-Limiter's counters
+}
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
@@ -70,6 +84,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     for key in ENV_KEYS:
         if key in os.environ:
             app.config[key] = os.environ[key]
+    for variable, key in ENV_ALIASES.items():
+        if os.environ.get(variable):
+            app.config[key] = os.environ[variable]
     if "LMS_COURSE_DIRS" in os.environ:
         app.config["LMS_COURSE_DIRS"] = os.environ["LMS_COURSE_DIRS"].split(os.pathsep)
     if os.environ.get("LMS_SECRET_KEY"):
@@ -89,6 +106,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config.get("LMS_SMTP_PORT"):
         app.config["LMS_SMTP_PORT"] = int(app.config["LMS_SMTP_PORT"])
+    app.config["LMS_TRUSTED_PROXIES"] = trusted_proxies(app.config["LMS_TRUSTED_PROXIES"])
     ensure_secret_key(app)
 
 
@@ -108,6 +126,20 @@ def normalise_database_url(url: str) -> str:
 
 class ConfigError(RuntimeError):
     """The configuration cannot work; the message says what to set."""
+
+
+def trusted_proxies(value: Any) -> int:
+    """How many proxies stand in front of the site: a whole number, 0 (none) or more."""
+    try:
+        count = int(str(value).strip() or 0)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ConfigError(
+            f"LMS_TRUSTED_PROXIES must be the number of proxies in front of the LMS "
+            f"(0, 1, …), not {value!r}"
+        )
+    return count
 
 
 def ensure_secret_key(app: Flask) -> None:

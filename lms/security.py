@@ -1,46 +1,24 @@
-"""Security plumbing: response headers and abuse limits.
-
-Limits are per client address, in memory by default; set ``RATELIMIT_STORAGE_URI`` (e.g.
-``redis://…`` or ``memcached://…``) so that several servers share the counters.
-"""
+"""Security plumbing: response headers, and the abuse limits of :mod:`lms.limits`."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
 from lms.config import set_default
+from lms.limits import init_limits
 
-limiter = Limiter(key_func=get_remote_address)
+# Kept importable from here (explicit re-exports) for code written before lms.limits existed.
+from lms.limits import join_limit as join_limit
+from lms.limits import limiter as limiter
+from lms.limits import login_limit as login_limit
+from lms.limits import reset_limit as reset_limit
+from lms.limits import signup_limit as signup_limit
 
 DEFAULTS = {
-    "LMS_LOGIN_LIMIT": "10 per minute; 100 per hour",
-    "LMS_SIGNUP_LIMIT": "5 per minute; 50 per hour",
-    "LMS_RESET_LIMIT": "5 per minute; 20 per hour",
-    "LMS_JOIN_LIMIT": "10 per minute; 100 per hour",
     # Who may show LMS pages in a frame: the organisation's own site may embed lessons.
     "LMS_FRAME_ANCESTORS": "'self'",
-    "RATELIMIT_HEADERS_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
 }
-
-
-def login_limit() -> str:
-    return str(current_app.config["LMS_LOGIN_LIMIT"])
-
-
-def signup_limit() -> str:
-    return str(current_app.config["LMS_SIGNUP_LIMIT"])
-
-
-def reset_limit() -> str:
-    return str(current_app.config["LMS_RESET_LIMIT"])
-
-
-def join_limit() -> str:
-    return str(current_app.config["LMS_JOIN_LIMIT"])
 
 
 def init_security(app: Flask, blueprint: Blueprint) -> None:
@@ -50,8 +28,7 @@ def init_security(app: Flask, blueprint: Blueprint) -> None:
     if app.config.get("LMS_ENV") == "production":
         set_default(app, "SESSION_COOKIE_SECURE", True)
         set_default(app, "REMEMBER_COOKIE_SECURE", True)
-    if "limiter" not in app.extensions:
-        limiter.init_app(app)
+    init_limits(app)
     blueprint.before_request(refuse_nul_bytes)
     blueprint.after_request(add_security_headers)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -19,23 +21,44 @@ from werkzeug.wrappers import Response
 from lms.auth import services
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from lms.i18n import select_locale, supported_languages
+from lms.limits import (
+    failed,
+    limiter,
+    login_account_key,
+    login_account_limit,
+    login_limit,
+    reset_account_key,
+    reset_account_limit,
+    reset_limit,
+    signup_limit,
+)
 from lms.mail import send_mail
-from lms.security import limiter, login_limit, reset_limit, signup_limit
 from lms.web import ActionForm, language_choices, safe_next
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed)
+@limiter.limit(login_account_limit, methods=["POST"], key_func=login_account_key,
+               deduct_when=failed)
 def login() -> str | Response:
-    """Log in with a username or email address."""
+    """Log in with a username or email address.
+
+    Only failed attempts count: per address (a class behind one school router shares it) and
+    per account typed.
+    """
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
+        # For the operator (fail2ban, a teacher asking why a pupil is locked out); never the
+        # password. %r keeps a typed newline from forging a log line.
+        log.warning("failed login for %r from %s", form.login.data[:100], request.remote_addr)
         form.password.errors.append(gettext("Wrong username or password."))
     elif not form.is_submitted():
         form.next.data = request.args.get("next", "")
@@ -83,6 +106,7 @@ def signup() -> str | Response:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(reset_limit, methods=["POST"])
+@limiter.limit(reset_account_limit, methods=["POST"], key_func=reset_account_key)
 def request_reset() -> str | Response:
     """Send a reset link. The answer is the same whether or not the address is known."""
     form = ResetRequestForm()
