@@ -1,7 +1,8 @@
 """Security plumbing: response headers and abuse limits.
 
-Limits are per client address, in memory by default; set ``RATELIMIT_STORAGE_URI`` (e.g.
-``redis://…`` or ``memcached://…``) so that several servers share the counters.
+Limits are per client address, in memory by default; set ``LMS_RATELIMIT_STORAGE_URI`` (e.g.
+``redis://…`` or ``memcached://…``) so that several servers share the counters. The settings
+(limits, frame ancestors, cookie security) are in the table in :mod:`lms.config`.
 """
 
 from __future__ import annotations
@@ -11,21 +12,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
-from lms.config import set_default
-
 limiter = Limiter(key_func=get_remote_address)
-
-DEFAULTS = {
-    "LMS_LOGIN_LIMIT": "10 per minute; 100 per hour",
-    "LMS_SIGNUP_LIMIT": "5 per minute; 50 per hour",
-    "LMS_RESET_LIMIT": "5 per minute; 20 per hour",
-    "LMS_JOIN_LIMIT": "10 per minute; 100 per hour",
-    # Who may show LMS pages in a frame: the organisation's own site may embed lessons.
-    "LMS_FRAME_ANCESTORS": "'self'",
-    "RATELIMIT_HEADERS_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
-}
-
 
 def login_limit() -> str:
     return str(current_app.config["LMS_LOGIN_LIMIT"])
@@ -45,11 +32,6 @@ def join_limit() -> str:
 
 def init_security(app: Flask, blueprint: Blueprint) -> None:
     """Limits for the whole app; security headers on every LMS response."""
-    for key, value in DEFAULTS.items():
-        set_default(app, key, value)
-    if app.config.get("LMS_ENV") == "production":
-        set_default(app, "SESSION_COOKIE_SECURE", True)
-        set_default(app, "REMEMBER_COOKIE_SECURE", True)
     if "limiter" not in app.extensions:
         limiter.init_app(app)
     blueprint.before_request(refuse_nul_bytes)
