@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from lms.auth.models import User
 from lms.db import db
