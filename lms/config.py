@@ -231,6 +231,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config.get("LMS_SMTP_PORT"):
         app.config["LMS_SMTP_PORT"] = int(app.config["LMS_SMTP_PORT"])
+    if app.config["LMS_DEFAULT_LANGUAGE"] not in app.config["LMS_LANGUAGES"]:
+        raise ConfigError(f"LMS_DEFAULT_LANGUAGE: {app.config['LMS_DEFAULT_LANGUAGE']!r} is not "
+                          f"one of LMS_LANGUAGES ({', '.join(app.config['LMS_LANGUAGES'])})")
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if key not in chosen:
             app.config[key] = secure_cookies(app.config)

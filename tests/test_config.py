@@ -82,6 +82,17 @@ def test_a_bad_environment_value_stops_start_up(tmp_path: Path,
         create_app()
 
 
+def test_the_default_language_must_be_offered(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "inst"))
+    monkeypatch.setenv("LMS_LANGUAGES", "it,ar")
+    with pytest.raises(ConfigError, match=re.escape(
+            "LMS_DEFAULT_LANGUAGE: 'en' is not one of LMS_LANGUAGES (it, ar)")):
+        create_app()
+    monkeypatch.setenv("LMS_DEFAULT_LANGUAGE", "it")
+    assert create_app().config["LMS_DEFAULT_LANGUAGE"] == "it"
+
+
 def test_the_config_mapping_beats_the_environment(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "inst"))
