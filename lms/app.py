@@ -27,11 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,
     )
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # WeasyPrint and fontTools narrate every PDF step at INFO; keep their warnings only.
-    for noisy in ("weasyprint", "fontTools"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(str((config or {}).get("LMS_LOG_LEVEL")
+                          or os.environ.get("LMS_LOG_LEVEL", "").strip() or "INFO"))
     LMS(app, config=config, standalone=True)
     trust_proxies(app)
     return app
@@ -49,3 +46,25 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count
         )
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
+
+
+def configure_logging(level: str) -> None:
+    """One line per event with time, level, process id and logger, on standard error (where
+    systemd's journal or gunicorn's log picks it up).
+
+    Only when the host has set up no logging of its own: a host application's handlers and
+    format win. A bad level is reported by the configuration check, which runs next.
+    """
+    if not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S%z"))
+        logging.getLogger().addHandler(handler)
+        known = level.upper() in ("DEBUG", "INFO", "WARNING", "ERROR")
+        logging.getLogger().setLevel(level.upper() if known else logging.INFO)
+    # WeasyPrint and fontTools narrate every PDF step at INFO, and Alembic lists its plugins
+    # on every `lms db` command; keep their warnings only.
+    for noisy in ("weasyprint", "fontTools", "alembic.runtime.plugins"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -23,11 +23,19 @@ DEMO_PASSWORD = "demo-password"
 
 def _create_app() -> Flask:
     from lms.app import create_app
+    from lms.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:  # a bad setting: say which, without a traceback
+        click.echo(f"lms: {error}", err=True)
+        sys.exit(2)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+# Only an explicit `lms -e FILE` loads an environment file: a stray .env in whatever folder
+# cron or an operator happens to start in must not change the configuration.
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             load_dotenv=False)
 def main() -> None:
     """Manage the learning platform: courses, users, database."""
 
@@ -182,6 +190,7 @@ def demo_users_command() -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
+    from lms.auth.cli import register_user_commands
     from lms.authoring.cli import register_authoring_commands
     from lms.certificates.cli import certificates_group
     from lms.maintenance.cli import register as register_maintenance
@@ -189,6 +198,7 @@ def register_commands(app: Flask) -> None:
     register_maintenance(app)
 
     register_authoring_commands(courses_group)  # courses export / import
+    register_user_commands(users_group)  # list, set-password, set-role, (de)activate
     for group in (courses_group, users_group, certificates_group):
         if group.name not in app.cli.commands:
             app.cli.add_command(group)

@@ -157,7 +157,10 @@ def _init_login(app: Flask) -> None:
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.session_token == token else None
+        # A deactivated account's sessions stop working at its next request.
+        if user is None or user.session_token != token or not user.is_active:
+            return None
+        return user
 
 
 @event.listens_for(Engine, "connect")

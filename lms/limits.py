@@ -26,19 +26,8 @@ log = logging.getLogger(__name__)
 
 limiter = Limiter(key_func=get_remote_address)
 
+# The limits themselves (LMS_LOGIN_LIMIT …) are operator settings in lms.config.SETTINGS.
 DEFAULTS = {
-    # Failed logins from one address: room for a whole class mistyping behind one school router.
-    "LMS_LOGIN_LIMIT": "30 per minute; 300 per hour",
-    # Failed logins for one username or email, from anywhere: the guard against guessing.
-    "LMS_LOGIN_ACCOUNT_LIMIT": "10 per minute; 50 per hour",
-    # Every sign-up attempt from one address: a class of 30 signing up, with retries.
-    "LMS_SIGNUP_LIMIT": "60 per 10 minutes; 300 per day",
-    # Every reset request from one address, and per email address asked for (no mail bombing).
-    "LMS_RESET_LIMIT": "30 per 10 minutes; 100 per day",
-    "LMS_RESET_ACCOUNT_LIMIT": "3 per 10 minutes; 10 per day",
-    # Wrong class codes from one address, and from one logged-in account.
-    "LMS_JOIN_LIMIT": "30 per minute; 300 per hour",
-    "LMS_JOIN_ACCOUNT_LIMIT": "10 per minute; 50 per hour",
     "RATELIMIT_HEADERS_ENABLED": True,
     # Redis down: count in each process's memory (and log it) rather than refuse every login.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

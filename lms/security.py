@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, current_app, request
 from werkzeug.wrappers import Response
 
-from lms.config import set_default
 from lms.limits import init_limits
 
 # Kept importable from here (explicit re-exports) for code written before lms.limits existed.
@@ -15,19 +14,10 @@ from lms.limits import login_limit as login_limit
 from lms.limits import reset_limit as reset_limit
 from lms.limits import signup_limit as signup_limit
 
-DEFAULTS = {
-    # Who may show LMS pages in a frame: the organisation's own site may embed lessons.
-    "LMS_FRAME_ANCESTORS": "'self'",
-}
 
 
 def init_security(app: Flask, blueprint: Blueprint) -> None:
     """Limits for the whole app; security headers on every LMS response."""
-    for key, value in DEFAULTS.items():
-        set_default(app, key, value)
-    if app.config.get("LMS_ENV") == "production":
-        set_default(app, "SESSION_COOKIE_SECURE", True)
-        set_default(app, "REMEMBER_COOKIE_SECURE", True)
     init_limits(app)
     blueprint.before_request(refuse_nul_bytes)
     blueprint.after_request(add_security_headers)

@@ -53,13 +53,19 @@ def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
-        if user is not None:
+        if user is not None and not user.is_active:
+            # Said only after the right password, so it reveals nothing to a guesser.
+            form.login.errors.append(gettext(
+                "This account is deactivated. Please ask your teacher or the site's "
+                "administrator."))
+        elif user is not None:
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
-        # For the operator (fail2ban, a teacher asking why a pupil is locked out); never the
-        # password. %r keeps a typed newline from forging a log line.
-        log.warning("failed login for %r from %s", form.login.data[:100], request.remote_addr)
-        form.password.errors.append(gettext("Wrong username or password."))
+        else:
+            # For the operator (fail2ban, a teacher asking why a pupil is locked out); never
+            # the password. %r keeps a typed newline from forging a log line.
+            log.warning("failed login for %r from %s", form.login.data[:100], request.remote_addr)
+            form.password.errors.append(gettext("Wrong username or password."))
     elif not form.is_submitted():
         form.next.data = request.args.get("next", "")
     return render_template("lms/auth/login.html", form=form)
