@@ -156,6 +156,8 @@ FIXED_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis down: count in each process's memory (and log it) rather than refuse every login.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
 }
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})

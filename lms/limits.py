@@ -20,25 +20,17 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from lms.config import set_default
-
 log = logging.getLogger(__name__)
 
 limiter = Limiter(key_func=get_remote_address)
 
-# The limits themselves (LMS_LOGIN_LIMIT …) are operator settings in lms.config.SETTINGS.
-DEFAULTS = {
-    "RATELIMIT_HEADERS_ENABLED": True,
-    # Redis down: count in each process's memory (and log it) rather than refuse every login.
-    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-}
+# The limits themselves (LMS_LOGIN_LIMIT …) are operator settings in lms.config.SETTINGS;
+# the limiter's own switches are among its FIXED_DEFAULTS.
 SHARED_STORE_EXAMPLE = "redis://127.0.0.1:6379/0"
 
 
 def init_limits(app: Flask) -> None:
     """Limit defaults, the counters' store, and a warning when the counts cannot be shared."""
-    for key, value in DEFAULTS.items():
-        set_default(app, key, value)
     storage = app.config.get("RATELIMIT_STORAGE_URI")
     if not storage:
         warn_if_counted_per_process(app, configured=False)
@@ -47,8 +39,8 @@ def init_limits(app: Flask) -> None:
         warn_if_counted_per_process(app, configured=True)
     elif str(storage).startswith(("redis://", "rediss://", "redis+unix://")):
         # A Redis that hangs must not hang every login: give up after 2 s and use memory.
-        set_default(app, "RATELIMIT_STORAGE_OPTIONS",
-                    {"socket_connect_timeout": 2, "socket_timeout": 2})
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                              {"socket_connect_timeout": 2, "socket_timeout": 2})
     if "limiter" not in app.extensions:
         limiter.init_app(app)
 

@@ -15,7 +15,6 @@ from lms.limits import reset_limit as reset_limit
 from lms.limits import signup_limit as signup_limit
 
 
-
 def init_security(app: Flask, blueprint: Blueprint) -> None:
     """Limits for the whole app; security headers on every LMS response."""
     init_limits(app)

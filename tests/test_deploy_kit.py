@@ -73,7 +73,7 @@ def test_env_template_reads_the_same_with_dotenv_and_sh(tmp_path: Path) -> None:
                  if line.startswith("LMS_"))
     assert by_sh == by_dotenv
     assert by_sh["LMS_FRAME_ANCESTORS"] == "'self'"
-    assert by_sh["LMS_LOGIN_LIMIT"] == "10 per minute; 100 per hour"
+    assert by_sh["LMS_LOGIN_LIMIT"] == "30 per minute; 300 per hour"
 
 
 def _unit() -> str:
