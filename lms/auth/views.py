@@ -20,6 +20,7 @@ from lms.auth import services
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from lms.i18n import select_locale, supported_languages
 from lms.mail import send_mail
+from lms.resets.account_views import login_with_code
 from lms.security import limiter, login_limit, reset_limit, signup_limit
 from lms.web import ActionForm, language_choices, safe_next
 
@@ -36,7 +37,11 @@ def login() -> str | Response:
         if user is not None:
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
-        form.password.errors.append(gettext("Wrong username or password."))
+        # Not the password: perhaps a one-time code from a teacher (see lms.resets).
+        code_login, problem = login_with_code(form.login.data, form.password.data)
+        if code_login is not None:
+            return code_login
+        form.password.errors.append(problem or gettext("Wrong username or password."))
     elif not form.is_submitted():
         form.next.data = request.args.get("next", "")
     return render_template("lms/auth/login.html", form=form)
