@@ -120,8 +120,12 @@ def _confirm_or_issue(user: User, back_url: str, code_url: str) -> str | Respons
                            earlier=services.resets_of(user.id, limit=1))
 
 
-def _code_page(user: User, *, class_name: str, back_url: str, again_url: str) -> Response:
+def _code_page(user: User, *, class_name: str, back_url: str, again_url: str
+               ) -> Response | tuple[str, int]:
     """The one page that shows the code, with its printable card; never cached."""
+    allowed = services.permission(current_user.id, user.id)
+    if not allowed.allowed:
+        return _refused(user, allowed, back_url)
     issued = _take(user)
     cards_uri = None
     if issued is not None:
@@ -164,7 +168,7 @@ def teacher_reset(class_id: int, user_id: int) -> str | Response | tuple[str, in
 
 @bp.get("/teach/classes/<int:class_id>/students/<int:user_id>/reset/code")
 @teacher_required
-def teacher_code(class_id: int, user_id: int) -> Response:
+def teacher_code(class_id: int, user_id: int) -> Response | tuple[str, int]:
     """The code just made, shown once with its login card."""
     student = _student(class_id, user_id)
     return _code_page(student, class_name=own_class(class_id).name,
@@ -195,7 +199,7 @@ def admin_reset(user_id: int) -> str | Response | tuple[str, int]:
 
 @bp.get("/admin/users/<int:user_id>/reset/code")
 @login_required
-def admin_code(user_id: int) -> Response:
+def admin_code(user_id: int) -> Response | tuple[str, int]:
     user = _admin_target(user_id)
     return _code_page(user, class_name="", back_url=url_for("lms.privacy.users"),
                       again_url=url_for(".admin_reset", user_id=user_id))
