@@ -35,8 +35,8 @@ def login_with_code(login: str, typed: str) -> tuple[Response | None, str | None
         return None, gettext("This one-time code was already used. If you have not chosen a "
                              "new password yet, ask your teacher for a new code.")
     if redemption.problem == "expired":
-        return None, gettext("This one-time code has expired (codes work for 7 days). Ask "
-                             "your teacher for a new one.")
+        return None, gettext("This one-time code has expired (codes work for %(days)d days). "
+                             "Ask your teacher for a new one.", days=services.CODE_LIFETIME.days)
     return None, None
 
 
