@@ -279,3 +279,21 @@ def test_personal_data_and_deletion(world: World, app: Flask) -> None:
     assert db.session.scalar(select(PasswordReset.code_hash)) is None
     username = db.session.get(User, world.alice_id).username
     assert log_in(app, username, issued.code)[1].status_code == 200
+
+
+def test_who_may_reset_whom_in_the_remaining_cases(world: World,
+                                                   make_user: Callable[..., User]) -> None:
+    # Once the creating teacher deleted their account, Alice is treated like a learner who
+    # signed up herself: the teachers of her active classes may reset her.
+    assert services.permission(world.teacher_b.id, world.alice_id).reason == "created_by_other"
+    delete_account(world.teacher_a.id, now=utcnow())
+    assert services.permission(world.teacher_b.id, world.alice_id).allowed
+    # Only student accounts, whoever joined the class.
+    trainer = make_user("trainer")
+    classes.join_class(trainer.id, world.class_b.join_code, now=utcnow())
+    assert services.permission(world.teacher_b.id, trainer.id).reason == "not_student"
+    assert services.permission(world.admin.id, trainer.id).allowed
+    # A student may reset nobody.
+    assert not services.permission(world.alice_id, trainer.id).allowed
+    with pytest.raises(services.ResetRefused):
+        services.issue_code(world.alice_id, trainer.id, now=utcnow())
