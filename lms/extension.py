@@ -114,6 +114,8 @@ def build_blueprint() -> Blueprint:
     from lms.courses.views import bp as courses_bp
     from lms.privacy.views import bp as privacy_bp
     from lms.quizzes.views import bp as quizzes_bp
+    from lms.resets.account_views import require_new_password
+    from lms.resets.views import bp as resets_bp
     from lms.web import bp as web_bp
 
     root = Blueprint(
@@ -124,8 +126,10 @@ def build_blueprint() -> Blueprint:
         static_url_path="/static",
     )
     for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp, classes_bp,
-                  privacy_bp, authoring_bp):
+                  privacy_bp, authoring_bp, resets_bp):
         root.register_blueprint(child)
+    # A session opened with a one-time code may do nothing but choose a new password.
+    root.before_request(require_new_password)
     return root
 
 

@@ -16,9 +16,11 @@ from lms.courses.models import (
 )
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
+from lms.resets.models import PasswordReset
 
 __all__ = [
     "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
     "ClassMember", "Course", "CourseRelease", "CourseText", "Enrollment", "Item", "ItemCompletion",
-    "ItemText", "Module", "ModuleText", "QuizAttempt", "ReleaseItem", "SchoolClass", "User",
+    "ItemText", "Module", "ModuleText", "PasswordReset", "QuizAttempt", "ReleaseItem",
+    "SchoolClass", "User",
 ]

@@ -33,6 +33,7 @@ from lms.limits import (
     signup_limit,
 )
 from lms.mail import send_mail
+from lms.resets.account_views import login_with_code
 from lms.web import ActionForm, language_choices, safe_next
 
 log = logging.getLogger(__name__)
@@ -62,10 +63,14 @@ def login() -> str | Response:
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
         else:
+            # Not the password: perhaps a one-time code from a teacher (see lms.resets).
+            code_login, problem = login_with_code(form.login.data, form.password.data)
+            if code_login is not None:
+                return code_login
             # For the operator (fail2ban, a teacher asking why a pupil is locked out); never
             # the password. %r keeps a typed newline from forging a log line.
             log.warning("failed login for %r from %s", form.login.data[:100], request.remote_addr)
-            form.password.errors.append(gettext("Wrong username or password."))
+            form.password.errors.append(problem or gettext("Wrong username or password."))
     elif not form.is_submitted():
         form.next.data = request.args.get("next", "")
     return render_template("lms/auth/login.html", form=form)

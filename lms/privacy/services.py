@@ -6,6 +6,9 @@ Deleting an account *anonymises* its row in one transaction instead of removing 
   language and password are erased (the password can never match again, and every open
   session ends because the session token comes from the password hash);
 - the certificate preference (a printed name) is deleted;
+- one-time codes made for the account are erased (the records of those resets stay, about
+  the anonymous row); resets the person made for others stay recorded without saying who
+  made them;
 - certificates are revoked with the reason "account deleted", their printed name replaced
   and their stored PDF deleted: the public verification page then says the certificate was
   revoked, without the name;
@@ -25,7 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import aliased
 from werkzeug.security import check_password_hash
 
 from lms.auth.models import Role, User
@@ -35,6 +39,7 @@ from lms.courses.models import Course, Item
 from lms.db import db
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
+from lms.resets.models import PasswordReset
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +90,7 @@ def export_user_data(user_id: int) -> dict[str, Any]:
         .join(User, User.id == SchoolClass.teacher_id)
         .where(ClassMember.user_id == user_id).order_by(ClassMember.id)).all()
     preference = db.session.get(CertificatePreference, user_id)
+    resets = _resets(user_id)
     return {
         "profile": {
             "username": user.username, "display_name": user.display_name,
@@ -117,6 +123,26 @@ def export_user_data(user_id: int) -> dict[str, Any]:
             "printed_name": preference.printed_name, "language": preference.language},
         "class_memberships": [{"class": name, "teacher": teacher, "joined_at": _iso(joined)}
                               for joined, name, teacher in memberships],
+        **resets,
+    }
+
+
+def _resets(user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Resets of this account (by whom, when; never the code's hash) and those it made."""
+    other = aliased(User)
+    received = db.session.execute(
+        select(PasswordReset, other.display_name)
+        .outerjoin(other, other.id == PasswordReset.reset_by_id)
+        .where(PasswordReset.user_id == user_id).order_by(PasswordReset.id)).all()
+    made = db.session.execute(
+        select(PasswordReset, other.username).join(other, other.id == PasswordReset.user_id)
+        .where(PasswordReset.reset_by_id == user_id).order_by(PasswordReset.id)).all()
+    return {
+        "password_resets": [{"reset_by": name, "created_at": _iso(r.created_at),
+                             "expires_at": _iso(r.expires_at), "code_used_at": _iso(r.used_at)}
+                            for r, name in received],
+        "password_resets_made": [{"account": username, "created_at": _iso(r.created_at)}
+                                 for r, username in made],
     }
 
 
@@ -191,6 +217,10 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
         user.deleted_at = now
         db.session.execute(delete(CertificatePreference).where(
             CertificatePreference.user_id == user_id))
+        db.session.execute(update(PasswordReset).where(PasswordReset.user_id == user_id)
+                           .values(code_hash=None))
+        db.session.execute(update(PasswordReset).where(PasswordReset.reset_by_id == user_id)
+                           .values(reset_by_id=None))
         certificates = db.session.scalars(select(Certificate).where(
             Certificate.user_id == user_id)).all()
         for certificate in certificates:

@@ -1,7 +1,7 @@
 """users: lms_user.active, so that an administrator can deactivate an account
 
 Revision ID: 0012_user_active
-Revises: 0009_release_quiz_settings
+Revises: 0010_reset_codes
 Create Date: 2026-12-04 23:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_user_active'
-down_revision = '0009_release_quiz_settings'
+down_revision = '0010_reset_codes'
 branch_labels = None
 depends_on = None
 
