@@ -79,7 +79,7 @@ class LMS:
         from lms.web import register_error_handlers
 
         blueprint = build_blueprint()
-        init_security(app, blueprint)
+        init_security(app, blueprint, standalone=standalone)
         from lms.static_files import cache_fingerprinted, static_url
 
         app.add_template_global(static_url)
