@@ -10,11 +10,9 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from lms.config import PACKAGE_DIR, load_config, template_dir
-from lms.db import MigrationCommands, db
+from lms.db import MigrationCommands, db, use_sqlite_pragmas
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +56,7 @@ class LMS:
             )
         if foreign_db is None:
             db.init_app(app)
+        use_sqlite_pragmas(app)
         if "migrate" not in app.extensions:
             app.cli.add_command(MigrationCommands(
                 "db", help="Database migrations (Flask-Migrate): upgrade, check, history…"))
@@ -80,7 +79,7 @@ class LMS:
         from lms.web import register_error_handlers
 
         blueprint = build_blueprint()
-        init_security(app, blueprint)
+        init_security(app, blueprint, standalone=standalone)
         from lms.static_files import cache_fingerprinted, static_url
 
         app.add_template_global(static_url)
@@ -165,20 +164,3 @@ def _init_login(app: Flask) -> None:
         if user is None or user.session_token != token or not user.is_active:
             return None
         return user
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing on
-    locks."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # In WAL mode NORMAL is still crash-safe (no corruption) and skips an fsync per commit;
-    # a power cut may lose the last few commits, never the database.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()

@@ -15,11 +15,15 @@ from lms.limits import reset_limit as reset_limit
 from lms.limits import signup_limit as signup_limit
 
 
-def init_security(app: Flask, blueprint: Blueprint) -> None:
-    """Limits for the whole app; security headers on every LMS response."""
+def init_security(app: Flask, blueprint: Blueprint, standalone: bool = False) -> None:
+    """Limits for the whole app; security headers on every LMS response: on the standalone
+    site every response (error pages for unknown paths and refused methods, static files);
+    mounted in a host, the LMS blueprint's (pages, errors and static files), never the host's
+    own pages."""
     init_limits(app)
     blueprint.before_request(refuse_nul_bytes)
-    blueprint.after_request(add_security_headers)
+    # A 404 for an unknown path, a 405 and the app's own static route belong to no blueprint.
+    (app if standalone else blueprint).after_request(add_security_headers)
 
 
 def refuse_nul_bytes() -> None:
@@ -32,11 +36,12 @@ def refuse_nul_bytes() -> None:
 
 
 def add_security_headers(response: Response) -> Response:
-    """No inline scripts, no sniffing, no referrer leaks; HSTS only over HTTPS."""
+    """No inline scripts or styles (styles come from files only: no style attributes, no
+    <style> blocks), no sniffing, no referrer leaks; HSTS only over HTTPS."""
     frame_ancestors = current_app.config["LMS_FRAME_ANCESTORS"]
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
         "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
         f"frame-ancestors {frame_ancestors}",
     )
@@ -46,3 +51,4 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Strict-Transport-Security",
                                     "max-age=31536000; includeSubDomains")
     return response
+

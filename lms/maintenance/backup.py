@@ -51,20 +51,29 @@ def backup_sqlite(source: Path, target: Path) -> int:
     return int(tables)
 
 
-def backup_revision(path: Path) -> str:
-    """The schema revision recorded in an LMS backup; BackupError when it is not one."""
+def read_backup(path: Path) -> tuple[str, dict[str, frozenset[str]]]:
+    """The schema revision recorded in an LMS backup, and its tables and columns;
+    BackupError (``path: message``) when it is not one."""
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             header_ok = connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            tables = {row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            row = (connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                   if "alembic_version" in tables else None)
+            tables = [row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")]
+            rows = (connection.execute("SELECT version_num FROM alembic_version").fetchall()
+                    if "alembic_version" in tables else [])
+            schema = {table: frozenset(row[0] for row in connection.execute(
+                "SELECT name FROM pragma_table_info(?)", (table,)))
+                for table in tables if table != "alembic_version"}
     except sqlite3.DatabaseError as error:
-        raise BackupError(f"{path} is not an SQLite database ({error})") from error
-    if not header_ok or row is None or "lms_user" not in tables:
-        raise BackupError(f"{path} is not an LMS backup (no alembic_version or lms_user table)")
-    return str(row[0])
+        raise BackupError(f"{path}: not an SQLite database ({error})") from error
+    if not header_ok or len(rows) != 1 or "lms_user" not in tables:
+        raise BackupError(f"{path}: not an LMS backup (no alembic_version or lms_user table)")
+    return str(rows[0][0]), schema
+
+
+def backup_revision(path: Path) -> str:
+    """The schema revision recorded in an LMS backup; BackupError when it is not one."""
+    return read_backup(path)[0]
 
 
 def restore_sqlite(backup: Path, target: Path) -> None:

@@ -9,15 +9,17 @@ Deleting an account *anonymises* its row in one transaction instead of removing 
 - one-time codes made for the account are erased (the records of those resets stay, about
   the anonymous row); resets the person made for others stay recorded without saying who
   made them;
-- certificates are revoked with the reason "account deleted", their printed name replaced
-  and their stored PDF deleted: the public verification page then says the certificate was
-  revoked, without the name;
+- certificates are revoked with the reason "account deleted" (replacing any earlier
+  revocation reason), their printed name replaced and their stored PDF deleted: the public
+  verification page then says the certificate was revoked, without the name;
 - enrolments, completed lessons, class memberships and quiz attempts stay, attached to the
   anonymous row, so a teacher's class statistics do not change; typed answers (reflections,
   short answers, gaps), which may hold personal text, are erased from the attempts, and
   choices, scores and results are kept.
 
-Nothing is half-written: every change is flushed in one transaction and committed once.
+Nothing is half-written: every change is flushed in one transaction and committed once. On
+SQLite, ``secure_delete`` (see :mod:`lms.db`) overwrites the erased text in the database file,
+and a checkpoint right after the commit empties the WAL, which still held it.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from lms.auth.models import Role, User
 from lms.certificates.models import Certificate, CertificatePreference
 from lms.classes.models import ClassMember, SchoolClass
 from lms.courses.models import Course, Item
-from lms.db import db
+from lms.db import checkpoint_sqlite, db
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 from lms.resets.models import PasswordReset
@@ -229,7 +231,9 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
             certificate.pdf_rendered_at = None
             if certificate.revoked_at is None:
                 certificate.revoked_at = now
-                certificate.revoked_reason = REVOKED_REASON
+            # Also over an earlier admin's reason: it may describe the person, and the
+            # public page must say why the certificate is void now.
+            certificate.revoked_reason = REVOKED_REASON
         attempts = db.session.scalars(select(QuizAttempt).where(
             QuizAttempt.user_id == user_id)).all()
         for attempt in attempts:
@@ -238,6 +242,7 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
     except Exception:
         db.session.rollback()
         raise
+    checkpoint_sqlite()
     log.info("account %s deleted (anonymised)", user_id)
     return Deletion(user_id, len(certificates), len(attempts))
 
