@@ -184,11 +184,12 @@ def register_commands(app: Flask) -> None:
     """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
     from lms.authoring.cli import register_authoring_commands
     from lms.certificates.cli import certificates_group
+    from lms.mail.cli import mail_group
     from lms.maintenance.cli import register as register_maintenance
 
     register_maintenance(app)
 
     register_authoring_commands(courses_group)  # courses export / import
-    for group in (courses_group, users_group, certificates_group):
+    for group in (courses_group, users_group, certificates_group, mail_group):
         if group.name not in app.cli.commands:
             app.cli.add_command(group)

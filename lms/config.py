@@ -34,7 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "LMS_DEFAULT_LANGUAGE": "en",
     "LMS_MAIL_FROM": "no-reply@localhost",
     "LMS_SMTP_HOST": "",
-    "LMS_SMTP_PORT": 587,
+    "LMS_SMTP_PORT": 0,  # 0: the usual port of LMS_SMTP_TLS (587, 465 or 25)
+    "LMS_SMTP_TLS": "starttls",
     "LMS_SMTP_USER": "",
     "LMS_SMTP_PASSWORD": "",
     "LMS_RESET_TOKEN_MAX_AGE": 3600,
@@ -57,8 +58,11 @@ ENV_KEYS = (
     "LMS_SMTP_PORT",
     "LMS_SMTP_USER",
     "LMS_SMTP_PASSWORD",
+    "LMS_SMTP_TLS",
+    "LMS_SMTP_CAFILE",
     "LMS_ENV",
     "LMS_BASE_URL",
+    "LMS_TRUSTED_HOSTS",
     "LMS_TIMEZONE",
 )
 

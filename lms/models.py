@@ -14,11 +14,13 @@ from lms.courses.models import (
     ModuleText,
     ReleaseItem,
 )
+from lms.mail.models import OutboxMail
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
     "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
     "ClassMember", "Course", "CourseRelease", "CourseText", "Enrollment", "Item", "ItemCompletion",
-    "ItemText", "Module", "ModuleText", "QuizAttempt", "ReleaseItem", "SchoolClass", "User",
+    "ItemText", "Module", "ModuleText", "OutboxMail", "QuizAttempt", "ReleaseItem",
+    "SchoolClass", "User",
 ]

@@ -5,7 +5,8 @@ Deleting an account *anonymises* its row in one transaction instead of removing 
 - the username becomes ``deleted-<random>``, the display name "Deleted learner", the email,
   language and password are erased (the password can never match again, and every open
   session ends because the session token comes from the password hash);
-- the certificate preference (a printed name) is deleted;
+- the certificate preference (a printed name) and the account's emails in the outbox
+  (queued or recently sent) are deleted;
 - certificates are revoked with the reason "account deleted", their printed name replaced
   and their stored PDF deleted: the public verification page then says the certificate was
   revoked, without the name;
@@ -33,6 +34,7 @@ from lms.certificates.models import Certificate, CertificatePreference
 from lms.classes.models import ClassMember, SchoolClass
 from lms.courses.models import Course, Item
 from lms.db import db
+from lms.mail.models import OutboxMail
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
@@ -191,6 +193,8 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
         user.deleted_at = now
         db.session.execute(delete(CertificatePreference).where(
             CertificatePreference.user_id == user_id))
+        # Queued or recently sent mail holds the address (and maybe a reset link).
+        db.session.execute(delete(OutboxMail).where(OutboxMail.user_id == user_id))
         certificates = db.session.scalars(select(Certificate).where(
             Certificate.user_id == user_id)).all()
         for certificate in certificates:
