@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, url_for
+from flask_babel import gettext
 from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response
 
@@ -62,7 +63,7 @@ def init_urls(app: Flask) -> None:
 def refuse_unknown_host(error: SecurityError) -> Response:
     """A plain 400: with an untrusted host Flask has no URL adapter, so no page (and no
     ``url_for``) can be rendered for this request."""
-    return Response("Bad request: this site does not answer to that host name.\n", 400,
+    return Response(gettext("This site does not answer to that address.") + "\n", 400,
                     mimetype="text/plain")
 
 

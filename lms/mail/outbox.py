@@ -78,9 +78,10 @@ def send_due(config: Mapping[str, Any], *, now: datetime, ids: Collection[int] |
         _erase(message, MailStatus.EXPIRED)
         report.expired += 1
     db.session.commit()
-    query = select(OutboxMail.id, OutboxMail.attempts).where(pending, scope)
-    if not retry_now:
-        query = query.where(OutboxMail.next_attempt_at <= now)
+    due = OutboxMail.next_attempt_at <= now
+    if retry_now:  # waiting after a failure counts as due; a message in flight does not
+        due = due | OutboxMail.last_error.is_not(None)
+    query = select(OutboxMail.id, OutboxMail.attempts).where(pending, scope, due)
     for message_id, attempts in db.session.execute(query.order_by(OutboxMail.id)).all():
         if _claim(message_id, attempts, now):
             _attempt(config, message_id, now, report)
@@ -92,12 +93,13 @@ def send_due(config: Mapping[str, Any], *, now: datetime, ids: Collection[int] |
 
 def _claim(message_id: int, attempts: int, now: datetime) -> bool:
     """Count the attempt and hold the message for :data:`CLAIM_LEASE`; False when another
-    sender got there first (the attempt count moved on)."""
+    sender got there first (the attempt count moved on). The last error is cleared: a
+    pending message without one is in flight, and even ``--retry-now`` leaves it alone."""
     claimed = db.session.execute(
         update(OutboxMail).where(OutboxMail.id == message_id,
                                  OutboxMail.status == MailStatus.PENDING,
                                  OutboxMail.attempts == attempts)
-        .values(attempts=attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        .values(attempts=attempts + 1, next_attempt_at=now + CLAIM_LEASE, last_error=None)
         .execution_options(synchronize_session=False))
     db.session.commit()
     return bool(claimed.rowcount)  # type: ignore[attr-defined]
