@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,6 @@ from lms.certificates.pdf import (
 )
 from lms.i18n import text_direction
 from lms.urls import external_url
-
-log = logging.getLogger(__name__)
 
 VERIFY_ENDPOINT = "lms.certificates.verify"
 COURSE_TEMPLATE = Path("certificate") / "certificate.html"
