@@ -3,6 +3,7 @@ message with two senders, deletion with the account, and the SMTP settings."""
 
 from __future__ import annotations
 
+import smtplib
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
@@ -130,6 +131,19 @@ def test_deleting_an_account_deletes_its_mail(app: Flask, server: FlakyServer,
     kept = _queue(user_id=other.id)
     delete_account(user.id, now=utcnow())
     assert db.session.scalars(select(OutboxMail.id)).all() == [kept.id]
+
+
+def test_a_refusal_is_recorded_without_the_address(app: Flask, server: FlakyServer,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    def refuse(config: object, message: EmailMessage) -> None:
+        raise smtplib.SMTPRecipientsRefused({"ivo@example.org": (550, b"no such user")})
+
+    server.during_send = lambda: refuse(None, EmailMessage())
+    message = _queue()
+    send_due(app.config, now=utcnow())
+    error = str(_reload(message).last_error)
+    assert "550" in error and "i***@example.org" in error and "ivo@" not in error
+    assert "ivo@" not in caplog.text
 
 
 def test_addresses_are_masked_in_logs() -> None:

@@ -137,6 +137,7 @@ def test_production_without_smtp_keeps_tokens_out_of_the_log(
 ) -> None:
     app.config.update(LMS_ENV="production", LMS_SMTP_HOST="", LMS_BASE_URL=BASE)
     make_user(email="gina@example.org")
+    assert runner.invoke(args=["mail", "send"]).exit_code == 1  # even with nothing to send
     caplog.set_level(logging.DEBUG)
     known = _ask_reset(client, "gina@example.org")
     assert known == _ask_reset(client, "nobody@example.org")

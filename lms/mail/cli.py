@@ -21,9 +21,10 @@ def send_command(retry_now: bool) -> None:
     cannot go out at all (no SMTP server configured)."""
     from lms.db import utcnow
     from lms.mail.outbox import send_due
-    from lms.mail.transport import MailConfigError
+    from lms.mail.transport import MailConfigError, check_ready
 
     try:
+        check_ready(current_app.config)  # a cron job that can never send must say so
         report = send_due(current_app.config, now=utcnow(), retry_now=retry_now)
     except MailConfigError as error:
         click.echo(f"mail: {error}", err=True)

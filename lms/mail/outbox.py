@@ -121,7 +121,9 @@ def _attempt(config: Mapping[str, Any], message_id: int, now: datetime,
         log.warning("mail %d to %s stays queued: no SMTP server configured", message_id, address)
         raise
     except Exception as error:  # any SMTP, network or TLS failure: recorded, retried later
-        message.last_error = f"{type(error).__name__}: {error}"[:200]
+        # Refusals quote the address; the error is logged, so only its masked form is kept.
+        reason = str(error).replace(message.recipient, address)
+        message.last_error = f"{type(error).__name__}: {reason}"[:200]
         limit = int(config.get("LMS_MAIL_MAX_ATTEMPTS", 8))
         if message.attempts >= limit:
             _erase(message, MailStatus.FAILED)

@@ -47,6 +47,12 @@ def build_message(config: Mapping[str, Any], *, to: str, subject: str,
     return message
 
 
+def check_ready(config: Mapping[str, Any]) -> None:
+    """Raise :class:`MailConfigError` when mail can go nowhere: production without a server."""
+    if not config.get("LMS_SMTP_HOST") and config.get("LMS_ENV") == "production":
+        raise MailConfigError("no SMTP server configured (set LMS_SMTP_HOST)")
+
+
 def send_message(config: Mapping[str, Any], message: EmailMessage) -> None:
     """Deliver ``message`` with the ``LMS_SMTP_*`` settings, or raise.
 
@@ -54,10 +60,9 @@ def send_message(config: Mapping[str, Any], message: EmailMessage) -> None:
     what a developer needs) and raises :class:`MailConfigError` in production, where a token
     must never reach a log file.
     """
+    check_ready(config)
     host = str(config.get("LMS_SMTP_HOST") or "")
     if not host:
-        if config.get("LMS_ENV") == "production":
-            raise MailConfigError("no SMTP server configured (set LMS_SMTP_HOST)")
         log.warning("no SMTP server configured; email to %s follows\n%s", message["To"], message)
         return
     mode = tls_mode(config)
