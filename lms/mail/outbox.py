@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, true, update
 from werkzeug.wrappers import Response
 
 from lms.db import db, utcnow
@@ -72,7 +72,7 @@ def send_due(config: Mapping[str, Any], *, now: datetime, ids: Collection[int] |
     """
     report = SendReport()
     pending = OutboxMail.status == MailStatus.PENDING
-    scope = OutboxMail.id.in_(ids) if ids is not None else True
+    scope = OutboxMail.id.in_(ids) if ids is not None else true()
     for message in db.session.scalars(select(OutboxMail).where(
             pending, scope, OutboxMail.expires_at <= now)):
         _erase(message, MailStatus.EXPIRED)
@@ -108,7 +108,8 @@ def _claim(message_id: int, attempts: int, now: datetime) -> bool:
 def _attempt(config: Mapping[str, Any], message_id: int, now: datetime,
              report: SendReport) -> None:
     message = db.session.get(OutboxMail, message_id, populate_existing=True)
-    assert message is not None and message.body is not None
+    if message is None or message.body is None:  # deleted or expired meanwhile
+        return
     address = mask_address(message.recipient)
     try:
         transport.send_message(config, build_message(
