@@ -193,12 +193,13 @@ def register_commands(app: Flask) -> None:
     from lms.auth.cli import register_user_commands
     from lms.authoring.cli import register_authoring_commands
     from lms.certificates.cli import certificates_group
+    from lms.mail.cli import mail_group
     from lms.maintenance.cli import register as register_maintenance
 
     register_maintenance(app)
 
     register_authoring_commands(courses_group)  # courses export / import
     register_user_commands(users_group)  # list, set-password, set-role, (de)activate
-    for group in (courses_group, users_group, certificates_group):
+    for group in (courses_group, users_group, certificates_group, mail_group):
         if group.name not in app.cli.commands:
             app.cli.add_command(group)

@@ -113,11 +113,20 @@ SETTINGS: tuple[Setting, ...] = (
       check=_time_zone),
     S("LMS_MAIL_FROM", "str", "no-reply@localhost", "sender address of outgoing mail"),
     S("LMS_SMTP_HOST", "str", "", "mail server; without one, messages go to the log"),
-    S("LMS_SMTP_PORT", "int", 587, "mail server port"),
+    S("LMS_SMTP_PORT", "int", 0, "mail server port; 0: the usual one of LMS_SMTP_TLS (587, 465 "
+      "or 25)"),
     S("LMS_SMTP_USER", "str", "", "mail server login"),
     S("LMS_SMTP_PASSWORD", "str", "", "mail server password"),
     S("LMS_SMTP_TLS", "str", "starttls", "how to encrypt mail: `starttls`, `ssl` or `none`",
       choices=("starttls", "ssl", "none")),
+    S("LMS_SMTP_CAFILE", "str", "", "CA file for a mail relay with a private certificate "
+      "authority (certificates are always verified)"),
+    S("LMS_MAIL_SEND_AT_ONCE", "bool", True, "try to send each email right after the request; "
+      "`false` leaves all sending to `lms mail send`"),
+    S("LMS_MAIL_MAX_ATTEMPTS", "int", 8, "tries before an email is given up (backoff 1, 2, 4… "
+      "minutes, at most an hour)"),
+    S("LMS_MAIL_KEEP_DAYS", "int", 7, "days the outbox keeps a sent or failed email's "
+      "recipient and status (the body, with its link, is erased at once)"),
     S("LMS_RESET_TOKEN_MAX_AGE", "int", 3600, "seconds a password-reset link stays valid"),
     # Sized for a class of 30 behind one school router; accounts are guarded on their own.
     S("LMS_LOGIN_LIMIT", "str", "30 per minute; 300 per hour",

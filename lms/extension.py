@@ -48,6 +48,11 @@ class LMS:
         if "lms" in app.extensions:
             raise RuntimeError("the LMS is already registered on this application")
         load_config(app, config)
+        from lms.mail import init_mail
+        from lms.urls import init_urls
+
+        init_urls(app)
+        init_mail(app)
         foreign_db = app.extensions.get("sqlalchemy")
         if foreign_db is not None and foreign_db is not db:
             raise RuntimeError(

@@ -20,6 +20,8 @@ from werkzeug.wrappers import Response
 
 from lms.auth import services
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
+from lms.auth.reset_mail import queue_reset_email
+from lms.db import utcnow
 from lms.i18n import select_locale, supported_languages
 from lms.limits import (
     failed,
@@ -32,7 +34,7 @@ from lms.limits import (
     reset_limit,
     signup_limit,
 )
-from lms.mail import send_mail
+from lms.mail.outbox import send_after_response
 from lms.resets.account_views import login_with_code
 from lms.web import ActionForm, language_choices, safe_next
 
@@ -122,26 +124,16 @@ def request_reset() -> str | Response:
     """Send a reset link. The answer is the same whether or not the address is known."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        reset = services.make_reset_request(
-            form.email.data, secret_key=current_app.config["SECRET_KEY"]
-        )
-        if reset is not None:
-            link = url_for("lms.auth.reset_password", token=reset.token, _external=True)
-            minutes = current_app.config["LMS_RESET_TOKEN_MAX_AGE"] // 60
-            send_mail(
-                current_app.config,
-                to=str(reset.user.email),
-                subject=gettext("Reset your password"),
-                body=gettext(
-                    "Hello %(name)s,\n\nto choose a new password, open this link within "
-                    "%(minutes)d minutes:\n\n%(link)s\n\nIf you did not ask for it, ignore "
-                    "this message.",
-                    name=reset.user.display_name, minutes=minutes, link=link,
-                ),
-            )
+        config = current_app.config
+        message_id = queue_reset_email(
+            form.email.data, secret_key=config["SECRET_KEY"],
+            max_age=config["LMS_RESET_TOKEN_MAX_AGE"], language=select_locale(), now=utcnow())
         flash(gettext("If an account uses that address, we have sent it a link to reset "
                       "the password."), "info")
-        return redirect(url_for("lms.auth.login"))
+        response = redirect(url_for("lms.auth.login"))
+        # Sent after the answer has gone out, so neither a slow or broken mail server nor
+        # the existence of the account changes what the visitor sees, or when.
+        return response if message_id is None else send_after_response(response, message_id)
     return render_template("lms/auth/reset_request.html", form=form)
 
 

@@ -18,6 +18,7 @@ from lms.classes.services import ClassError, NameProblem
 from lms.db import utcnow
 from lms.i18n import page_language
 from lms.resets import services as resets
+from lms.urls import external_url
 
 # -- classes ---------------------------------------------------------------------------------
 
@@ -56,7 +57,7 @@ def create() -> str | Response:
 
 
 def _join_link(school_class: SchoolClass) -> str:
-    return url_for("lms.classes.join_with_code", code=school_class.join_code, _external=True)
+    return external_url("lms.classes.join_with_code", code=school_class.join_code)
 
 
 @bp.get("/teach/classes/<int:class_id>/students/")
@@ -136,7 +137,7 @@ def _cards_data_uri(school_class: SchoolClass, accounts: list[services.NewAccoun
     this same response, so no plain password is ever stored or served again."""
     pdf = cards.render_login_cards(
         accounts, class_name=school_class.name,
-        site_url=url_for("lms.auth.login", _external=True),
+        site_url=external_url("lms.auth.login"),
         site_name=current_app.config["LMS_SITE_NAME"])
     return "data:application/pdf;base64," + base64.b64encode(pdf).decode("ascii")
 
@@ -147,7 +148,7 @@ def _show_new_passwords(school_class: SchoolClass, accounts: list[services.NewAc
     return _no_store(render_template(
         "lms/classes/accounts_created.html", school_class=school_class, accounts=accounts,
         cards_uri=_cards_data_uri(school_class, accounts),
-        login_url=url_for("lms.auth.login", _external=True)))
+        login_url=external_url("lms.auth.login")))
 
 
 @bp.route("/teach/classes/<int:class_id>/accounts", methods=["GET", "POST"])

@@ -5,7 +5,8 @@ Deleting an account *anonymises* its row in one transaction instead of removing 
 - the username becomes ``deleted-<random>``, the display name "Deleted learner", the email,
   language and password are erased (the password can never match again, and every open
   session ends because the session token comes from the password hash);
-- the certificate preference (a printed name) is deleted;
+- the certificate preference (a printed name) and the account's emails in the outbox
+  (queued or recently sent) are deleted;
 - one-time codes made for the account are erased (the records of those resets stay, about
   the anonymous row); resets the person made for others stay recorded without saying who
   made them;
@@ -39,6 +40,7 @@ from lms.certificates.models import Certificate, CertificatePreference
 from lms.classes.models import ClassMember, SchoolClass
 from lms.courses.models import Course, Item
 from lms.db import checkpoint_sqlite, db
+from lms.mail.models import OutboxMail
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 from lms.resets.models import PasswordReset
@@ -223,6 +225,8 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
                            .values(code_hash=None))
         db.session.execute(update(PasswordReset).where(PasswordReset.reset_by_id == user_id)
                            .values(reset_by_id=None))
+        # Queued or recently sent mail holds the address (and maybe a reset link).
+        db.session.execute(delete(OutboxMail).where(OutboxMail.user_id == user_id))
         certificates = db.session.scalars(select(Certificate).where(
             Certificate.user_id == user_id)).all()
         for certificate in certificates:

@@ -36,6 +36,7 @@ from lms.classes.services import NewAccount
 from lms.db import db, utcnow
 from lms.resets import services
 from lms.resets.services import IssuedCode, Permission, ResetRefused
+from lms.urls import external_url
 from lms.web import ActionForm
 
 bp = Blueprint("resets", __name__)
@@ -133,13 +134,13 @@ def _code_page(user: User, *, class_name: str, back_url: str, again_url: str
                              services.format_code(issued.code), valid_until=issued.expires_at)
         pdf = cards.render_login_cards(
             [account], class_name=class_name,
-            site_url=url_for("lms.auth.login", _external=True),
+            site_url=external_url("lms.auth.login"),
             site_name=current_app.config["LMS_SITE_NAME"])
         cards_uri = "data:application/pdf;base64," + base64.b64encode(pdf).decode("ascii")
     response = make_response(render_template(
         "lms/resets/code.html", user=user, issued=issued, cards_uri=cards_uri,
         code=services.format_code(issued.code) if issued else None, back_url=back_url,
-        again_url=again_url, login_url=url_for("lms.auth.login", _external=True)))
+        again_url=again_url, login_url=external_url("lms.auth.login")))
     response.headers["Cache-Control"] = "no-store"
     return response
 

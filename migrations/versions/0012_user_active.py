@@ -1,7 +1,7 @@
 """users: lms_user.active, so that an administrator can deactivate an account
 
 Revision ID: 0012_user_active
-Revises: 0010_reset_codes
+Revises: 0011_mail_outbox
 Create Date: 2026-12-04 23:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_user_active'
-down_revision = '0010_reset_codes'
+down_revision = '0011_mail_outbox'
 branch_labels = None
 depends_on = None
 
