@@ -143,10 +143,11 @@ def production_app(app: Flask, database_url: str, tmp_path: Path
 
 def _log_in(app: Flask, user: User) -> tuple[int, str]:
     client = app.test_client()
-    token = csrf_token_from(client.get("/account/login").text)
-    response = client.post("/account/login", data={"login": user.username,
-                                                   "password": "password123",
-                                                   "csrf_token": token})
+    site = app.config["LMS_BASE_URL"]  # production answers only to its own host
+    token = csrf_token_from(client.get("/account/login", base_url=site).text)
+    response = client.post("/account/login", base_url=site,
+                           data={"login": user.username, "password": "password123",
+                                 "csrf_token": token})
     return response.status_code, response.headers.get("Set-Cookie", "")
 
 

@@ -122,6 +122,9 @@ def test_the_units_gunicorn_command_serves_the_app_with_an_access_log(tmp_path: 
     argv[argv.index("--bind") + 1] = f"127.0.0.1:{port}"
     env = {**os.environ, "LMS_INSTANCE_PATH": str(tmp_path / "instance"),
            "LMS_DATABASE_URL": f"sqlite:///{tmp_path}/lms.sqlite3"}
+    # /healthz answers 200 only for a database at the migration head.
+    subprocess.run([str(BIN / "lms"), "db", "upgrade"], cwd=tmp_path, env=env, check=True,
+                   capture_output=True)
     server = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:

@@ -190,7 +190,7 @@ def test_each_tls_mode_picks_its_client_and_usual_port(
 def test_an_unknown_tls_mode_stops_start_up(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LMS_SMTP_TLS", "tls")
-    with pytest.raises(ConfigError, match="LMS_SMTP_TLS must be one of starttls, ssl, none"):
+    with pytest.raises(ConfigError, match="LMS_SMTP_TLS: expected one of starttls, ssl, none"):
         make_test_app("sqlite://", tmp_path)
     monkeypatch.setenv("LMS_SMTP_TLS", "SSL")
     assert make_test_app("sqlite://", tmp_path).config["LMS_SMTP_TLS"] == "ssl"
