@@ -25,8 +25,19 @@ def template_dir() -> Path:
     return source if (source / "lms").is_dir() else PACKAGE_DIR / "_templates"
 
 
+def shipped_courses_dir() -> Path:
+    """The courses that come with the LMS: the top-level ``courses/`` folder of a source
+    checkout, ``lms/_courses`` in an installed wheel (mapped in pyproject.toml).
+
+    This absolute folder is the default of ``LMS_COURSE_DIRS``: a default relative to the
+    working folder made ``lms courses sync`` from cron or another folder find no course.
+    """
+    installed = PACKAGE_DIR / "_courses"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "courses"
+
+
 DEFAULTS: dict[str, Any] = {
-    "LMS_COURSE_DIRS": ["courses"],
+    "LMS_COURSE_DIRS": [str(shipped_courses_dir())],
     "LMS_SITE_NAME": "Global Citizenship Learning",
     "LMS_ORGANISATION": "Global Citizenship Learning",
     "LMS_CERTIFICATE_LOGO": "lms/certificate-logo.svg",  # a path under lms/static/
