@@ -23,8 +23,14 @@ DEMO_PASSWORD = "demo-password"
 
 def _create_app() -> Flask:
     from lms.app import create_app
+    from lms.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        # A setting to fix, not a bug: one line instead of a traceback.
+        click.echo(f"lms: {error}", err=True)
+        sys.exit(1)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
@@ -198,6 +204,10 @@ def demo_users_command() -> None:
     from lms.auth.services import create_user
     from lms.db import db
 
+    if current_app.config["LMS_ENV"] == "production":
+        click.echo("refusing to create demo accounts with a published password in production "
+                   "(LMS_ENV=production); use 'lms users create'", err=True)
+        sys.exit(1)
     if db.session.scalar(select(func.count(User.id))):
         click.echo("accounts exist already; no demo accounts created")
         return

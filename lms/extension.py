@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,3 +178,19 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+@event.listens_for(Engine, "do_connect")
+def _owner_only_sqlite_file(dialect: Any, connection_record: Any, cargs: Any,
+                            cparams: Any) -> None:
+    """Create a new SQLite database file owner-only (0600) before SQLite creates it with the
+    umask's mode: it holds minors' data. SQLite gives its -wal and -shm files the same mode."""
+    if dialect.name != "sqlite":
+        return
+    database = str(cargs[0]) if cargs else str(cparams.get("database", ""))
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir() and not path.exists():
+        with contextlib.suppress(FileExistsError):  # another worker was first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -7,6 +7,7 @@ sites use ``pg_dump``/``pg_restore`` instead (see the README).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -35,11 +36,19 @@ def sqlite_path(url: URL) -> Path:
 
 
 def backup_sqlite(source: Path, target: Path) -> int:
-    """Copy ``source`` into a new file ``target``; returns the number of tables copied."""
+    """Copy ``source`` into a new file ``target``; returns the number of tables copied.
+
+    The copy is owner-only (0600, in folders created 0700): it holds minors' data.
+    """
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
+    require_lms_database(source)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Created empty with its final mode before SQLite writes a byte into it (an empty file
+    # is a valid empty database), so no other user can ever open it.
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as live, \
+            closing(sqlite3.connect(target)) as copy:
         live.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         check = copy.execute("PRAGMA integrity_check").fetchone()[0]
@@ -49,6 +58,28 @@ def backup_sqlite(source: Path, target: Path) -> int:
         target.unlink()
         raise BackupError(f"the copy failed its integrity check: {check}")
     return int(tables)
+
+
+def require_lms_database(path: Path) -> None:
+    """BackupError unless ``path`` is an existing SQLite database with the LMS schema.
+
+    Opened read-only: connecting normally would create an empty database where the
+    configuration points wrongly (a cron job without the environment), and every backup
+    would then be an empty copy of it.
+    """
+    hint = ("check LMS_DATABASE_URL and LMS_INSTANCE_PATH (cron jobs need the same "
+            "environment as the service), or run 'lms db upgrade' on a new site")
+    if not path.is_file():
+        raise BackupError(f"{path}: no database there; {hint}")
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            tables = {row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{path} is not an SQLite database ({error})") from error
+    if not {"alembic_version", "lms_user"} <= tables:
+        raise BackupError(f"{path} holds no LMS database (no alembic_version or lms_user "
+                          f"table); {hint}")
 
 
 def backup_revision(path: Path) -> str:
