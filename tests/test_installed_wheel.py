@@ -179,10 +179,10 @@ def test_installed_wheel_runs_the_production_commands(venv: Path, database: str,
     demo = lms("users", "demo", check=False)
     assert demo.returncode == 1 and "refusing" in demo.stderr
 
+    backup = tmp_path / "backups" / ("lms.dump" if database else "lms.sqlite3")
+    lms("backup", str(backup))
+    assert backup.stat().st_mode & 0o777 == 0o600
     if not database:
-        backup = tmp_path / "backups" / "lms.sqlite3"
-        lms("backup", str(backup))
-        assert backup.stat().st_mode & 0o777 == 0o600
         assert (tmp_path / "instance" / "lms.sqlite3").stat().st_mode & 0o777 == 0o600
         assert (tmp_path / "instance").stat().st_mode & 0o777 == 0o700
 

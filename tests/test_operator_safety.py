@@ -5,9 +5,11 @@ what holds minors' data is created owner-only."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from authoring_support import SLUG, two_lessons_and_a_quiz
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -161,3 +163,41 @@ def test_demo_accounts_are_refused_in_production(runner: FlaskCliRunner, app: Fl
     result = runner.invoke(args=["users", "demo"])
     assert result.exit_code == 1 and "refusing to create demo accounts" in result.output
     assert db.session.scalar(select(User.id)) is None
+
+
+def test_postgres_backup_is_an_owner_only_pg_dump_of_the_configured_database(
+        app: Flask, tmp_path: Path) -> None:
+    if db.engine.url.get_backend_name() != "postgresql":
+        pytest.skip("pg_dump backups")
+    target = tmp_path / "backups" / "lms.dump"
+    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    listing = subprocess.run(["pg_restore", "--list", str(target)], check=True,
+                             capture_output=True, text=True).stdout
+    assert "TABLE public lms_user" in listing and "TABLE public alembic_version" in listing
+
+
+def test_postgres_backup_refuses_a_database_without_the_lms_schema(
+        postgres_url: str | None, tmp_path: Path) -> None:
+    if postgres_url is None:
+        pytest.skip("PostgreSQL unavailable")
+    from tests.conftest import make_test_app
+
+    empty = sa.make_url(postgres_url).set(database=f"lms_empty_{os.getpid()}")
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{empty.database}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{empty.database}"'))
+    try:
+        app = make_test_app(empty.render_as_string(hide_password=False), tmp_path)
+        target = tmp_path / "lms.dump"
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=["backup", str(target)])
+            db.engine.dispose()
+        assert result.exit_code == 1 and "holds no LMS schema" in result.output
+        assert not target.exists()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{empty.database}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,23 +1,28 @@
-"""SQLite backups with the online backup API, safe while the site is serving.
+"""Backups that are safe while the site is serving.
 
-``sqlite3.Connection.backup`` copies the database page by page inside a read transaction, so
-the copy is a consistent snapshot even while gunicorn workers write (WAL mode). PostgreSQL
-sites use ``pg_dump``/``pg_restore`` instead (see the README).
+On SQLite, ``sqlite3.Connection.backup`` copies the database page by page inside a read
+transaction, so the copy is a consistent snapshot even while gunicorn workers write (WAL
+mode). On PostgreSQL, ``pg_dump`` of the configured database does the same; restoring is
+``pg_restore``'s (see the README).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import subprocess
 from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy.engine import URL
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL, Engine
 
 POSTGRES_HELP = (
-    "This site runs on PostgreSQL: use its own tools, which are consistent while serving.\n"
-    "  back up:  pg_dump --format=custom --file=lms.dump DBNAME\n"
-    "  restore:  pg_restore --clean --if-exists --no-owner --dbname=DBNAME lms.dump\n"
+    "This site runs on PostgreSQL: 'lms backup PATH' runs pg_dump; restore with pg_restore "
+    "into the configured database, as its owner (the app's role):\n"
+    "  pg_restore --clean --if-exists --no-owner --role=APP_ROLE "
+    "--dbname=\"${LMS_DATABASE_URL/+psycopg/}\" lms.dump\n"
     "(see 'Backups' in the README)."
 )
 
@@ -43,10 +48,7 @@ def backup_sqlite(source: Path, target: Path) -> int:
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file name")
     require_lms_database(source)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # Created empty with its final mode before SQLite writes a byte into it (an empty file
-    # is a valid empty database), so no other user can ever open it.
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    new_private_file(target)  # an empty file is a valid empty SQLite database
     with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as live, \
             closing(sqlite3.connect(target)) as copy:
         live.backup(copy)
@@ -80,6 +82,43 @@ def require_lms_database(path: Path) -> None:
     if not {"alembic_version", "lms_user"} <= tables:
         raise BackupError(f"{path} holds no LMS database (no alembic_version or lms_user "
                           f"table); {hint}")
+
+
+def new_private_file(target: Path) -> None:
+    """Create ``target`` empty and owner-only (0600, in folders created 0700) before anything
+    writes into it: backups hold minors' data."""
+    if target.exists():
+        raise BackupError(f"{target} exists already; choose a new file name")
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def backup_postgres(engine: Engine, target: Path) -> int:
+    """``pg_dump`` the database ``engine`` points at into a new file ``target`` (custom
+    format); returns the number of tables. The password travels in the environment, not on
+    the command line where other local users could read it."""
+    tables = set(inspect(engine).get_table_names())
+    url = engine.url
+    if not {"alembic_version", "lms_user"} <= tables:
+        raise BackupError(f"database {url.database!r} on {url.host or 'the local server'} "
+                          "holds no LMS schema; check LMS_DATABASE_URL")
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise BackupError("pg_dump is missing: install the PostgreSQL client "
+                          "(apt-get install postgresql-client)")
+    environment = dict(os.environ)
+    if url.password:
+        environment["PGPASSWORD"] = str(url.password)
+    libpq_url = url.set(drivername="postgresql", password=None).render_as_string(
+        hide_password=False)
+    new_private_file(target)
+    result = subprocess.run([pg_dump, "--format=custom", f"--file={target}",
+                             f"--dbname={libpq_url}"],
+                            env=environment, capture_output=True, text=True)
+    if result.returncode != 0:
+        target.unlink()
+        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+    return len(tables)
 
 
 def backup_revision(path: Path) -> str:
