@@ -20,6 +20,8 @@ class TranslationsBuildHook(BuildHookInterface):  # type: ignore[misc]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if version == "editable":
+            return  # `make install` compiles the catalogues in place for the checkout
         from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
 
@@ -38,4 +40,5 @@ class TranslationsBuildHook(BuildHookInterface):  # type: ignore[misc]
         self.app.display_info(f"compiled {len(catalogues)} translation catalogue(s)")
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
-        shutil.rmtree(self._compiled, ignore_errors=True)
+        if version != "editable":
+            shutil.rmtree(self._compiled, ignore_errors=True)
