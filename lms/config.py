@@ -40,6 +40,17 @@ class ConfigError(RuntimeError):
     """The configuration cannot work; the message says what to set."""
 
 
+def shipped_courses_dir() -> Path:
+    """The courses that come with the LMS: the top-level ``courses/`` folder of a source
+    checkout, ``lms/_courses`` in an installed wheel (mapped in pyproject.toml).
+
+    This absolute folder is the default of ``LMS_COURSE_DIRS``: a default relative to the
+    working folder made ``lms courses sync`` from cron or another folder find no course.
+    """
+    installed = PACKAGE_DIR / "_courses"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "courses"
+
+
 def _rate_limit(value: str) -> str | None:
     from limits import parse_many
 
@@ -101,8 +112,8 @@ SETTINGS: tuple[Setting, ...] = (
       check=_url),
     S("LMS_SECURE_COOKIES", "bool", None, "force Secure cookies on or off; by default on in "
       "production unless LMS_BASE_URL starts with http://"),
-    S("LMS_COURSE_DIRS", "paths", ["courses"], "folders with course packages, separated by `:`; "
-      "relative to the working folder"),
+    S("LMS_COURSE_DIRS", "paths", [str(shipped_courses_dir())], "folders with course packages, "
+      "separated by `:`; by default the courses shipped with the LMS"),
     S("LMS_SITE_NAME", "str", "Global Citizenship Learning", "shown in the layout"),
     S("LMS_ORGANISATION", "str", "Global Citizenship Learning", "shown on certificates"),
     S("LMS_CERTIFICATE_LOGO", "str", "lms/certificate-logo.svg",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -65,7 +68,21 @@ def use_sqlite_pragmas(app: Flask) -> None:
     for engine in engines:
         if engine.dialect.name == "sqlite" and not event.contains(
                 engine, "connect", _sqlite_pragmas):
+            event.listen(engine, "do_connect", _owner_only_sqlite_file)
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _owner_only_sqlite_file(dialect: Any, connection_record: Any, cargs: Any,
+                            cparams: Any) -> None:
+    """Create a new SQLite database file owner-only (0600) before SQLite creates it with the
+    umask's mode: it holds minors' data. SQLite gives its -wal and -shm files the same mode."""
+    database = str(cargs[0]) if cargs else str(cparams.get("database", ""))
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir() and not path.exists():
+        with contextlib.suppress(FileExistsError):  # another worker was first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

@@ -102,8 +102,9 @@ def migrations_dir() -> Path:
 
 def resolve_course_dirs(app: Flask) -> list[Path]:
     """Configured course folders; relative ones are taken from the working directory,
-    where ``make run`` and the ``lms`` command are started."""
-    return [Path(entry).resolve() for entry in app.config["LMS_COURSE_DIRS"]]
+    where ``make run`` and the ``lms`` command are started. Empty entries are skipped, so
+    ``LMS_COURSE_DIRS=`` means "no course folder" rather than the working directory."""
+    return [Path(entry).resolve() for entry in app.config["LMS_COURSE_DIRS"] if str(entry)]
 
 
 def build_blueprint() -> Blueprint:

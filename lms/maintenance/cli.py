@@ -14,12 +14,18 @@ from flask.cli import with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
-    """Copy the SQLite database to PATH (a new file); safe while the site is serving."""
+    """Copy the database to PATH (a new, owner-only file); safe while the site is serving.
+
+    SQLite: a database file. PostgreSQL: a pg_dump archive (custom format) for pg_restore.
+    """
     from lms.db import db
-    from lms.maintenance.backup import BackupError, backup_sqlite, sqlite_path
+    from lms.maintenance.backup import BackupError, backup_postgres, backup_sqlite, sqlite_path
 
     try:
-        tables = backup_sqlite(sqlite_path(db.engine.url), path)
+        if db.engine.url.get_backend_name() == "postgresql":
+            tables = backup_postgres(db.engine, path)
+        else:
+            tables = backup_sqlite(sqlite_path(db.engine.url), path)
     except BackupError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
