@@ -149,7 +149,7 @@ def test_production_requires_an_instance_path(tmp_path: Path,
     with pytest.raises(ConfigError, match="LMS_INSTANCE_PATH must be set in production"):
         create_app()
     result = CliRunner().invoke(main, ["db", "current"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a configuration error, like any bad setting
     assert result.output.startswith("lms: LMS_INSTANCE_PATH must be set")  # no traceback
 
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "lms"))
