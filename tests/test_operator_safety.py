@@ -145,6 +145,7 @@ def test_production_requires_an_instance_path(tmp_path: Path,
 
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("LMS_BASE_URL", "https://learn.example.org")
     monkeypatch.delenv("LMS_INSTANCE_PATH", raising=False)
     with pytest.raises(ConfigError, match="LMS_INSTANCE_PATH must be set in production"):
         create_app()
