@@ -25,7 +25,14 @@ from lms.quizzes.builtin.common import (
     token_index,
 )
 from lms.quizzes.builtin.text import parse_match
-from lms.quizzes.types import BodyLine, QuestionBlock, QuestionLike, QuestionType, Score
+from lms.quizzes.types import (
+    AnswerMistake,
+    BodyLine,
+    QuestionBlock,
+    QuestionLike,
+    QuestionType,
+    Score,
+)
 
 _BLANK_RE = re.compile(r"\[\[(.*?)\]\]")
 # Letters only, so markdown leaves it alone and nh3 keeps it; split on it after rendering.
@@ -110,7 +117,7 @@ class Ordering(QuestionType):
         order = [token_index(v, allowed) if v else None for v in values]
         placed = [i for i in order if i is not None]
         if len(placed) != len(set(placed)):
-            raise ValueError(_l("Each item can take only one position."))
+            raise AnswerMistake(_l("Each item can take only one position."))
         return order
 
     def grade(self, config: dict[str, Any], answer: Any) -> Score:
