@@ -168,6 +168,12 @@ class QuestionType:
         """An answer that earns full points (used by tests and answer review); None if none."""
         return None
 
+    def answer_key(self, config: dict[str, Any]) -> Any:
+        """What every translation of the question must share with the original, in a form
+        that compares with ``==`` (which options are right, how many items, the number);
+        None when the answers are worded per language (short answers) or there is no key."""
+        return None
+
     def is_answered(self, answer: Any) -> bool:
         """Whether an answer counts as given (reflections need non-empty text)."""
         if isinstance(answer, str):

@@ -129,6 +129,9 @@ class Ordering(QuestionType):
     def correct_answer(self, config: dict[str, Any]) -> list[int]:
         return list(range(len(config.get("items", []))))
 
+    def answer_key(self, config: dict[str, Any]) -> int:
+        return len(config.get("items", []))  # the order is the key: the same number of items
+
 
 def _rights(config: dict[str, Any]) -> list[str]:
     """Distinct right-hand items in order of first appearance (two lefts may share one)."""
@@ -223,6 +226,9 @@ class Matching(QuestionType):
         rights = _rights(config)
         return [rights.index(p["right"]) for p in config.get("pairs", [])]
 
+    def answer_key(self, config: dict[str, Any]) -> list[int]:
+        return self.correct_answer(config)  # which lefts share a right, pair by pair
+
 
 class Cloze(QuestionType):
     """Text with ``[[blanks]]``; ``[[a|b]]`` accepts either. Each blank earns its own share."""
@@ -297,3 +303,6 @@ class Cloze(QuestionType):
 
     def correct_answer(self, config: dict[str, Any]) -> list[str]:
         return [alternatives[0] for alternatives in config.get("blanks", [])]
+
+    def answer_key(self, config: dict[str, Any]) -> int:
+        return len(config.get("blanks", []))  # the words differ by language, not the blanks

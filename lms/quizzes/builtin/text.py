@@ -195,6 +195,9 @@ class Numeric(QuestionType):
     def correct_answer(self, config: dict[str, Any]) -> float | None:
         return safe_float(config.get("answer"))
 
+    def answer_key(self, config: dict[str, Any]) -> tuple[float | None, float | None]:
+        return safe_float(config.get("answer")), safe_float(config.get("tolerance"))
+
 
 class Reflection(QuestionType):
     """Free text, never graded: complete once the learner writes something.
