@@ -25,7 +25,9 @@ LESSON = "---\ntitle: Intro\nestimated_minutes: 5\n---\nSome text.\n\n## Part on
 
 def test_good_course_loads_without_problems() -> None:
     spec, problems = load_course(GOOD)
-    assert problems == []
+    # Its second module is left in English on purpose (the fallback is tested with it).
+    assert [(Path(p.path).name, p.is_error) for p in problems] == [
+        ("01-with-a-quiz.it.md", False), ("module.it.md", False)]
     assert spec is not None
     assert (spec.slug, spec.topic, spec.version) == ("sample-course", "fair-trade", "1.0")
     assert spec.languages == ("en", "it") and spec.default_language == "en"
@@ -105,7 +107,7 @@ def test_check_courses_reports_a_folder_without_courses(tmp_path: Path) -> None:
     assert [str(p) for p in check_courses([tmp_path])] == [
         f"{tmp_path.as_posix()}:0: no course here: a course folder holds a course.md"
     ]
-    assert check_courses([DATA / "good"]) == []
+    assert [p for p in check_courses([DATA / "good"]) if p.is_error] == []
 
 
 # -- the broken packages in tests/data -----------------------------------------------------
@@ -124,7 +126,7 @@ BROKEN = {
     "skipped-heading": "01-basics/01-intro.md:11: heading skips a level: #### after ##, use ###",
     "not-utf8": "01-basics/01-intro.md:0: file is not valid UTF-8 text",
     "undeclared-language": '01-basics/01-intro.de.md:0: language "de" is not one of the '
-    "course languages (en, it)",
+    "course languages (en)",
 }
 
 
@@ -166,10 +168,29 @@ def make_course(tmp_path: Path, files: dict[str, str | bytes | None]) -> Path:
     return root
 
 
+MISSING_TRANSLATION = "but this file is missing; learners reading"
+
+
 def problems_of(root: Path) -> list[str]:
-    """Problems as strings, with the course root shortened to ``tiny``."""
+    """Problems as strings, with the course root shortened to ``tiny``.
+
+    The tiny course declares Italian but is written in English only; the warnings for its
+    missing Italian files are checked once, in test_missing_translations_are_warnings.
+    """
     _, problems = load_course(root)
-    return [str(p).replace(root.as_posix(), "tiny") for p in problems]
+    return [str(p).replace(root.as_posix(), "tiny") for p in problems
+            if MISSING_TRANSLATION not in str(p)]
+
+
+def test_missing_translations_are_warnings(tmp_path: Path) -> None:
+    root = make_course(tmp_path, {"01-basics/module.it.md": "---\ntitle: Basi\n---\n",
+                                  "01-basics/02-q.quiz.md": "---\ntitle: Q\n---\n## A?\n"
+                                                            "Type: true-false\nAnswer: true\n"})
+    spec, problems = load_course(root)
+    assert spec is not None
+    assert [str(p).replace(root.as_posix(), "tiny") for p in problems] == [
+        f"tiny/01-basics/{name}.it.md:0: warning: the course is in it but this file is missing; "
+        "learners reading it see the original" for name in ("01-intro", "02-q.quiz")]
 
 
 def lesson(body: str, front: str = "") -> str:
@@ -268,6 +289,21 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
         ["tiny/01-basics/02-q.quiz.it.md:4: the translation has 1 questions, the original 2: "
          "repeat every question in the same order"],
     ),
+    "translated quiz with another answer key": (
+        {"01-basics/02-q.quiz.md": "---\ntitle: Q\n---\n## A?\n- [x] one\n- [ ] two\n\n"
+                                   "## B?\nType: numeric\nAnswer: 2240\n\n"
+                                   "## C?\nType: matching\n- one -> 1\n- two -> 2\n\n"
+                                   "## D?\nType: short\nAnswer: Padua\n",
+         "01-basics/02-q.quiz.it.md":
+             "---\ntitle: Q\n---\n## A?\n- [ ] uno\n- [x] due\n\n"
+             "## B?\nType: numeric\nAnswer: 2250\n\n"
+             "## C?\nType: matching\n- uno -> 1\n- due -> 1\n- tre -> 1\n\n"
+             "## D?\nType: short\nAnswer: Padova\n"},
+        [f"tiny/01-basics/02-q.quiz.it.md:{line}: question {number} does not have the same "
+         f"right answers as in the original (tiny/01-basics/02-q.quiz.md:{original}): keep the "
+         "options, pairs, items, blanks and numbers in the same order and mark the same ones "
+         "right" for number, line, original in ((1, 4, 4), (2, 8, 8), (3, 12, 12))],
+    ),
     "duplicate yaml key and link outside the course": (
         {"01-basics/01-intro.md": lesson("See [the secret](../../secret.md).\n", "title: Again\n")},
         ['tiny/01-basics/01-intro.md:4: duplicate key "title"',
@@ -289,7 +325,8 @@ def test_checks(case: str, tmp_path: Path) -> None:
 
 
 def test_warnings_do_not_stop_loading(tmp_path: Path) -> None:
-    root = make_course(tmp_path, {"01-basics/notes.txt": "x"})
+    root = make_course(tmp_path, {"01-basics/notes.txt": "x", "course.md": COURSE.replace(
+        "languages: [en, it]", "languages: [en]")})
     spec, problems = load_course(root)
     assert spec is not None and [p.is_error for p in problems] == [False]
 

@@ -81,6 +81,12 @@ def test_every_type_file() -> None:
     ("## Q\nType: numeric\nAnswer: about 2\n",
      ["q.md:3: the numeric answer 'about 2' does not parse; write it like '1.80' or "
       "'1.80 ± 0.01'"]),
+    ("## Q\nType: numeric\nAnswer: 1,200\n",
+     ["q.md:3: the numeric answer '1,200' could mean 1200 or 1.2; write one of those "
+      "(no thousands separator, a point for decimals)"]),
+    ("## Q\nType: numeric\nAnswer: 20.000 ± 5\n",
+     ["q.md:3: the numeric answer '20.000' could mean 20000 or 20; write one of those "
+      "(no thousands separator, a point for decimals)"]),
     ("## Q\nType: ordering\n1. only\n",
      ["q.md:1: an ordering question needs at least two numbered items ('1. …'), found 1"]),
     ("## Q\nType: matching\n- a -> b\n",

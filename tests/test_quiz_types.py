@@ -18,7 +18,12 @@ from wtforms import Form
 import lms.quizzes.types as types_module
 from lms.quizzes.builtin import BUILTIN_TYPES
 from lms.quizzes.parse import QuestionSpec
-from lms.quizzes.types import DuplicateQuestionType, QuestionType, load_question_types
+from lms.quizzes.types import (
+    AnswerMistake,
+    DuplicateQuestionType,
+    QuestionType,
+    load_question_types,
+)
 
 PLUGINS = Path(__file__).parent / "data" / "plugins"
 TYPES = load_question_types()
@@ -174,10 +179,25 @@ def test_numeric_accepts_comma_and_point(typed: str, value: float) -> None:
     assert TYPES["numeric"].parse_answer([typed], {}) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("typed", ["1 800", "1,800.5", "abc", "1e3", "nan", "1.8 $", "--1"])
+@pytest.mark.parametrize("typed", ["1,800.5.5", "abc", "1e3", "nan", "1.8 kg", "--1", "1,,8"])
 def test_numeric_rejects_garbage(typed: str) -> None:
-    with pytest.raises(ValueError, match="Write a number"):
+    with pytest.raises(AnswerMistake, match="Write a number"):
         TYPES["numeric"].parse_answer([typed], {})
+
+
+@pytest.mark.parametrize(("typed", "language", "value"), [
+    ("20,000", "en", 20000), ("20.000", "it", 20000), ("1.102,50", "en", 1102.5),
+    ("1,102.50", "it", 1102.5), ("1,951", "en", 1951), ("1.951", "it", 1951),
+    ("2.000 €", "it", 2000), ("٣٫٥", "ar", 3.5), ("20,000", "ar", 20000), ("1 800", "it", 1800),
+])
+def test_numeric_reads_the_quiz_language(typed: str, language: str, value: float) -> None:
+    assert TYPES["numeric"].parse_answer_in([typed], {}, language) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("typed", "language"), [("20.000", "en"), ("20,000", "it")])
+def test_numeric_asks_back_when_the_language_cannot_tell(typed: str, language: str) -> None:
+    with pytest.raises(AnswerMistake, match="can be read in two ways. Write 20000 or 20,"):
+        TYPES["numeric"].parse_answer_in([typed], {}, language)
 
 
 def test_numeric_tolerance_edges() -> None:

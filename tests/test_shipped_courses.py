@@ -46,6 +46,8 @@ def test_modules_lessons_and_quizzes(course: CourseSpec) -> None:
     final = course.modules[-1]
     assert [item.kind for item in final.items] == ["quiz"]
     assert final.items[0].quiz is not None and final.items[0].quiz.pass_mark >= 70
+    # With unlimited attempts, answers shown after a failed try would be the next try's key.
+    assert final.items[0].quiz.show_answers == "after_pass"
 
 
 def test_questions_counts_types_and_explanations(course: CourseSpec) -> None:

@@ -247,7 +247,8 @@ class CourseLoader:
     ) -> CourseSpec:
         """Render every text and put the spec together."""
         default = self.default_language
-        builder = TextBuilder(self.root, self.slug, self.pages, self.question_types, self.problems)
+        builder = TextBuilder(self.root, self.slug, self.pages, self.question_types, self.problems,
+                              languages=self.languages)
 
         def page_texts(sources: Mapping[str, SourceFile], to_root: str) -> dict[str, Any]:
             original = sources.get(default)
@@ -265,6 +266,7 @@ class CourseLoader:
                 if spec is not None:
                     items.append(spec)
             texts = page_texts(module.sources, "")
+            builder.warn_missing_translations(module.sources, default)
             module_specs.append(ModuleSpec(module.slug, module.position, texts, tuple(items)))
         files = package_files(self.root)
         meta = course.meta

@@ -87,8 +87,10 @@ class TextBuilder:
         pages: Mapping[str, str],
         question_types: Mapping[str, Any] | None,
         problems: list[Problem],
+        languages: Sequence[str] = (),
     ) -> None:
         self.root = root
+        self.languages = tuple(languages)
         self.course_slug = course_slug
         self.pages = pages
         self.question_types = question_types
@@ -142,8 +144,24 @@ class TextBuilder:
         self.problems += problems
         return questions
 
+    def warn_missing_translations(self, sources: Mapping[str, SourceFile],
+                                  default_language: str) -> None:
+        """A declared language without its file: learners reading it get the original."""
+        original = sources.get(default_language)
+        if original is None:
+            return
+        for language in self.languages:
+            if language not in sources:
+                name = original.rel.name.removesuffix(".md") + f".{language}.md"
+                expected = original.path.removesuffix(original.rel.name) + name
+                self.problems.append(Problem.of(
+                    expected, 0, N_("the course is in %(language)s but this file is "
+                                    "missing; learners reading %(language)s see the original"),
+                    is_error=False, language=language))
+
     def compare_questions(
-        self, source: SourceFile, original: Sequence[Any], translated: Sequence[Any]
+        self, source: SourceFile, original: Sequence[Any], translated: Sequence[Any],
+        original_path: str,
     ) -> None:
         """A translated quiz must ask the same questions, in the same order, of the same types."""
         if len(original) != len(translated):
@@ -159,6 +177,24 @@ class TextBuilder:
                 self.problems.append(Problem.of(
                     source.path, getattr(second, "line", 0), message, number=number,
                     here=getattr(second, "type", "?"), original=getattr(first, "type", "?")))
+            elif not self._same_key(first, second):
+                # Learners in every language are graded alike only if the keys agree.
+                message = N_("question %(number)s does not have the same right answers as in "
+                             "the original (%(original)s): keep the options, pairs, items, "
+                             "blanks and numbers in the same order and mark the same ones right")
+                self.problems.append(Problem.of(
+                    source.path, second.line, message, number=number,
+                    original=f"{original_path}:{first.line}"))
+
+    def _same_key(self, first: Any, second: Any) -> bool:
+        if self.question_types is None:
+            from lms.quizzes.types import load_question_types
+
+            self.question_types = load_question_types()
+        qtype = self.question_types.get(first.type)
+        if qtype is None:
+            return True
+        return bool(qtype.answer_key(first.config) == qtype.answer_key(second.config))
 
     def item(
         self,
@@ -196,8 +232,10 @@ class TextBuilder:
                 text = self.page_text(source, language, to_root=ITEM_TO_ROOT, fallback=fallback,
                                       body=body, questions=questions)  # fmt: skip
             if source is not original:
-                self.compare_questions(source, texts[default_language].questions, questions)
+                self.compare_questions(source, texts[default_language].questions, questions,
+                                       original.path)
             texts[language] = text
+        self.warn_missing_translations(sources, default_language)
         title = texts[default_language].title
         settings = None
         if is_quiz:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
+    "NOT_OFFERED",
     "UNKNOWN_QUESTION",
     "AnswerErrors",
     "AttemptNotFound",
@@ -17,6 +18,8 @@ __all__ = [
 
 #: The message of :class:`AnswerErrors` for a posted key that is no question of the attempt.
 UNKNOWN_QUESTION = "unknown question"
+#: The message of :class:`AnswerErrors` for a value the form never offered (not a mistake).
+NOT_OFFERED = "not offered"
 
 
 class QuizError(Exception):

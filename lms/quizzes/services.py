@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.db import db
 from lms.progress.services import CompletionResult, mark_item_complete
 from lms.quizzes.errors import (
+    NOT_OFFERED,
     UNKNOWN_QUESTION,
     AnswerErrors,
     AttemptNotFound,
@@ -42,6 +43,7 @@ from lms.quizzes.snapshot import (
     shown_settings,
     take_snapshot,
 )
+from lms.quizzes.types import AnswerMistake
 from lms.signals import quiz_submitted
 
 __all__ = [
@@ -166,8 +168,12 @@ def submit_attempt(
     submission_token: str,
     now: datetime,
     item_id: int | None = None,
+    language: str | None = None,
 ) -> AttemptResult:
     """Grade an open attempt against its snapshot, once.
+
+    ``language`` is the page's: numbers are read the way it writes them ("20.000" is 20000
+    in Italian); without it, the language the quiz was shown in.
 
     ``raw_answers`` maps question keys to the posted strings (``getlist``);
     ``submission_token`` is the form's :func:`form_token`, and ``item_id`` (when given) the
@@ -205,10 +211,13 @@ def submit_attempt(
     answers: dict[str, Any] = {}
     for question in questions:
         try:
-            answers[question.key] = types[question.type].parse_answer(
-                list(raw_answers.get(question.key, [])), question.view)
-        except ValueError as error:
-            errors[question.key] = str(error)
+            answers[question.key] = types[question.type].parse_answer_in(
+                list(raw_answers.get(question.key, [])), question.view,
+                language or attempt.language)
+        except AnswerMistake as mistake:
+            errors[question.key] = str(mistake)
+        except ValueError:
+            errors[question.key] = NOT_OFFERED
     if errors:
         raise AnswerErrors(errors)
     if not any(types[q.type].is_answered(answers[q.key]) for q in questions):

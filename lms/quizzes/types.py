@@ -9,7 +9,7 @@ Answers flow like this::
 
     view = qtype.public_view(config, rng)          # stored with the attempt
     field = qtype.build_field(question, view)      # put on a wtforms Form
-    answer = qtype.parse_answer(values, view)      # None when left blank; ValueError if tampered
+    answer = qtype.parse_answer_in(values, view, language)  # None if blank; ValueError if bad
     score = qtype.grade(config, answer)            # never raises
 """
 
@@ -28,6 +28,7 @@ from lms.problems import Problem
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "AnswerMistake",
     "COMMON_KEYWORDS",
     "BodyLine",
     "DuplicateQuestionType",
@@ -153,12 +154,24 @@ class QuestionType:
         """The answer from the raw posted strings; None if blank; ValueError if tampered."""
         raise NotImplementedError
 
+    def parse_answer_in(self, formdata_values: Sequence[str], view: dict[str, Any],
+                        language: str) -> Any:
+        """:meth:`parse_answer` for a learner reading the quiz in ``language``; types whose
+        answers are written differently by language (numbers) override this one."""
+        return self.parse_answer(formdata_values, view)
+
     def grade(self, config: dict[str, Any], answer: Any) -> Score:
         """Grade any answer, however malformed, without raising."""
         raise NotImplementedError
 
     def correct_answer(self, config: dict[str, Any]) -> Any:
         """An answer that earns full points (used by tests and answer review); None if none."""
+        return None
+
+    def answer_key(self, config: dict[str, Any]) -> Any:
+        """What every translation of the question must share with the original, in a form
+        that compares with ``==`` (which options are right, how many items, the number);
+        None when the answers are worded per language (short answers) or there is no key."""
         return None
 
     def is_answered(self, answer: Any) -> bool:
@@ -168,6 +181,14 @@ class QuestionType:
         if isinstance(answer, list | tuple | dict):
             return bool(answer)
         return answer is not None
+
+
+class AnswerMistake(ValueError):
+    """A mistake a person can make when answering ("1,8,0", one item in two places).
+
+    Its message, already in the learner's language, is shown beside the question; any other
+    ValueError from :meth:`QuestionType.parse_answer` means a value no form could have sent.
+    """
 
 
 class DuplicateQuestionType(RuntimeError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -22,9 +21,6 @@ bp = Blueprint("quizzes", __name__, url_prefix="/courses")
 
 ITEM = "/<course_slug>/<module_slug>/<item_slug>"
 UNKNOWN = errors.UNKNOWN_QUESTION
-#: Messages of the built-in types meant for learners (see lms.quizzes.builtin).
-LEARNER_MESSAGES = (_l("Write a number, like 1.80 or 1,80."),
-                    _l("Each item can take only one position."))
 
 
 def _item_url(course_slug: str, module_slug: str, item_slug: str) -> str:
@@ -76,7 +72,7 @@ def submit(course_slug: str, module_slug: str, item_slug: str) -> Response | tup
                 current_user.id, item.id, language=page_language(), now=now).id
         result = services.submit_attempt(
             attempt_id, current_user.id, raw, submission_token=request.form.get("token", ""),
-            now=now, item_id=item.id)
+            now=now, item_id=item.id, language=page_language())
     except errors.AttemptNotFound:
         abort(404)
     except errors.AttemptsExhausted as error:
@@ -108,12 +104,9 @@ def submit(course_slug: str, module_slug: str, item_slug: str) -> Response | tup
 
 
 def _answer_message(message: str) -> str:
-    """The question type's own message when it speaks to learners, else a plain one.
-
-    Types raise learner-facing messages (translated) for answers a person can get wrong, like
-    "1,8,0"; values that no form could have produced get the generic message.
-    """
-    if message in {str(m) for m in LEARNER_MESSAGES}:
+    """The question type's own message for a mistake (:class:`AnswerMistake`, translated, like
+    "1,8,0"); values that no form could have produced get a plain one."""
+    if message != errors.NOT_OFFERED:
         return message
     return gettext("This answer is not one of the choices offered. Please answer again.")
 

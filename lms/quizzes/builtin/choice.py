@@ -171,6 +171,9 @@ class SingleChoice(_ChoiceType):
     def correct_answer(self, config: dict[str, Any]) -> int | None:
         return next((i for i, o in enumerate(_views(config)) if o.get("correct")), None)
 
+    def answer_key(self, config: dict[str, Any]) -> list[bool]:
+        return [o.get("correct") is True for o in _views(config)]
+
 
 class MultipleChoice(_ChoiceType):
     """Several correct options; the answer is the sorted list of ticked option indices.
@@ -210,6 +213,9 @@ class MultipleChoice(_ChoiceType):
 
     def correct_answer(self, config: dict[str, Any]) -> list[int]:
         return [i for i, o in enumerate(_views(config)) if o.get("correct") is True]
+
+    def answer_key(self, config: dict[str, Any]) -> list[bool]:
+        return [o.get("correct") is True for o in _views(config)]
 
 
 class TrueFalse(QuestionType):
@@ -262,3 +268,6 @@ class TrueFalse(QuestionType):
     def correct_answer(self, config: dict[str, Any]) -> bool | None:
         answer = config.get("answer")
         return answer if isinstance(answer, bool) else None
+
+    def answer_key(self, config: dict[str, Any]) -> bool | None:
+        return self.correct_answer(config)

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from wtforms import Field
 
 from lms.markdown import render_inline, render_markdown
+from lms.quizzes.numbers import Signs, read_number, signs_for
 
 __all__ = [
     "CHECK_RE",
@@ -33,8 +34,6 @@ CHECK_RE = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s+(.*\S)\s*$")
 FEEDBACK_RE = re.compile(r"^\s+>\s?(.*)$")
 NUMBERED_RE = re.compile(r"^ {0,3}\d+[.)]\s+(.*\S)\s*$")
 BULLET_RE = re.compile(r"^ {0,3}[-*+]\s+(.*\S)\s*$")
-# Comma or point decimal, nothing else: "1 800" or "1,800.5" are ambiguous across languages.
-_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 
 
 def normalise_text(text: str, *, exact: bool = False) -> str:
@@ -46,12 +45,12 @@ def normalise_text(text: str, *, exact: bool = False) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def parse_number(text: str) -> float:
-    """Read ``1.80``, ``1,80``, ``-3`` or ``.5``; raise ValueError on anything else."""
-    cleaned = str(text).strip().replace("\u2212", "-")  # a typographic minus sign
-    if not _NUMBER_RE.match(cleaned):
-        raise ValueError(f"{text!r} is not a number (write it like 1.80 or 1,80)")
-    return float(cleaned.replace(",", "."))
+def parse_number(text: str, language: str | None = None) -> float:
+    """Read a number as written in ``language`` ("20.000" is 20000 in Italian), or with no
+    language when None (a trainer's key). Raises ValueError: :class:`NotANumber`, or
+    :class:`AmbiguousNumber` for "1,200" where the language cannot tell thousands from decimals.
+    """
+    return read_number(text, signs_for(language) if language else Signs())
 
 
 def safe_float(value: Any) -> float | None:

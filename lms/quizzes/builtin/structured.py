@@ -25,7 +25,14 @@ from lms.quizzes.builtin.common import (
     token_index,
 )
 from lms.quizzes.builtin.text import parse_match
-from lms.quizzes.types import BodyLine, QuestionBlock, QuestionLike, QuestionType, Score
+from lms.quizzes.types import (
+    AnswerMistake,
+    BodyLine,
+    QuestionBlock,
+    QuestionLike,
+    QuestionType,
+    Score,
+)
 
 _BLANK_RE = re.compile(r"\[\[(.*?)\]\]")
 # Letters only, so markdown leaves it alone and nh3 keeps it; split on it after rendering.
@@ -110,7 +117,7 @@ class Ordering(QuestionType):
         order = [token_index(v, allowed) if v else None for v in values]
         placed = [i for i in order if i is not None]
         if len(placed) != len(set(placed)):
-            raise ValueError(_l("Each item can take only one position."))
+            raise AnswerMistake(_l("Each item can take only one position."))
         return order
 
     def grade(self, config: dict[str, Any], answer: Any) -> Score:
@@ -121,6 +128,9 @@ class Ordering(QuestionType):
 
     def correct_answer(self, config: dict[str, Any]) -> list[int]:
         return list(range(len(config.get("items", []))))
+
+    def answer_key(self, config: dict[str, Any]) -> int:
+        return len(config.get("items", []))  # the order is the key: the same number of items
 
 
 def _rights(config: dict[str, Any]) -> list[str]:
@@ -216,6 +226,9 @@ class Matching(QuestionType):
         rights = _rights(config)
         return [rights.index(p["right"]) for p in config.get("pairs", [])]
 
+    def answer_key(self, config: dict[str, Any]) -> list[int]:
+        return self.correct_answer(config)  # which lefts share a right, pair by pair
+
 
 class Cloze(QuestionType):
     """Text with ``[[blanks]]``; ``[[a|b]]`` accepts either. Each blank earns its own share."""
@@ -290,3 +303,6 @@ class Cloze(QuestionType):
 
     def correct_answer(self, config: dict[str, Any]) -> list[str]:
         return [alternatives[0] for alternatives in config.get("blanks", [])]
+
+    def answer_key(self, config: dict[str, Any]) -> int:
+        return len(config.get("blanks", []))  # the words differ by language, not the blanks

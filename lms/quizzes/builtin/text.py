@@ -14,7 +14,8 @@ from wtforms.fields.core import UnboundField
 
 from lms.problems import N_, Problem
 from lms.quizzes.builtin.common import normalise_text, parse_number, safe_float
-from lms.quizzes.types import QuestionBlock, QuestionLike, QuestionType, Score
+from lms.quizzes.numbers import AmbiguousNumber
+from lms.quizzes.types import AnswerMistake, QuestionBlock, QuestionLike, QuestionType, Score
 
 #: Longest typed answer accepted; anything longer is not an honest answer to a short question.
 MAX_SHORT_ANSWER = 500
@@ -128,6 +129,13 @@ class Numeric(QuestionType):
         try:
             value = parse_number(parts[0])
             tolerance = parse_number(parts[1]) if len(parts) > 1 else 0.0
+        except AmbiguousNumber as unclear:
+            problems.append(block.problem(answers[0].line, N_(
+                "the numeric answer %(answer)s could mean %(grouped)s or %(decimal)s; write "
+                "one of those (no thousands separator, a point for decimals)"),
+                answer=repr(unclear.text), grouped=unclear.plain,
+                decimal=unclear.longer.replace(",", ".")))
+            return {}, problems
         except ValueError:
             problems.append(block.problem(answers[0].line, N_(
                 "the numeric answer %(answer)s does not parse; "
@@ -155,13 +163,23 @@ class Numeric(QuestionType):
                            render_kw={"inputmode": "decimal", "autocomplete": "off"})
 
     def parse_answer(self, formdata_values: Sequence[str], view: dict[str, Any]) -> float | None:
+        return self.parse_answer_in(formdata_values, view, "en")
+
+    def parse_answer_in(self, formdata_values: Sequence[str], view: dict[str, Any],
+                        language: str) -> float | None:
+        """The number as written in the quiz's language: "20.000" is 20000 in Italian."""
         text = _single_text(formdata_values, 100)
         if text is None:
             return None
         try:
-            return parse_number(text)
+            return parse_number(text, language)
+        except AmbiguousNumber as unclear:
+            raise AnswerMistake(_l(
+                "“%(text)s” can be read in two ways. Write %(plain)s or %(longer)s, "
+                "whichever you mean.", text=text.strip(), plain=unclear.plain,
+                longer=unclear.longer)) from None
         except ValueError:
-            raise ValueError(_l("Write a number, like 1.80 or 1,80.")) from None
+            raise AnswerMistake(_l("Write a number, like 1.80 or 1,80.")) from None
 
     def grade(self, config: dict[str, Any], answer: Any) -> Score:
         number = safe_float(answer)
@@ -176,6 +194,9 @@ class Numeric(QuestionType):
 
     def correct_answer(self, config: dict[str, Any]) -> float | None:
         return safe_float(config.get("answer"))
+
+    def answer_key(self, config: dict[str, Any]) -> tuple[float | None, float | None]:
+        return safe_float(config.get("answer")), safe_float(config.get("tolerance"))
 
 
 class Reflection(QuestionType):
