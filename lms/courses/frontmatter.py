@@ -82,11 +82,44 @@ def _duplicate_keys(node: yaml.Node, first_line: int, path: str) -> list[Problem
     return problems
 
 
+#: Front matter is a few keys with short lists; deeper nesting only serves to exhaust the parser.
+MAX_YAML_DEPTH = 10
+_OPENERS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+            yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_ENDS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _refuse_risky_yaml(text: str, first_line: int, path: str) -> Problem | None:
+    """Scan the tokens (linear, builds nothing) before any node exists.
+
+    An alias repeats a whole subtree, so ~800 bytes of anchors and aliases unfold into
+    hundreds of millions of keys (a "billion laughs"); a trainer never needs them. Deep
+    nesting would hit Python's recursion limit in the composer.
+    """
+    depth = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        line = token.start_mark.line + first_line
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            return Problem.of(path, line, N_("front matter may not use YAML anchors or aliases "
+                                             "(& and *): write the value out in full"))
+        if isinstance(token, _OPENERS):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return Problem.of(path, line, N_("front matter nests more than %(max)s levels "
+                                                 "deep"), max=MAX_YAML_DEPTH)
+        elif isinstance(token, _ENDS):
+            depth -= 1
+    return None
+
+
 def _parse_yaml(
     text: str, first_line: int, path: str
 ) -> tuple[Any, yaml.Node | None, Problem | None]:
     loader = yaml.SafeLoader(text)
     try:
+        risky = _refuse_risky_yaml(text, first_line, path)
+        if risky is not None:
+            return None, None, risky
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:

@@ -1,0 +1,102 @@
+"""Trainer input that would make the server work for minutes is refused before it is parsed.
+
+Each case here is a real attack (a YAML alias bomb, markdown nested 50,000 deep, a zip with a
+file and a folder of the same name); every test finishes well under a second because the
+refusal comes from a cheap scan, before YAML or markdown builds anything.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from lms.auth.models import User
+from lms.authoring.packages import pack_folder
+from lms.courses.frontmatter import read_source
+from lms.courses.package import check_courses
+
+SAMPLE = Path(__file__).parent / "data" / "packages" / "good" / "sample-course"
+LESSON = "01-basics/01-first-lesson.md"
+
+
+def alias_bomb(levels: int = 9, width: int = 9) -> str:
+    """Front matter of ~800 bytes that names 9**9 keys once the aliases are followed."""
+    lines = ["---", "title: Bomb", "l0: &l0 {" + ", ".join(f"k{i}: lol" for i in range(width))
+             + "}"]
+    for n in range(1, levels):
+        keys = ", ".join(f"k{i}: *l{n - 1}" for i in range(width))
+        lines.append(f"l{n}: &l{n} {{{keys}}}")
+    return "\n".join(lines) + "\n---\nText.\n"
+
+
+def course_with(tmp_path: Path, rel: str, text: str | bytes) -> Path:
+    root = tmp_path / "sample-course"
+    shutil.copytree(SAMPLE, root)
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text.encode() if isinstance(text, str) else text)
+    return root
+
+
+def import_zip(client: FlaskClient, data: bytes) -> object:
+    return client.post("/author/import", data={"package": (io.BytesIO(data), "c.zip")},
+                       content_type="multipart/form-data")
+
+
+# --- YAML anchors and aliases -------------------------------------------------------------
+
+@pytest.mark.parametrize(("front", "line"), [
+    ("title: x\nsummary: &s Hello\nobjectives: [*s]\n", 3),
+    ("title: x\nbase: &b {a: 1}\nother:\n  <<: *b\n", 3),
+    ("title: x\nobjectives:\n  - &o one\n", 4),
+])
+def test_front_matter_refuses_anchors_and_aliases(tmp_path: Path, front: str,
+                                                  line: int) -> None:
+    file = tmp_path / "x.md"
+    file.write_text(f"---\n{front}---\nText.\n")
+    source, problems = read_source(file, "x.md", PurePosixPath("x.md"))
+    assert source is None
+    assert [str(p) for p in problems] == [
+        f"x.md:{line}: front matter may not use YAML anchors or aliases (& and *): "
+        "write the value out in full"]
+
+
+def test_a_real_alias_bomb_is_refused_by_the_checker(tmp_path: Path) -> None:
+    root = course_with(tmp_path, LESSON, alias_bomb())
+    messages = [str(p) for p in check_courses([root])]
+    assert any(m.startswith(f"{root.as_posix()}/{LESSON}:3: ") and "anchors or aliases" in m
+               for m in messages), messages
+
+
+def test_deeply_nested_front_matter_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "x.md"
+    file.write_text("---\ntitle: x\nsummary: " + "[" * 5000 + "]" * 5000 + "\n---\nText.\n")
+    source, problems = read_source(file, "x.md", PurePosixPath("x.md"))
+    assert source is None
+    assert [str(p) for p in problems] == [
+        "x.md:3: front matter nests more than 10 levels deep"]
+
+
+def test_the_cli_checker_reports_the_bomb(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    root = course_with(tmp_path, LESSON, alias_bomb())
+    result = runner.invoke(args=["courses", "check", str(root)])
+    assert result.exit_code == 1
+    assert f"{LESSON}:3: front matter may not use YAML anchors or aliases" in result.output
+
+
+def test_the_browser_import_refuses_the_bomb(app: Flask, client: FlaskClient,
+                                             make_user: Callable[..., User],
+                                             login: Callable[[User], None],
+                                             tmp_path: Path) -> None:
+    login(make_user(role="trainer"))
+    root = course_with(tmp_path, LESSON, alias_bomb())
+    response = import_zip(client, pack_folder(root, "bomb-course"))
+    assert response.status_code == 400
+    assert "nothing was imported" in response.text
+    assert "anchors or aliases" in response.text
