@@ -1,6 +1,6 @@
 """Trainer input that would make the server work for minutes is refused before it is parsed.
 
-Each case here is a real attack (a YAML alias bomb, markdown nested 50,000 deep, a zip with a
+Each case here is a real attack (a YAML alias bomb, markdown nested 40,000 deep, a zip with a
 file and a folder of the same name); every test finishes well under a second because the
 refusal comes from a cheap scan, before YAML or markdown builds anything.
 """
@@ -100,3 +100,87 @@ def test_the_browser_import_refuses_the_bomb(app: Flask, client: FlaskClient,
     assert response.status_code == 400
     assert "nothing was imported" in response.text
     assert "anchors or aliases" in response.text
+
+
+# --- markdown size and nesting ------------------------------------------------------------
+
+LESSON_HEAD = "---\ntitle: Deep\nestimated_minutes: 5\n---\n"  # the body starts on line 5
+
+
+@pytest.mark.parametrize(("body", "line", "message"), [
+    ("Intro.\n\n" + "[" * 40_000, 7, "more than 8 brackets [ or ( are open here"),
+    ("[a](" * 9 + "x", 5, "more than 8 brackets [ or ( are open here"),
+    ("Text [one\nand [two\n" * 5, 13, "more than 8 brackets [ or ( are open here"),
+    ("\n".join("  " * i + "- item" for i in range(100)), 15,
+     "lists, quotes and boxes nest more than 10 levels deep here"),
+    ("\n".join(">" * i + " quote" for i in range(1, 100)), 15,
+     "lists, quotes and boxes nest more than 10 levels deep here"),
+    ("\n".join("    " * i + '!!! note "Box"' for i in range(50)), 10,
+     "lists, quotes and boxes nest more than 10 levels deep here"),
+])
+def test_deep_markdown_is_refused_before_rendering(tmp_path: Path, body: str, line: int,
+                                                   message: str) -> None:
+    root = course_with(tmp_path, LESSON, LESSON_HEAD + body)
+    messages = [str(p) for p in check_courses([root])]
+    assert any(m.startswith(f"{root.as_posix()}/{LESSON}:{line}: {message}")
+               for m in messages), messages
+
+
+@pytest.mark.parametrize("body", [
+    "[![A chain](chain.svg)](https://example.org/(wiki))",
+    "Escaped: " + "\\[" * 50 + " and " + "\\(" * 50,
+    "[one] [two] [three] " * 2000,
+    "Open [ brackets [ close\n\n" * 20,
+    "- - - - - - - - - - - - - - - - - - - -",
+    "\n".join("  " * i + "- level" for i in range(8)),
+    "> > quoted twice\n>\n> - a list [in (a) quote](https://example.org)",
+])
+def test_ordinary_markdown_passes_the_limits(tmp_path: Path, body: str) -> None:
+    root = course_with(tmp_path, LESSON, LESSON_HEAD + body + "\n")
+    assert not [p for p in check_courses([root]) if "nest" in str(p) or "open here" in str(p)]
+
+
+def test_a_file_over_50_kb_is_refused(tmp_path: Path) -> None:
+    root = course_with(tmp_path, LESSON, LESSON_HEAD + "Words and more words.\n" * 2500)
+    messages = [str(p) for p in check_courses([root])]
+    assert f"{root.as_posix()}/{LESSON}:0: the file is larger than 50 KB: split it into " \
+        "several lessons" in messages
+
+
+def test_a_course_over_500_kb_of_markdown_is_refused(tmp_path: Path) -> None:
+    root = course_with(tmp_path, LESSON, LESSON_HEAD + "Words.\n")
+    for number in range(12):
+        (root / "01-basics" / f"{number + 10}-long.md").write_text(
+            LESSON_HEAD + "Words and more words.\n" * 2000)
+    total = sum(file.stat().st_size for file in root.rglob("*.md")) // 1000
+    assert [str(p) for p in check_courses([root])] == [
+        f"{root.as_posix()}/course.md:0: the course's markdown files hold {total} KB together; "
+        "at most 500 KB are accepted: split it into several courses"]
+
+
+def test_the_browser_import_refuses_deep_markdown(app: Flask, client: FlaskClient,
+                                                  make_user: Callable[..., User],
+                                                  login: Callable[[User], None],
+                                                  tmp_path: Path) -> None:
+    login(make_user(role="trainer"))
+    root = course_with(tmp_path, LESSON, LESSON_HEAD + "[" * 40_000)
+    response = import_zip(client, pack_folder(root, "deep-course"))
+    assert response.status_code == 400
+    assert "nothing was imported" in response.text
+    assert "brackets [ or ( are open here" in response.text
+
+
+def test_the_editor_does_not_save_deep_markdown(app: Flask, client: FlaskClient,
+                                                make_user: Callable[..., User],
+                                                login: Callable[[User], None]) -> None:
+    from authoring_support import LESSON as DRAFT_LESSON
+    from authoring_support import draft_root, save, two_lessons_and_a_quiz
+
+    login(make_user(role="trainer"))
+    two_lessons_and_a_quiz(client)
+    before = (draft_root(app) / DRAFT_LESSON).read_bytes()
+    response = save(client, DRAFT_LESSON, LESSON_HEAD + "> " * 5000 + "deep\n")
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "Not saved" in response.text  # type: ignore[attr-defined]
+    assert "nest more than 10 levels" in response.text  # type: ignore[attr-defined]
+    assert (draft_root(app) / DRAFT_LESSON).read_bytes() == before

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from lms.courses.limits import check_markdown_limits, check_size
 from lms.problems import N_, Problem
 
 __all__ = ["SourceFile", "read_source", "split_lines"]
@@ -146,6 +147,9 @@ def read_source(
     broken front matter). ``path`` is used in problems; ``rel`` is kept on the result.
     """
     raw = file.read_bytes()
+    too_big = check_size(len(raw), path)
+    if too_big is not None:
+        return None, [too_big]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -166,6 +170,11 @@ def read_source(
         data = {}
     if not isinstance(data, dict):
         return None, [Problem.of(path, 2, N_("front matter must be key: value lines"))]
+    # Before anything renders the body: see lms/courses/limits.py.
+    too_deep = check_markdown_limits("\n".join(lines[close + 1 :]), first_line=close + 2,
+                                     path=path)
+    if too_deep is not None:
+        return None, [too_deep]
     problems = _duplicate_keys(node, 2, path) if node is not None else []
     source = SourceFile(
         path=path,
