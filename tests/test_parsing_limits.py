@@ -1,4 +1,4 @@
-"""Trainer input that would make the server work for minutes is refused before it is parsed.
+"""Trainer input that would make the server work for minutes (or fail) is refused up front.
 
 Each case here is a real attack (a YAML alias bomb, markdown nested 40,000 deep, a zip with a
 file and a folder of the same name); every test finishes well under a second because the
@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from lms.auth.models import User
-from lms.authoring.packages import pack_folder
+from lms.authoring.packages import ZipRefused, extract_package, pack_folder
 from lms.courses.frontmatter import read_source
 from lms.courses.package import check_courses
 
@@ -184,3 +184,56 @@ def test_the_editor_does_not_save_deep_markdown(app: Flask, client: FlaskClient,
     assert "Not saved" in response.text  # type: ignore[attr-defined]
     assert "nest more than 10 levels" in response.text  # type: ignore[attr-defined]
     assert (draft_root(app) / DRAFT_LESSON).read_bytes() == before
+
+
+# --- a file and a folder of the same name in a zip ----------------------------------------
+
+def clashing_zip(file_first: bool) -> bytes:
+    """``a/b`` is a file and also the folder of ``a/b/c.md``: one of them cannot be written."""
+    course = (SAMPLE / "course.md").read_bytes()
+    entries = [("course.md", course), ("01-basics/notes", b"a file"),
+               ("01-basics/notes/01-x.md", b"---\ntitle: x\n---\n")]
+    if not file_first:
+        entries.reverse()
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # pack_files would sort the names
+        for rel, data in entries:
+            archive.writestr(f"clash/{rel}", data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("file_first", [True, False])
+def test_a_file_and_a_folder_of_the_same_name_are_refused(tmp_path: Path,
+                                                          file_first: bool) -> None:
+    with pytest.raises(ZipRefused, match="clash/01-basics/notes is both a file and a folder"):
+        extract_package(clashing_zip(file_first), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_same_file_twice_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("c/course.md", b"x")
+        archive.writestr("c/./course.md", b"y")
+    with pytest.raises(ZipRefused, match="c/./course.md: this file is in the zip twice"):
+        extract_package(buffer.getvalue(), tmp_path)
+
+
+def test_the_browser_and_cli_import_refuse_the_clash(app: Flask, client: FlaskClient,
+                                                     runner: FlaskCliRunner,
+                                                     make_user: Callable[..., User],
+                                                     login: Callable[[User], None],
+                                                     tmp_path: Path) -> None:
+    login(make_user(role="trainer"))
+    response = import_zip(client, clashing_zip(True))
+    assert response.status_code == 400
+    assert "is both a file and a folder" in response.text
+    archive = tmp_path / "clash.zip"
+    archive.write_bytes(clashing_zip(False))
+    result = runner.invoke(args=["courses", "import", str(archive)])
+    assert result.exit_code == 1
+    assert "clash/01-basics/notes is both a file and a folder" in result.output
