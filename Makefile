@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-noto-core poppler-utils zbar-tools chromium postgresql
+	fonts-noto-core poppler-utils zbar-tools chromium postgresql redis-server
 export LMS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .PHONY: help run test install system-deps postgres lint fmt bench check-courses \
@@ -23,8 +23,9 @@ $(BIN)/lms: pyproject.toml
 
 install: $(BIN)/lms i18n-compile
 
-# As root on Debian/Ubuntu, install the system libraries WeasyPrint, the browser tests and
-# the PostgreSQL tests need; skipped when they are present or when we are not root.
+# As root on Debian/Ubuntu, install the system libraries WeasyPrint, the browser tests, the
+# PostgreSQL tests and the shared rate-limit tests (redis-server, which those tests start on a
+# free port of their own) need; skipped when they are present or when we are not root.
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \

@@ -23,11 +23,19 @@ DEMO_PASSWORD = "demo-password"
 
 def _create_app() -> Flask:
     from lms.app import create_app
+    from lms.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:  # a bad setting: say which, without a traceback
+        click.echo(f"lms: {error}", err=True)
+        sys.exit(2)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+# Only an explicit `lms -e FILE` loads an environment file: a stray .env in whatever folder
+# cron or an operator happens to start in must not change the configuration.
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             load_dotenv=False)
 def main() -> None:
     """Manage the learning platform: courses, users, database."""
 
@@ -61,15 +69,29 @@ def check_command(paths: tuple[Path, ...]) -> None:
 @courses_group.command("sync")
 @click.option("--rerender", is_flag=True,
               help="Render unchanged files again too (after upgrading the LMS).")
+@click.option("--withdraw-missing", is_flag=True,
+              help="Withdraw live courses that no course folder holds any more.")
 @with_appcontext
-def sync_command(rerender: bool) -> None:
-    """Load every course package into the database, all or nothing."""
+def sync_command(rerender: bool, withdraw_missing: bool) -> None:
+    """Load every course package into the database, all or nothing.
+
+    A live course found in no folder stays live unless --withdraw-missing is given: a
+    mistyped LMS_COURSE_DIRS or LMS_INSTANCE_PATH must not take every course off the site.
+    """
     from lms.courses.package import find_course_dirs, load_course
     from lms.courses.sync import SyncReport, sync_courses, unchanged_packages
     from lms.db import utcnow
     from lms.plugins import authored_course_dirs, entry_point_course_dirs
 
     state = current_app.extensions["lms"]
+    folder_problems = [f"{folder}:0: {problem} (LMS_COURSE_DIRS)"
+                       for folder in state.course_dirs
+                       if (problem := _course_folder_problem(folder))]
+    if folder_problems:
+        for message in folder_problems:
+            click.echo(message, err=True)
+        click.echo(f"{len(folder_problems)} error(s): nothing was synced", err=True)
+        sys.exit(1)
     roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs(),
                               *authored_course_dirs(current_app.instance_path)])
     unchanged = {} if rerender else unchanged_packages(roots)
@@ -89,12 +111,25 @@ def sync_command(rerender: bool) -> None:
         click.echo(f"{len(errors)} error(s): nothing was synced", err=True)
         sys.exit(1)
     report: SyncReport = sync_courses(specs, now=utcnow(), unchanged=unchanged.values(),
-                                      rerender=rerender)
+                                      rerender=rerender, withdraw_missing=withdraw_missing)
     for label, slugs in (("added", report.added), ("updated", report.updated),
-                         ("unchanged", report.unchanged), ("withdrawn", report.withdrawn)):
+                         ("unchanged", report.unchanged), ("withdrawn", report.withdrawn),
+                         ("not found, left live (use --withdraw-missing to withdraw)",
+                          report.missing)):
         if slugs:
             click.echo(f"{label}: {', '.join(slugs)}")
     click.echo(f"{report.items_written} page(s) written")
+
+
+def _course_folder_problem(folder: Path) -> str | None:
+    """Why a configured course folder cannot be synced, or None when it holds a course."""
+    from lms.courses.package import find_course_dirs
+
+    if not folder.is_dir():
+        return "no such folder"
+    if not find_course_dirs([folder]):
+        return "holds no course package (no course.md in it or in its subfolders)"
+    return None
 
 
 @courses_group.command("move-learners")
@@ -171,6 +206,10 @@ def demo_users_command() -> None:
     from lms.auth.services import create_user
     from lms.db import db
 
+    if current_app.config["LMS_ENV"] == "production":
+        click.echo("refusing to create demo accounts with a published password in production "
+                   "(LMS_ENV=production); use 'lms users create'", err=True)
+        sys.exit(1)
     if db.session.scalar(select(func.count(User.id))):
         click.echo("accounts exist already; no demo accounts created")
         return
@@ -182,13 +221,16 @@ def demo_users_command() -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
+    from lms.auth.cli import register_user_commands
     from lms.authoring.cli import register_authoring_commands
     from lms.certificates.cli import certificates_group
+    from lms.mail.cli import mail_group
     from lms.maintenance.cli import register as register_maintenance
 
     register_maintenance(app)
 
     register_authoring_commands(courses_group)  # courses export / import
-    for group in (courses_group, users_group, certificates_group):
+    register_user_commands(users_group)  # list, set-password, set-role, (de)activate
+    for group in (courses_group, users_group, certificates_group, mail_group):
         if group.name not in app.cli.commands:
             app.cli.add_command(group)

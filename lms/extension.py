@@ -10,11 +10,9 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from lms.config import PACKAGE_DIR, load_config, template_dir
-from lms.db import MigrationCommands, db
+from lms.db import MigrationCommands, db, use_sqlite_pragmas
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +48,11 @@ class LMS:
         if "lms" in app.extensions:
             raise RuntimeError("the LMS is already registered on this application")
         load_config(app, config)
+        from lms.mail import init_mail
+        from lms.urls import init_urls
+
+        init_urls(app)
+        init_mail(app)
         foreign_db = app.extensions.get("sqlalchemy")
         if foreign_db is not None and foreign_db is not db:
             raise RuntimeError(
@@ -58,6 +61,7 @@ class LMS:
             )
         if foreign_db is None:
             db.init_app(app)
+        use_sqlite_pragmas(app)
         if "migrate" not in app.extensions:
             app.cli.add_command(MigrationCommands(
                 "db", help="Database migrations (Flask-Migrate): upgrade, check, history…"))
@@ -80,7 +84,7 @@ class LMS:
         from lms.web import register_error_handlers
 
         blueprint = build_blueprint()
-        init_security(app, blueprint)
+        init_security(app, blueprint, standalone=standalone)
         from lms.static_files import cache_fingerprinted, static_url
 
         app.add_template_global(static_url)
@@ -98,8 +102,9 @@ def migrations_dir() -> Path:
 
 def resolve_course_dirs(app: Flask) -> list[Path]:
     """Configured course folders; relative ones are taken from the working directory,
-    where ``make run`` and the ``lms`` command are started."""
-    return [Path(entry).resolve() for entry in app.config["LMS_COURSE_DIRS"]]
+    where ``make run`` and the ``lms`` command are started. Empty entries are skipped, so
+    ``LMS_COURSE_DIRS=`` means "no course folder" rather than the working directory."""
+    return [Path(entry).resolve() for entry in app.config["LMS_COURSE_DIRS"] if str(entry)]
 
 
 def build_blueprint() -> Blueprint:
@@ -114,6 +119,8 @@ def build_blueprint() -> Blueprint:
     from lms.courses.views import bp as courses_bp
     from lms.privacy.views import bp as privacy_bp
     from lms.quizzes.views import bp as quizzes_bp
+    from lms.resets.account_views import require_new_password
+    from lms.resets.views import bp as resets_bp
     from lms.web import bp as web_bp
 
     root = Blueprint(
@@ -124,8 +131,10 @@ def build_blueprint() -> Blueprint:
         static_url_path="/static",
     )
     for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp, classes_bp,
-                  privacy_bp, authoring_bp):
+                  privacy_bp, authoring_bp, resets_bp):
         root.register_blueprint(child)
+    # A session opened with a one-time code may do nothing but choose a new password.
+    root.before_request(require_new_password)
     return root
 
 
@@ -157,21 +166,7 @@ def _init_login(app: Flask) -> None:
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.session_token == token else None
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing on
-    locks."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # In WAL mode NORMAL is still crash-safe (no corruption) and skips an fsync per commit;
-    # a power cut may lose the last few commits, never the database.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+        # A deactivated account's sessions stop working at its next request.
+        if user is None or user.session_token != token or not user.is_active:
+            return None
+        return user

@@ -149,12 +149,13 @@ _ATTRIBUTES["a"] |= {"title"}
 _ATTRIBUTES["img"] |= {"title", "loading", "decoding"}
 _ATTRIBUTES["abbr"] = {"title"}
 _ATTRIBUTES["table"] = _ATTRIBUTES.get("table", set()) | {"tabindex"}
-# Tables align columns with style="text-align: ..."; only that property survives.
-for _tag in ("td", "th"):
-    _ATTRIBUTES[_tag] |= {"style"}
 _ATTRIBUTES["input"] = set()
+# No style attributes anywhere: the pages' CSP allows styles from files only. Aligned table
+# columns get a class instead (see _alignment_classes), and only those classes.
+_ALIGN_CLASSES = {"align-start", "align-center", "align-end"}
 # Task-list checkboxes: always shown as disabled checkboxes, whatever the source says.
-_TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"}}}
+_TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"}},
+                         "td": {"class": _ALIGN_CLASSES}, "th": {"class": _ALIGN_CLASSES}}
 _SET_TAG_ATTRIBUTE_VALUES = {"input": {"disabled": "disabled"}}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -200,7 +201,6 @@ def _sanitise(html: str, media_prefix: str, link_map: LinkMap | None) -> str:
         tag_attribute_values=_TAG_ATTRIBUTE_VALUES,
         set_tag_attribute_values=_SET_TAG_ATTRIBUTE_VALUES,
         url_schemes=_URL_SCHEMES,
-        filter_style_properties={"text-align"},
     )
 
 
@@ -214,11 +214,25 @@ def render_markdown(text: str, *, media_prefix: str = "", link_map: LinkMap | No
     :func:`image_size_in`) adds ``width``/``height`` so the page does not jump as they arrive.
     """
     html = _accessible_tables(_lazy_images(_renderer.convert(text), image_size))
-    return _sanitise(html, media_prefix, link_map)
+    return _sanitise(_alignment_classes(html), media_prefix, link_map)
 
 
 _EMPTY_TH_RE = re.compile(r"<th(\s[^>]*)?>\s*</th>")
 _TABLE_RE = re.compile(r"<table>")
+_ALIGN_STYLE_RE = re.compile(
+    r"<(t[dh])\b([^>]*?)\sstyle=\"text-align:\s*(left|center|right);?\"", re.IGNORECASE)
+_ALIGN_SIDES = {"left": "start", "center": "center", "right": "end"}
+
+
+def _alignment_classes(html: str) -> str:
+    """``| --: |`` columns come out of Python-Markdown as ``style="text-align: right;"``;
+    the CSP refuses style attributes, so they become ``class="align-end"`` (lms/style.css:
+    left and right are read as start and end, so a table mirrors on a right-to-left page)."""
+    def to_class(match: re.Match[str]) -> str:
+        tag, attributes, side = match.groups()
+        return f'<{tag}{attributes} class="align-{_ALIGN_SIDES[side.lower()]}"'
+
+    return _ALIGN_STYLE_RE.sub(to_class, html)
 
 
 def _accessible_tables(html: str) -> str:

@@ -14,11 +14,15 @@ from lms.courses.models import (
     ModuleText,
     ReleaseItem,
 )
+from lms.mail.models import OutboxMail
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
+from lms.resets.models import PasswordReset
 
 __all__ = [
     "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
     "ClassMember", "Course", "CourseRelease", "CourseText", "Enrollment", "Item", "ItemCompletion",
-    "ItemText", "Module", "ModuleText", "QuizAttempt", "ReleaseItem", "SchoolClass", "User",
+    "ItemText", "Module", "ModuleText", "OutboxMail", "PasswordReset", "QuizAttempt",
+    "ReleaseItem",
+    "SchoolClass", "User",
 ]

@@ -1,59 +1,29 @@
-"""Security plumbing: response headers and abuse limits.
-
-Limits are per client address, in memory by default; set ``RATELIMIT_STORAGE_URI`` (e.g.
-``redis://…`` or ``memcached://…``) so that several servers share the counters.
-"""
+"""Security plumbing: response headers, and the abuse limits of :mod:`lms.limits`."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
-from lms.config import set_default
+from lms.limits import init_limits
 
-limiter = Limiter(key_func=get_remote_address)
-
-DEFAULTS = {
-    "LMS_LOGIN_LIMIT": "10 per minute; 100 per hour",
-    "LMS_SIGNUP_LIMIT": "5 per minute; 50 per hour",
-    "LMS_RESET_LIMIT": "5 per minute; 20 per hour",
-    "LMS_JOIN_LIMIT": "10 per minute; 100 per hour",
-    # Who may show LMS pages in a frame: the organisation's own site may embed lessons.
-    "LMS_FRAME_ANCESTORS": "'self'",
-    "RATELIMIT_HEADERS_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
-}
+# Kept importable from here (explicit re-exports) for code written before lms.limits existed.
+from lms.limits import join_limit as join_limit
+from lms.limits import limiter as limiter
+from lms.limits import login_limit as login_limit
+from lms.limits import reset_limit as reset_limit
+from lms.limits import signup_limit as signup_limit
 
 
-def login_limit() -> str:
-    return str(current_app.config["LMS_LOGIN_LIMIT"])
-
-
-def signup_limit() -> str:
-    return str(current_app.config["LMS_SIGNUP_LIMIT"])
-
-
-def reset_limit() -> str:
-    return str(current_app.config["LMS_RESET_LIMIT"])
-
-
-def join_limit() -> str:
-    return str(current_app.config["LMS_JOIN_LIMIT"])
-
-
-def init_security(app: Flask, blueprint: Blueprint) -> None:
-    """Limits for the whole app; security headers on every LMS response."""
-    for key, value in DEFAULTS.items():
-        set_default(app, key, value)
-    if app.config.get("LMS_ENV") == "production":
-        set_default(app, "SESSION_COOKIE_SECURE", True)
-        set_default(app, "REMEMBER_COOKIE_SECURE", True)
-    if "limiter" not in app.extensions:
-        limiter.init_app(app)
+def init_security(app: Flask, blueprint: Blueprint, standalone: bool = False) -> None:
+    """Limits for the whole app; security headers on every LMS response: on the standalone
+    site every response (error pages for unknown paths and refused methods, static files);
+    mounted in a host, the LMS blueprint's (pages, errors and static files), never the host's
+    own pages."""
+    init_limits(app)
     blueprint.before_request(refuse_nul_bytes)
-    blueprint.after_request(add_security_headers)
+    # A 404 for an unknown path, a 405 and the app's own static route belong to no blueprint.
+    (app if standalone else blueprint).after_request(add_security_headers)
 
 
 def refuse_nul_bytes() -> None:
@@ -66,11 +36,12 @@ def refuse_nul_bytes() -> None:
 
 
 def add_security_headers(response: Response) -> Response:
-    """No inline scripts, no sniffing, no referrer leaks; HSTS only over HTTPS."""
+    """No inline scripts or styles (styles come from files only: no style attributes, no
+    <style> blocks), no sniffing, no referrer leaks; HSTS only over HTTPS."""
     frame_ancestors = current_app.config["LMS_FRAME_ANCESTORS"]
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
         "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
         f"frame-ancestors {frame_ancestors}",
     )
@@ -80,3 +51,4 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Strict-Transport-Security",
                                     "max-age=31536000; includeSubDomains")
     return response
+

@@ -15,6 +15,7 @@ from flask import (
     Flask,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -22,11 +23,12 @@ from flask import (
     url_for,
 )
 from flask_babel import format_decimal, gettext
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import text
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
@@ -90,12 +92,13 @@ def favicon() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
-    """For load balancers and uptime checks: 200 when the database answers."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means unhealthy; the reason goes to the log
-        log.exception("health check failed")
-        return {"status": "error", "database": "unreachable"}, 503
+    """For load balancers and uptime checks: 200 when the database answers at the schema
+    this version expects; 503 with the reason otherwise (missing, not migrated, behind)."""
+    from lms.maintenance.health import database_problem
+
+    problem = database_problem()
+    if problem is not None:
+        return {"status": "error", "database": problem}, 503
     return {"status": "ok", "database": "ok"}, 200
 
 
@@ -225,9 +228,35 @@ def register_error_handlers(target: Flask | Blueprint) -> None:
     """Error pages for the LMS's own views (a blueprint) or for a whole standalone site (an app)."""
     target.register_error_handler(HTTPException, render_error)
 
+    for error_class in (OperationalError, InterfaceError, PoolTimeoutError):
+        target.register_error_handler(error_class, database_unavailable)
+
     @target.errorhandler(500)
     def internal_error(error: Exception) -> tuple[str, int]:
         db.session.rollback()
         message = gettext("Something went wrong on our side. Please try again.")
         return render_template("lms/error.html", code=500, message=message), 500
 
+
+
+def database_unavailable(error: Exception) -> tuple[str, int]:
+    """503 and one log line when the database cannot be reached, instead of a traceback per
+    request: during an outage the cause is the same every time, and a 90-line traceback per
+    request buries everything else in the log."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    log.error("database unavailable: %s %s: %s", request.method, request.path,
+              reason[0] if reason else type(error).__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the session is discarded after the request
+        log.debug("rollback failed", exc_info=True)
+    # The language and the layout ask who is logged in, which needs the database: show the
+    # page as to a visitor, and as plain text if even that fails.
+    g._login_user = AnonymousUserMixin()
+    message = gettext("The service is temporarily unavailable. Please try again in a few "
+                      "minutes.")
+    try:
+        return render_template("lms/error.html", code=503, message=message), 503
+    except Exception:  # a page of last resort must not fail
+        log.debug("error page failed", exc_info=True)
+        return message, 503

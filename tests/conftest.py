@@ -197,3 +197,63 @@ def synced(app: Flask) -> None:
                                     question_types=app.extensions["lms"].question_types)
     assert not [p for p in problems if p.is_error], problems
     sync_courses(specs, now=utcnow())
+
+
+# CI sets this so that a missing redis-server fails the shared rate-limit tests instead of
+# skipping them.
+REQUIRE_REDIS = os.environ.get("LMS_REQUIRE_REDIS") == "1"
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A private redis-server (Debian's) on a free port, nothing written to disk; stopped after."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    import redis
+
+    server = shutil.which("redis-server")
+    if server is None:
+        if REQUIRE_REDIS:
+            pytest.fail("redis-server is required (LMS_REQUIRE_REDIS=1) but not installed")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    log = folder / "redis.log"
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder), "--logfile", str(log)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        for _ in range(100):  # bounded: 100 tries, each a ping or a 50 ms pause
+            try:
+                if client.ping():
+                    break
+            except redis.ConnectionError:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not answer:\n" + _read(log))
+        if process.poll() is not None:
+            pytest.fail("redis-server stopped:\n" + _read(log))
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _read(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""

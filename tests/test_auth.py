@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from email.message import EmailMessage
 
 import pytest
 from flask import Flask
@@ -96,25 +97,38 @@ def test_forms_refuse_posts_without_csrf_token(app: Flask, client: FlaskClient) 
     assert "The form expired" in response.text
 
 
+Outbox = Callable[[], list[dict[str, str]]]
+
+
 @pytest.fixture
-def outbox(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, str]]:
+def outbox(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Outbox:
+    """``outbox()``: every email sent so far, after sending whatever is still queued."""
+    from lms.db import utcnow
+    from lms.mail.outbox import send_due
+
     sent: list[dict[str, str]] = []
 
-    def fake_send(config: object, *, to: str, subject: str, body: str) -> None:
-        sent.append({"to": to, "subject": subject, "body": body})
+    def capture(config: object, message: EmailMessage) -> None:
+        sent.append({"to": str(message["To"]), "subject": str(message["Subject"]),
+                     "body": str(message.get_content())})
 
-    monkeypatch.setattr("lms.auth.views.send_mail", fake_send)
-    return sent
+    monkeypatch.setattr("lms.mail.transport.send_message", capture)
+
+    def messages() -> list[dict[str, str]]:
+        send_due(app.config, now=utcnow())
+        return sent
+
+    return messages
 
 
-def _reset_link(outbox: list[dict[str, str]]) -> str:
-    match = re.search(r"http://localhost(/account/reset/\S+)", outbox[-1]["body"])
-    assert match, outbox[-1]["body"]
+def _reset_link(outbox: Outbox) -> str:
+    match = re.search(r"http://localhost(/account/reset/\S+)", outbox()[-1]["body"])
+    assert match, outbox()[-1]["body"]
     return match.group(1)
 
 
 def test_password_reset_works_once(client: FlaskClient, make_user: Callable[..., User],
-                                   outbox: list[dict[str, str]]) -> None:
+                                   outbox: Outbox) -> None:
     make_user(username="carla", email="carla@example.org")
     response = client.post("/account/reset", data={"email": "carla@example.org"},
                            follow_redirects=True)
@@ -130,16 +144,16 @@ def test_password_reset_works_once(client: FlaskClient, make_user: Callable[...,
 
 
 def test_password_reset_does_not_reveal_unknown_addresses(
-    client: FlaskClient, outbox: list[dict[str, str]]
+    client: FlaskClient, outbox: Outbox
 ) -> None:
     response = client.post("/account/reset", data={"email": "ghost@example.org"},
                            follow_redirects=True)
     assert "If an account uses that address" in response.text
-    assert outbox == []
+    assert outbox() == []
 
 
 def test_expired_or_forged_reset_tokens_are_refused(
-    app: Flask, client: FlaskClient, make_user: Callable[..., User], outbox: list[dict[str, str]]
+    app: Flask, client: FlaskClient, make_user: Callable[..., User], outbox: Outbox
 ) -> None:
     make_user(username="dino", email="dino@example.org")
     client.post("/account/reset", data={"email": "dino@example.org"})

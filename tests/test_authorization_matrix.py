@@ -151,10 +151,19 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.classes.regenerate_code": (klass, class_teacher(302)),
     "lms.classes.remove_member": (lambda w: klass(w, user_id=w.student_id),
                                   class_teacher(302)),
-    "lms.classes.reset_password": (lambda w: klass(w, user_id=w.student_id),
-                                   class_teacher(200)),
     "lms.classes.unassign": (lambda w: klass(w, assignment_id=w.assignment_id),
                              class_teacher(302)),
+    # -- password resets (one-time codes) ------------------------------------------------------
+    # S was created by teacher A: A (from A's class) and admins may reset it.
+    "lms.resets.teacher_reset": (lambda w: klass(w, user_id=w.student_id),
+                                 class_teacher(200)),  # the confirmation page
+    "lms.resets.teacher_code": (lambda w: klass(w, user_id=w.student_id),
+                                class_teacher(200)),  # nothing to show: "already shown"
+    "lms.resets.admin_reset": (lambda w: {"user_id": w.student_id}, logged_in(403, admin=200)),
+    "lms.resets.admin_code": (lambda w: {"user_id": w.student_id}, logged_in(403, admin=200)),
+    "lms.resets.admin_list": (lambda w: {}, logged_in(403, admin=200)),
+    # Only a session opened with a code has something to do there; others go to their account.
+    "lms.resets.choose_password": (lambda w: {}, logged_in(302)),
     # -- classes: students --------------------------------------------------------------------
     "lms.classes.join": (lambda w: {}, logged_in(200)),
     "lms.classes.join_with_code": (lambda w: {"code": w.join_code}, logged_in(200)),

@@ -436,6 +436,25 @@ def test_admin_revokes_a_certificate(client: FlaskClient, login: Callable[[User]
     assert str(revoked.revoked_at.year) in page.text
 
 
+def test_a_revoked_certificate_pdf_is_gone(client: FlaskClient, login: Callable[[User], None],
+                                          learner: User, issued: Certificate) -> None:
+    """The stored PDF carries no mark of revocation: handing it out would let it pass for a
+    valid certificate. 410 Gone, in the page's language, with a link to the verification page."""
+    services.revoke_certificate(issued.code, "Issued by mistake.", by_user_id=None,
+                                now=utcnow())
+    login(learner)
+    response = client.get(f"/certificates/{issued.code}.pdf")
+    assert response.status_code == 410
+    assert response.mimetype == "text/html"
+    assert not response.data.startswith(b"%PDF")
+    assert f'href="/verify/{issued.code}"' in response.text
+    assert "This certificate was revoked" in response.text
+    assert f"/certificates/{issued.code}.pdf" not in client.get("/certificates/").text
+    italian = client.get(f"/certificates/{issued.code}.pdf",
+                         headers={"Accept-Language": "it"})
+    assert italian.status_code == 410 and "revocato" in italian.text
+
+
 def test_revoke_service_refuses_bad_input(issued: Certificate) -> None:
     with pytest.raises(LookupError):
         services.revoke_certificate("ZZZZ-ZZZZ-ZZZZ", "why", by_user_id=None, now=utcnow())

@@ -88,7 +88,9 @@ def teacher_routes(w: World) -> list[tuple[str, str, dict[str, str]]]:
         ("POST", f"{base}/code", {}),
         ("POST", f"{base}/archive", {}),
         ("POST", f"{base}/students/{sid}/remove", {}),
-        ("POST", f"{base}/students/{sid}/password", {}),
+        ("GET", f"{base}/students/{sid}/reset", {}),
+        ("POST", f"{base}/students/{sid}/reset", {}),
+        ("GET", f"{base}/students/{sid}/reset/code", {}),
         ("POST", f"{base}/assignments/{aid}/delete", {}),
     ]
 
@@ -108,7 +110,8 @@ def _snapshot(w: World) -> tuple[object, ...]:
 def test_every_teacher_route_is_covered_by_the_authorization_tests(app: Flask,
                                                                   world: World) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
-                 if rule.endpoint.startswith("lms.classes.") and rule.rule.startswith("/teach/")}
+                 if rule.endpoint.startswith(("lms.classes.", "lms.resets."))
+                 and rule.rule.startswith("/teach/")}
     tested = set()
     adapter = app.url_map.bind("localhost")
     for method, path, _ in teacher_routes(world):
@@ -306,31 +309,6 @@ def test_batch_is_all_or_nothing(world: World, monkeypatch: pytest.MonkeyPatch) 
                                          ["One Kid", "Two Kid", "Three Kid"], now=utcnow())
     db.session.rollback()
     assert db.session.scalar(select(func.count(User.id))) == before
-
-
-def test_reset_password_only_for_class_made_accounts(world: World, client_for: Login,
-                                                    app: Flask) -> None:
-    teacher = client_for(world.teacher)
-    base = f"/teach/classes/{world.school_class.id}"
-    # A student with their own account: refused, password unchanged.
-    old_hash = world.student.password_hash
-    refused = teacher.post(f"{base}/students/{world.student.id}/password", follow_redirects=True)
-    assert "Only accounts created for this class" in refused.text
-    db.session.expire_all()
-    assert db.session.get(User, world.student.id).password_hash == old_hash
-    made = services.create_student_accounts(world.school_class.id, world.teacher.id,
-                                            ["Marco Rossi"], now=utcnow())[0]
-    response = teacher.post(f"{base}/students/{made.user_id}/password")
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    new_password = re.search(r"<td><code>([a-z0-9]{5}-[a-z0-9]{5})</code></td>",
-                             response.text).group(1)
-    assert new_password != made.password
-    assert _cards_pdf(response.text).startswith(b"%PDF")
-    kid = app.test_client()
-    assert kid.post("/account/login", data={"login": made.username, "password": made.password}
-                    ).status_code == 200  # the old password no longer works
-    assert kid.post("/account/login", data={"login": made.username, "password": new_password}
-                    ).status_code == 302
 
 
 def test_login_cards_pdf_has_every_card_and_fetches_only_static(world: World,

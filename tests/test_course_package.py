@@ -75,7 +75,7 @@ def test_good_course_urls_are_rewritten_for_each_page_depth() -> None:
     assert 'href="../../basics/check/"' in lesson_html
     assert 'href="../../further/with-a-quiz/#why"' in lesson_html
     assert '<table tabindex="0">' in lesson_html
-    assert '<th style="text-align:right">Share</th>' in lesson_html
+    assert '<th class="align-end">Share</th>' in lesson_html
     other = spec.modules[1].items[0].texts["en"].html
     assert 'href="../../basics/first-lesson/"' in other  # a link to a translation file
 

@@ -35,6 +35,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "inst"))
     monkeypatch.setenv("LMS_ENV", "production")
+    monkeypatch.setenv("LMS_BASE_URL", "https://learn.example.org")
     monkeypatch.delenv("LMS_SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="LMS_SECRET_KEY"):
         create_app()

@@ -46,7 +46,7 @@ def test_loose_list_item_paragraphs() -> None:
 
 def test_table_keeps_alignment() -> None:
     html = render_markdown("| a | b |\n|:-:|---|\n| 1 | 2 |")
-    assert '<th style="text-align:center">a</th>' in html
+    assert '<th class="align-center">a</th>' in html
     assert "<td>2</td>" in html
 
 

@@ -64,4 +64,4 @@ def test_tables_scroll_by_keyboard_and_have_no_empty_headers() -> None:
     html = render_markdown("| | Offer A | Offer B |\n|---|---|--:|\n| Rate | 5% | 7% |")
     assert '<table tabindex="0">' in html
     assert "<td></td>" in html and "<th></th>" not in html
-    assert "<th>Offer A</th>" in html and '<th style="text-align:right">Offer B</th>' in html
+    assert "<th>Offer A</th>" in html and '<th class="align-end">Offer B</th>' in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -97,6 +98,68 @@ def test_delete_own_account_anonymises_in_one_go(app: Flask, world: World) -> No
     assert certificate.pdf is None
     page = app.test_client().get(f"/verify/{world.certificate_code}")
     assert "Sam Student" not in page.text and "Samira" not in page.text
+
+
+def test_deleted_text_is_gone_from_every_sqlite_file(app: Flask, world: World) -> None:
+    """Not only the rows: the database file (freed cells and pages, thanks to
+    secure_delete) and the -wal (old frames, emptied by the checkpoint) no longer hold the
+    name, email or reflection once the deletion has answered."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite files")
+    secrets_ = ("Zephyrine Quokkabottom", "zq-7431@example.test",
+                "Marmalade sunsets over Timbuktu 7431", "Zephy Q. Printed 7431")
+    user = db.session.get(User, world.student_id)
+    user.display_name, user.email = secrets_[0], secrets_[1]
+    attempt = db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == world.student_id))
+    attempt.questions = [{"key": "q2", "type": "reflection", "prompt_html": "<p>Why?</p>"}]
+    attempt.answers = {"q2": secrets_[2]}
+    db.session.add(CertificatePreference(user_id=world.student_id, printed_name=secrets_[3]))
+    db.session.commit()
+    database = Path(db.engine.url.database)
+    files = [database, database.with_name(database.name + "-wal"),
+             database.with_name(database.name + "-shm")]
+    before = b"".join(path.read_bytes() for path in files if path.exists())
+    assert all(text.encode() in before for text in secrets_)  # the test sees the files
+
+    services.delete_account(world.student_id, now=utcnow())
+    for path in files:
+        if path.exists():
+            data = path.read_bytes()
+            for text in secrets_:
+                assert text.encode() not in data, (path.name, text)
+
+
+def test_lms_sqlite_connections_overwrite_deleted_content(app: Flask, tmp_path: Path) -> None:
+    """secure_delete on the LMS's own engine (Debian's SQLite has it on by default, Python's
+    bundled one on other systems not); another engine in the process is left alone."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas")
+    from sqlalchemy import create_engine, text
+
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA secure_delete")).scalar() == 1
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    other = create_engine(f"sqlite:///{tmp_path / 'host.sqlite3'}")
+    with other.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "delete"
+    other.dispose()
+
+
+def test_deletion_replaces_an_earlier_revocation_reason(app: Flask, world: World) -> None:
+    """An admin's reason may describe the person: after the deletion the public page gives
+    the deletion as the reason, for every certificate of the holder."""
+    from lms.certificates.services import revoke_certificate
+
+    revoke_certificate(world.certificate_code, "Copied the answers from Giovanni R.",
+                       by_user_id=world.users["admin"], now=utcnow())
+    page = app.test_client().get(f"/verify/{world.certificate_code}")
+    assert "Copied the answers" in page.text
+    services.delete_account(world.student_id, now=utcnow())
+    page = app.test_client().get(f"/verify/{world.certificate_code}")
+    assert page.status_code == 200 and "Revoked" in page.text
+    assert "The holder deleted their account." in page.text
+    assert "Copied the answers" not in page.text and "Giovanni" not in page.text
 
 
 def test_nothing_is_half_written(app: Flask, world: World,

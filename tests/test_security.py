@@ -44,6 +44,7 @@ def test_session_cookie_is_httponly_and_samesite(client: FlaskClient,
 def test_production_cookies_are_secure(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_SECRET_KEY", "s3cret-for-production-test")
+    monkeypatch.setenv("LMS_BASE_URL", "https://learn.example.org")
     app = make_test_app("sqlite://", tmp_path)
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import db, utcnow
@@ -39,6 +39,14 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # [privacy] set when the account was deleted: the row stays, emptied, so that class
     # statistics keep the (anonymous) learner's progress and attempts (see lms.privacy)
     deleted_at: Mapped[datetime | None]
+    # An administrator can deactivate an account (`lms users deactivate`): it can no longer
+    # log in and its open sessions stop working; nothing else about it changes.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to log in an inactive account."""
+        return bool(self.active) and self.deleted_at is None
 
     @property
     def session_token(self) -> str:

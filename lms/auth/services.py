@@ -163,3 +163,59 @@ def reset_password(token: str, password: str, *, secret_key: str, max_age: int) 
     db.session.commit()
     log.info("password reset for %s", user.username)
     return user
+
+
+def list_accounts() -> list[User]:
+    """Every account that was not deleted, by username (for `lms users list`)."""
+    return list(db.session.scalars(
+        select(User).where(User.deleted_at.is_(None)).order_by(User.username)))
+
+
+def _account(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower(),
+                                                User.deleted_at.is_(None)))
+    if user is None:
+        raise AccountError(f"no account {username!r}", "username")
+    return user
+
+
+def set_password(username: str, password: str) -> User:
+    """A new password; every session opened with the old one ends (see User.session_token)."""
+    user = _account(username)
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    log.info("password set for %s", user.username)
+    return user
+
+
+def set_role(username: str, role: str) -> User:
+    """Give the account another role; the last active administrator keeps theirs."""
+    if role not in set(Role):
+        raise AccountError(f"unknown role {role!r} (choose from {', '.join(Role)})", "role")
+    user = _account(username)
+    if user.role == Role.ADMIN and role != Role.ADMIN and _last_admin(user):
+        raise AccountError(f"{user.username} is the last active administrator", "role")
+    user.role = role
+    db.session.commit()
+    log.info("%s is now %s", user.username, role)
+    return user
+
+
+def set_active(username: str, active: bool) -> User:
+    """Deactivate (no log-in, open sessions end) or reactivate an account."""
+    user = _account(username)
+    if not active and user.role == Role.ADMIN and _last_admin(user):
+        raise AccountError(f"{user.username} is the last active administrator", "username")
+    user.active = active
+    db.session.commit()
+    log.info("%s %s", "activated" if active else "deactivated", user.username)
+    return user
+
+
+def _last_admin(user: User) -> bool:
+    """Whether ``user`` is the only active administrator: nobody could manage the site
+    without them."""
+    others = db.session.scalar(select(func.count(User.id)).where(
+        User.role == Role.ADMIN, User.active.is_(True), User.deleted_at.is_(None),
+        User.id != user.id))
+    return not others

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -18,25 +20,59 @@ from werkzeug.wrappers import Response
 
 from lms.auth import services
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
+from lms.auth.reset_mail import queue_reset_email
+from lms.db import utcnow
 from lms.i18n import select_locale, supported_languages
-from lms.mail import send_mail
-from lms.security import limiter, login_limit, reset_limit, signup_limit
+from lms.limits import (
+    failed,
+    limiter,
+    login_account_key,
+    login_account_limit,
+    login_limit,
+    reset_account_key,
+    reset_account_limit,
+    reset_limit,
+    signup_limit,
+)
+from lms.mail.outbox import send_after_response
+from lms.resets.account_views import login_with_code
 from lms.web import ActionForm, language_choices, safe_next
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed)
+@limiter.limit(login_account_limit, methods=["POST"], key_func=login_account_key,
+               deduct_when=failed)
 def login() -> str | Response:
-    """Log in with a username or email address."""
+    """Log in with a username or email address.
+
+    Only failed attempts count: per address (a class behind one school router shares it) and
+    per account typed.
+    """
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
-        if user is not None:
+        if user is not None and not user.is_active:
+            # Said only after the right password, so it reveals nothing to a guesser.
+            form.login.errors.append(gettext(
+                "This account is deactivated. Please ask your teacher or the site's "
+                "administrator."))
+        elif user is not None:
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
-        form.password.errors.append(gettext("Wrong username or password."))
+        else:
+            # Not the password: perhaps a one-time code from a teacher (see lms.resets).
+            code_login, problem = login_with_code(form.login.data, form.password.data)
+            if code_login is not None:
+                return code_login
+            # For the operator (fail2ban, a teacher asking why a pupil is locked out); never
+            # the password. %r keeps a typed newline from forging a log line.
+            log.warning("failed login for %r from %s", form.login.data[:100], request.remote_addr)
+            form.password.errors.append(problem or gettext("Wrong username or password."))
     elif not form.is_submitted():
         form.next.data = request.args.get("next", "")
     return render_template("lms/auth/login.html", form=form)
@@ -83,30 +119,21 @@ def signup() -> str | Response:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(reset_limit, methods=["POST"])
+@limiter.limit(reset_account_limit, methods=["POST"], key_func=reset_account_key)
 def request_reset() -> str | Response:
     """Send a reset link. The answer is the same whether or not the address is known."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        reset = services.make_reset_request(
-            form.email.data, secret_key=current_app.config["SECRET_KEY"]
-        )
-        if reset is not None:
-            link = url_for("lms.auth.reset_password", token=reset.token, _external=True)
-            minutes = current_app.config["LMS_RESET_TOKEN_MAX_AGE"] // 60
-            send_mail(
-                current_app.config,
-                to=str(reset.user.email),
-                subject=gettext("Reset your password"),
-                body=gettext(
-                    "Hello %(name)s,\n\nto choose a new password, open this link within "
-                    "%(minutes)d minutes:\n\n%(link)s\n\nIf you did not ask for it, ignore "
-                    "this message.",
-                    name=reset.user.display_name, minutes=minutes, link=link,
-                ),
-            )
+        config = current_app.config
+        message_id = queue_reset_email(
+            form.email.data, secret_key=config["SECRET_KEY"],
+            max_age=config["LMS_RESET_TOKEN_MAX_AGE"], language=select_locale(), now=utcnow())
         flash(gettext("If an account uses that address, we have sent it a link to reset "
                       "the password."), "info")
-        return redirect(url_for("lms.auth.login"))
+        response = redirect(url_for("lms.auth.login"))
+        # Sent after the answer has gone out, so neither a slow or broken mail server nor
+        # the existence of the account changes what the visitor sees, or when.
+        return response if message_id is None else send_after_response(response, message_id)
     return render_template("lms/auth/reset_request.html", form=form)
 
 

@@ -16,6 +16,7 @@ from lms.authoring.blueprint import authoring_dirs, bp, draft_role, lms_state
 from lms.authoring.forms import EditForm
 from lms.authoring.storage import DraftError
 from lms.courses.layout import MEDIA_SUFFIXES
+from lms.media_policy import media_policy
 from lms.web import ActionForm
 
 _MEDIA_URL_RE = re.compile(r'(src|href)="(?:\.\./)*media/([^"]+)"')
@@ -110,6 +111,7 @@ def media(slug: str, rel: str) -> Response:
     draft_role(slug)
     if Path(rel).suffix.lower() not in MEDIA_SUFFIXES:
         abort(404)
-    response = send_from_directory(authoring_dirs().draft(slug), rel, max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    folder = authoring_dirs().draft(slug)
+    response = send_from_directory(folder, rel, max_age=0)
+    response.headers["Content-Security-Policy"] = media_policy(folder, rel)
     return response

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import segno
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale, format_date, gettext
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -21,30 +19,15 @@ from lms.certificates.pdf import (
     render_certificate_pdf,
 )
 from lms.i18n import text_direction
-
-log = logging.getLogger(__name__)
+from lms.urls import external_url
 
 VERIFY_ENDPOINT = "lms.certificates.verify"
 COURSE_TEMPLATE = Path("certificate") / "certificate.html"
 
 
 def verify_url(code: str) -> str:
-    """The absolute address of a certificate's public verification page.
-
-    ``LMS_BASE_URL`` (e.g. ``https://learn.example.org``) wins, so the QR code does not depend
-    on which host name the learner happened to use; otherwise the current request's host.
-    """
-    base = current_app.config.get("LMS_BASE_URL")
-    if not base and has_request_context():
-        return url_for(VERIFY_ENDPOINT, code=code, _external=True)
-    if not base:
-        log.warning("LMS_BASE_URL is not set; certificate links point to http://localhost")
-        base = "http://localhost"
-    parts = urlsplit(base)
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme or "https"
-    )
-    return adapter.build(VERIFY_ENDPOINT, {"code": code}, force_external=True)
+    """The absolute address of a certificate's public verification page (see lms.urls)."""
+    return external_url(VERIFY_ENDPOINT, code=code)
 
 
 def qr_data_uri(url: str) -> str:

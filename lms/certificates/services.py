@@ -227,12 +227,18 @@ def find_certificate(code: str) -> Certificate | None:
 
 @dataclass(frozen=True)
 class Download:
+    code: str
     filename: str
-    pdf: bytes
+    #: None when the certificate is revoked: its PDF is never handed out again.
+    pdf: bytes | None
 
 
 def download_for(code: str, user_id: int, *, now: datetime) -> Download | None:
-    """The stored PDF of the owner's certificate; None for anyone else (so: 404)."""
+    """The stored PDF of the owner's certificate; None for anyone else (so: 404).
+
+    A revoked certificate gives a Download without a PDF: the stored file carries no mark
+    of revocation, so handing it out would let it pass for a valid one.
+    """
     canonical = normalise_code(code)
     if canonical is None:
         return None
@@ -242,10 +248,12 @@ def download_for(code: str, user_id: int, *, now: datetime) -> Download | None:
     )
     if certificate is None:
         return None
+    filename = f"certificate-{certificate.course_slug}-{certificate.code}.pdf"
+    if certificate.is_revoked:
+        return Download(certificate.code, filename, None)
     if certificate.pdf is None and not render_pdf(certificate.id, now=now):
         raise RuntimeError(f"certificate {certificate.code} cannot be rendered")
-    filename = f"certificate-{certificate.course_slug}-{certificate.code}.pdf"
-    return Download(filename, certificate.pdf)  # type: ignore[arg-type]
+    return Download(certificate.code, filename, certificate.pdf)
 
 
 def revoke_certificate(code: str, reason: str, *, by_user_id: int | None,

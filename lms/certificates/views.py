@@ -58,11 +58,14 @@ def mine() -> str | Response:
 
 @bp.get("/certificates/<code>.pdf")
 @login_required
-def download(code: str) -> Response:
-    """The stored PDF, only for its owner: anyone else gets 404, revealing nothing."""
+def download(code: str) -> Response | tuple[str, int]:
+    """The stored PDF, only for its owner: anyone else gets 404, revealing nothing.
+    A revoked certificate's PDF is gone (410), with a link to its verification page."""
     found = services.download_for(code, current_user.id, now=utcnow())
     if found is None:
         abort(404)
+    if found.pdf is None:
+        return render_template("lms/certificates/revoked.html", code=found.code), 410
     response = current_app.response_class(found.pdf, mimetype="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=found.filename)
     response.headers["Cache-Control"] = "private, no-store"

@@ -1,7 +1,8 @@
 """Login cards for email-less class accounts: a PDF with eight cards per A4 page.
 
 The PDF is made from the in-memory list of new accounts in the request that created them (or
-reset a password) and is never stored: plain passwords exist only in that one response.
+made a one-time code, see lms.resets) and is never stored: plain passwords and codes exist
+only in that one response.
 WeasyPrint may fetch only the app's own static files; every other URL (``file:``, ``http:``,
 ``data:``…) is refused, so a class or student name can never make the server read a file or
 call the network.

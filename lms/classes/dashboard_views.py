@@ -25,6 +25,7 @@ from lms.classes.dashboard import (
 from lms.classes.models import SchoolClass
 from lms.db import utcnow
 from lms.i18n import page_language
+from lms.resets import services as resets
 
 
 def _class_data(school_class: SchoolClass) -> tuple[list[Any], dict[int, Any], list[Any]]:
@@ -93,7 +94,7 @@ def student_detail(class_id: int, user_id: int) -> str:
     return render_template(
         "lms/classes/student.html", school_class=school_class, student=student,
         courses=courses, matrices=matrices, progress=progress, attempts=attempts,
-        titles=titles, reflections=reflections)
+        titles=titles, reflections=reflections, resets=resets.resets_of(user_id), now=utcnow())
 
 
 @bp.get("/teach/classes/<int:class_id>/export.csv")

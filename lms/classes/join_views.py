@@ -12,7 +12,7 @@ from lms.classes.blueprint import bp
 from lms.classes.forms import JoinForm
 from lms.classes.services import ClassError
 from lms.db import utcnow
-from lms.security import join_limit, limiter
+from lms.limits import failed, join_account_key, join_account_limit, join_limit, limiter
 
 JOIN_MESSAGES = {
     "unknown_code": lambda d: gettext("No class has this code. Check it with your teacher."),
@@ -44,7 +44,9 @@ def _join(form: JoinForm) -> Response | None:
 
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
-@limiter.limit(join_limit, methods=["POST"])
+@limiter.limit(join_limit, methods=["POST"], deduct_when=failed)
+@limiter.limit(join_account_limit, methods=["POST"], key_func=join_account_key,
+               deduct_when=failed)
 def join() -> str | Response:
     """Join a class by typing its code."""
     form = JoinForm()
@@ -57,7 +59,9 @@ def join() -> str | Response:
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @login_required
-@limiter.limit(join_limit, methods=["POST"])
+@limiter.limit(join_limit, methods=["POST"], deduct_when=failed)
+@limiter.limit(join_account_limit, methods=["POST"], key_func=join_account_key,
+               deduct_when=failed)
 def join_with_code(code: str) -> str | Response:
     """The join link: shows the class name and asks to confirm (a link alone never joins)."""
     form = JoinForm(data={"code": code} if request.method == "GET" else None)

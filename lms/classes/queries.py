@@ -147,7 +147,7 @@ def member_ids(class_id: int) -> Select[tuple[int]]:
 def class_students(class_id: int) -> list[User]:
     return list(db.session.scalars(
         select(User).options(load_only(User.id, User.username, User.display_name, User.email,
-                                       User.created_by_id, User.role))
+                                       User.created_by_id, User.role, User.deleted_at))
         .join(ClassMember, ClassMember.user_id == User.id)
         .where(ClassMember.class_id == class_id).order_by(User.display_name, User.username)))
 

@@ -220,12 +220,16 @@ def parse_name_list(text: str, teacher: str = "") -> tuple[list[str], list[NameP
 
 @dataclass(frozen=True)
 class NewAccount:
-    """An account just made. ``password`` exists only in memory for this one response."""
+    """An account just made. ``password`` exists only in memory for this one response.
+
+    For a reset (:mod:`lms.resets`) ``password`` is the one-time code, valid until
+    ``valid_until``; the login card then says so."""
 
     user_id: int
     display_name: str
     username: str
     password: str
+    valid_until: datetime | None = None
 
 
 def create_student_accounts(class_id: int, teacher_id: int, names: Sequence[str], *,
@@ -263,23 +267,6 @@ def create_student_accounts(class_id: int, teacher_id: int, names: Sequence[str]
     log.info("teacher %s created %d student accounts in class %s", teacher_id, len(accounts),
              class_id)
     return accounts
-
-
-def reset_student_password(class_id: int, user_id: int) -> NewAccount:
-    """A new generated password for a teacher-made account in this class (shown once).
-
-    Accounts people made themselves (they may have an email and a password of their own) are
-    refused: a teacher must not be able to take them over.
-    """
-    user = db.session.get(User, user_id)
-    if (user is None or not _is_member(class_id, user_id) or user.created_by_id is None
-            or user.email or user.role != Role.STUDENT):
-        raise ClassError("not_resettable")
-    password = codes.generate_password()
-    user.password_hash = hash_password(password)
-    db.session.commit()
-    log.info("password of class account %s reset (class %s)", user_id, class_id)
-    return NewAccount(user.id, user.display_name, user.username, password)
 
 
 # -- assignments -----------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from lms.classes.models import SchoolClass
 from lms.classes.services import ClassError, NameProblem
 from lms.db import utcnow
 from lms.i18n import page_language
+from lms.resets import services as resets
+from lms.urls import external_url
 
 # -- classes ---------------------------------------------------------------------------------
 
@@ -55,7 +57,7 @@ def create() -> str | Response:
 
 
 def _join_link(school_class: SchoolClass) -> str:
-    return url_for("lms.classes.join_with_code", code=school_class.join_code, _external=True)
+    return external_url("lms.classes.join_with_code", code=school_class.join_code)
 
 
 @bp.get("/teach/classes/<int:class_id>/students/")
@@ -63,10 +65,12 @@ def _join_link(school_class: SchoolClass) -> str:
 def members(class_id: int) -> str:
     """Students, join code and link, and class settings."""
     school_class = own_class(class_id)
+    students = queries.class_students(class_id)
     return render_template("lms/classes/members.html", school_class=school_class,
-                           students=queries.class_students(class_id),
-                           join_link=_join_link(school_class), code=format_code(
-                               school_class.join_code))
+                           students=students, join_link=_join_link(school_class),
+                           code=format_code(school_class.join_code),
+                           may_reset=resets.permissions_for(current_user.id, students),
+                           resets=resets.latest_resets(s.id for s in students))
 
 
 @bp.post("/teach/classes/<int:class_id>/code")
@@ -136,18 +140,18 @@ def _cards_data_uri(school_class: SchoolClass, accounts: list[services.NewAccoun
     this same response, so no plain password is ever stored or served again."""
     pdf = cards.render_login_cards(
         accounts, class_name=school_class.name,
-        site_url=url_for("lms.auth.login", _external=True),
+        site_url=external_url("lms.auth.login"),
         site_name=current_app.config["LMS_SITE_NAME"])
     return "data:application/pdf;base64," + base64.b64encode(pdf).decode("ascii")
 
 
-def _show_new_passwords(school_class: SchoolClass, accounts: list[services.NewAccount],
-                        *, reset: bool = False) -> Response:
+def _show_new_passwords(school_class: SchoolClass, accounts: list[services.NewAccount]
+                        ) -> Response:
     """The one page that shows these plain passwords, with their login cards (never cached)."""
     return _no_store(render_template(
         "lms/classes/accounts_created.html", school_class=school_class, accounts=accounts,
-        cards_uri=_cards_data_uri(school_class, accounts), reset=reset,
-        login_url=url_for("lms.auth.login", _external=True)))
+        cards_uri=_cards_data_uri(school_class, accounts),
+        login_url=external_url("lms.auth.login")))
 
 
 @bp.route("/teach/classes/<int:class_id>/accounts", methods=["GET", "POST"])
@@ -175,18 +179,3 @@ def accounts(class_id: int) -> str | Response:
             else gettext("Someone else just took one of these usernames. Please send again.")
             for p in problems]
     return render_template("lms/classes/accounts.html", school_class=school_class, form=form)
-
-
-@bp.post("/teach/classes/<int:class_id>/students/<int:user_id>/password")
-@teacher_required
-def reset_password(class_id: int, user_id: int) -> Response:
-    """A new generated password for a class account, shown once with its login card."""
-    school_class = own_class(class_id)
-    require_action()
-    try:
-        account = services.reset_student_password(class_id, user_id)
-    except ClassError:
-        flash(gettext("Only accounts created for this class can have their password reset "
-                      "here. Students with their own account can reset it by email."), "error")
-        return redirect(url_for("lms.classes.members", class_id=class_id))
-    return _show_new_passwords(school_class, [account], reset=True)

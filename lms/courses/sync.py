@@ -42,6 +42,8 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    # Live courses found in no package, left live because withdraw_missing was off.
+    missing: list[str] = field(default_factory=list)
     items_written: int = 0
 
 
@@ -97,7 +99,8 @@ def sync_courses(
     on_course: Callable[[CourseSpec], None] | None = None,
     rerender: bool = False,
 ) -> SyncReport:
-    """Upsert ``specs`` by slug in one transaction; courses not among them are withdrawn.
+    """Upsert ``specs`` by slug in one transaction; live courses not among them are
+    withdrawn with ``withdraw_missing``, otherwise listed in ``report.missing``.
 
     Withdrawn courses, modules and items stay in the database (marked unavailable) so that
     learners' progress, attempts and certificates keep pointing at something real.
@@ -112,12 +115,15 @@ def sync_courses(
                          rerender=rerender)
             if on_course:
                 on_course(spec)
-        if withdraw_missing:
-            seen = {spec.slug for spec in specs} | set(report.unchanged)
-            for slug, course in existing.items():
-                if slug not in seen and course.available:
-                    course.available = False
-                    report.withdrawn.append(slug)
+        seen = {spec.slug for spec in specs} | set(report.unchanged)
+        for slug, course in existing.items():
+            if slug in seen or not course.available:
+                continue
+            if withdraw_missing:
+                course.available = False
+                report.withdrawn.append(slug)
+            else:
+                report.missing.append(slug)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -22,6 +22,7 @@ from lms.courses import services
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.i18n import page_language
+from lms.media_policy import media_policy
 from lms.progress import services as progress
 from lms.quizzes import services as quizzes
 from lms.quizzes.forms import QuizInput, quiz_panel
@@ -137,7 +138,7 @@ def media(course_slug: str, filename: str) -> Response:
     if PurePosixPath(filename).suffix.lower() not in MEDIA_SUFFIXES:
         abort(404)
     response = send_from_directory(course.source_dir, filename, max_age=86400)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = media_policy(course.source_dir, filename)
     return response
 
 

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-
-if TYPE_CHECKING:  # Alembic is imported when a restore needs it, not at start-up
-    from alembic.script import ScriptDirectory
 
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
-    """Copy the SQLite database to PATH (a new file); safe while the site is serving."""
+    """Copy the database to PATH (a new, owner-only file); safe while the site is serving.
+
+    SQLite: a database file. PostgreSQL: a pg_dump archive (custom format) for pg_restore.
+    """
     from lms.db import db
-    from lms.maintenance.backup import BackupError, backup_sqlite, sqlite_path
+    from lms.maintenance.backup import BackupError, backup_postgres, backup_sqlite, sqlite_path
 
     try:
-        tables = backup_sqlite(sqlite_path(db.engine.url), path)
+        if db.engine.url.get_backend_name() == "postgresql":
+            tables = backup_postgres(db.engine, path)
+        else:
+            tables = backup_sqlite(sqlite_path(db.engine.url), path)
     except BackupError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
@@ -35,25 +37,35 @@ def backup_command(path: Path) -> None:
 @click.option("--yes", is_flag=True, help="Overwrite the current database without asking.")
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
-    """Replace the SQLite database with the LMS backup at PATH. Stop the site first."""
-    from alembic.script import ScriptDirectory
+    """Replace the SQLite database with the LMS backup at PATH. Stop the site first.
+
+    Refused, changing nothing, unless PATH records a schema revision this version knows and
+    holds every table and column the migrations create up to that revision.
+    """
     from flask import current_app
 
     from lms.db import db, init_migrations
-    from lms.maintenance.backup import BackupError, backup_revision, restore_sqlite, sqlite_path
+    from lms.maintenance.backup import BackupError, read_backup, restore_sqlite, sqlite_path
+    from lms.maintenance.schema import is_known, missing_from, schema_at, scripts
 
     try:
         target = sqlite_path(db.engine.url)
-        revision = backup_revision(path)
+        revision, found = read_backup(path)
     except BackupError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
     init_migrations(current_app)
-    config = current_app.extensions["migrate"].migrate.get_config()
-    scripts = ScriptDirectory.from_config(config)
-    if not _known(scripts, revision):
-        click.echo(f"{path} was made by a newer version of the LMS (schema {revision}); "
-                   "upgrade the LMS first", err=True)
+    tree = scripts(current_app.extensions["migrate"].directory)
+    if not is_known(tree, revision):
+        click.echo(f"{path}: schema {revision} is not one this version of the LMS knows "
+                   "(made by a newer version?); upgrade the LMS first", err=True)
+        sys.exit(1)
+    missing = missing_from(found, schema_at(tree, revision))
+    if missing:
+        listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more"
+                                           if len(missing) > 8 else "")
+        click.echo(f"{path}: not a complete LMS backup of schema {revision}: "
+                   f"missing {listed}", err=True)
         sys.exit(1)
     if not yes:
         click.confirm(f"Overwrite the database {target} with {path}?", abort=True)
@@ -61,15 +73,8 @@ def restore_command(path: Path, yes: bool) -> None:
     db.engine.dispose()
     restore_sqlite(path, target)
     click.echo(f"restored {path} (schema {revision})")
-    if revision not in scripts.get_heads():
+    if revision not in tree.get_heads():
         click.echo("the backup has an older schema: run 'lms db upgrade' now")
-
-
-def _known(scripts: ScriptDirectory, revision: str) -> bool:
-    try:
-        return scripts.get_revision(revision) is not None
-    except Exception:  # alembic raises its own errors for unknown revisions
-        return False
 
 
 @click.command("delete")

@@ -5,16 +5,22 @@ Deleting an account *anonymises* its row in one transaction instead of removing 
 - the username becomes ``deleted-<random>``, the display name "Deleted learner", the email,
   language and password are erased (the password can never match again, and every open
   session ends because the session token comes from the password hash);
-- the certificate preference (a printed name) is deleted;
-- certificates are revoked with the reason "account deleted", their printed name replaced
-  and their stored PDF deleted: the public verification page then says the certificate was
-  revoked, without the name;
+- the certificate preference (a printed name) and the account's emails in the outbox
+  (queued or recently sent) are deleted;
+- one-time codes made for the account are erased (the records of those resets stay, about
+  the anonymous row); resets the person made for others stay recorded without saying who
+  made them;
+- certificates are revoked with the reason "account deleted" (replacing any earlier
+  revocation reason), their printed name replaced and their stored PDF deleted: the public
+  verification page then says the certificate was revoked, without the name;
 - enrolments, completed lessons, class memberships and quiz attempts stay, attached to the
   anonymous row, so a teacher's class statistics do not change; typed answers (reflections,
   short answers, gaps), which may hold personal text, are erased from the attempts, and
   choices, scores and results are kept.
 
-Nothing is half-written: every change is flushed in one transaction and committed once.
+Nothing is half-written: every change is flushed in one transaction and committed once. On
+SQLite, ``secure_delete`` (see :mod:`lms.db`) overwrites the erased text in the database file,
+and a checkpoint right after the commit empties the WAL, which still held it.
 """
 
 from __future__ import annotations
@@ -25,16 +31,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import aliased
 from werkzeug.security import check_password_hash
 
 from lms.auth.models import Role, User
 from lms.certificates.models import Certificate, CertificatePreference
 from lms.classes.models import ClassMember, SchoolClass
 from lms.courses.models import Course, Item
-from lms.db import db
+from lms.db import checkpoint_sqlite, db
+from lms.mail.models import OutboxMail
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
+from lms.resets.models import PasswordReset
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +94,7 @@ def export_user_data(user_id: int) -> dict[str, Any]:
         .join(User, User.id == SchoolClass.teacher_id)
         .where(ClassMember.user_id == user_id).order_by(ClassMember.id)).all()
     preference = db.session.get(CertificatePreference, user_id)
+    resets = _resets(user_id)
     return {
         "profile": {
             "username": user.username, "display_name": user.display_name,
@@ -117,6 +127,26 @@ def export_user_data(user_id: int) -> dict[str, Any]:
             "printed_name": preference.printed_name, "language": preference.language},
         "class_memberships": [{"class": name, "teacher": teacher, "joined_at": _iso(joined)}
                               for joined, name, teacher in memberships],
+        **resets,
+    }
+
+
+def _resets(user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Resets of this account (by whom, when; never the code's hash) and those it made."""
+    other = aliased(User)
+    received = db.session.execute(
+        select(PasswordReset, other.display_name)
+        .outerjoin(other, other.id == PasswordReset.reset_by_id)
+        .where(PasswordReset.user_id == user_id).order_by(PasswordReset.id)).all()
+    made = db.session.execute(
+        select(PasswordReset, other.username).join(other, other.id == PasswordReset.user_id)
+        .where(PasswordReset.reset_by_id == user_id).order_by(PasswordReset.id)).all()
+    return {
+        "password_resets": [{"reset_by": name, "created_at": _iso(r.created_at),
+                             "expires_at": _iso(r.expires_at), "code_used_at": _iso(r.used_at)}
+                            for r, name in received],
+        "password_resets_made": [{"account": username, "created_at": _iso(r.created_at)}
+                                 for r, username in made],
     }
 
 
@@ -191,6 +221,12 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
         user.deleted_at = now
         db.session.execute(delete(CertificatePreference).where(
             CertificatePreference.user_id == user_id))
+        db.session.execute(update(PasswordReset).where(PasswordReset.user_id == user_id)
+                           .values(code_hash=None))
+        db.session.execute(update(PasswordReset).where(PasswordReset.reset_by_id == user_id)
+                           .values(reset_by_id=None))
+        # Queued or recently sent mail holds the address (and maybe a reset link).
+        db.session.execute(delete(OutboxMail).where(OutboxMail.user_id == user_id))
         certificates = db.session.scalars(select(Certificate).where(
             Certificate.user_id == user_id)).all()
         for certificate in certificates:
@@ -199,7 +235,9 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
             certificate.pdf_rendered_at = None
             if certificate.revoked_at is None:
                 certificate.revoked_at = now
-                certificate.revoked_reason = REVOKED_REASON
+            # Also over an earlier admin's reason: it may describe the person, and the
+            # public page must say why the certificate is void now.
+            certificate.revoked_reason = REVOKED_REASON
         attempts = db.session.scalars(select(QuizAttempt).where(
             QuizAttempt.user_id == user_id)).all()
         for attempt in attempts:
@@ -208,6 +246,7 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
     except Exception:
         db.session.rollback()
         raise
+    checkpoint_sqlite()
     log.info("account %s deleted (anonymised)", user_id)
     return Deletion(user_id, len(certificates), len(attempts))
 

@@ -1,0 +1,170 @@
+"""Limits that fit a classroom: a class behind one school address logs in and joins without a
+refusal, while guessing one account's password or a class code is still stopped; and the
+start-up warning when the counts cannot be shared between processes.
+
+Every limit a test counts to is "per hour" (a window that starts at the first attempt), so no
+window can roll over while a test runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lms.auth.services import create_user
+from lms.db import db, utcnow
+from lms.limits import limiter
+from tests.conftest import make_test_app
+
+CLASS_SIZE = 30
+
+
+@contextmanager
+def limited_app(database_url: str, tmp_path: Path, **limits: Any) -> Iterator[Flask]:
+    """A second app on the fixture's (migrated) database, with the limits switched on."""
+    app = make_test_app(database_url, tmp_path, RATELIMIT_ENABLED=True, **limits)
+    limiter.reset()
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        limiter.reset()
+
+
+def make_pupils(count: int) -> list[str]:
+    names = [f"pupil{number:02d}" for number in range(count)]
+    for name in names:
+        create_user(username=name, password="password123", display_name=name.title())
+    return names
+
+
+def log_in(client: FlaskClient, username: str, password: str = "password123") -> int:
+    return client.post("/account/login", data={"login": username, "password": password}
+                       ).status_code
+
+
+def test_a_class_behind_one_address_logs_in_and_one_account_is_still_guarded(
+        app: Flask, database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # The address limit is the shipped default; before, 10 logins a minute per address
+    # refused the 11th pupil.
+    with limited_app(database_url, tmp_path, LMS_LOGIN_ACCOUNT_LIMIT="10 per hour") as limited:
+        pupils = make_pupils(CLASS_SIZE)
+        codes = [log_in(limited.test_client(), name) for name in pupils]
+        assert codes == [302] * CLASS_SIZE
+
+        guesser = limited.test_client()
+        with caplog.at_level(logging.WARNING, logger="lms.auth.views"):
+            wrong = [log_in(guesser, pupils[0], f"guess-{n}") for n in range(10)]
+        assert wrong == [200] * 10
+        refused = guesser.post("/account/login",
+                               data={"login": pupils[0], "password": "guess-10"})
+        assert refused.status_code == 429
+        assert refused.headers["X-RateLimit-Limit"] == "10"
+        # Locked for the window, even with the right password (or a guesser would learn it)...
+        assert log_in(limited.test_client(), pupils[0]) == 429
+        # ...also when typed differently, while the rest of the class carries on.
+        assert log_in(limited.test_client(), f"  {pupils[0].upper()} ") == 429
+        assert log_in(limited.test_client(), pupils[1]) == 302
+
+        failures = [r.getMessage() for r in caplog.records if "failed login" in r.getMessage()]
+        assert len(failures) == 10
+        assert failures[0] == f"failed login for '{pupils[0]}' from 127.0.0.1"
+        assert not any("guess-" in r.getMessage() for r in caplog.records)
+
+
+def test_failed_logins_from_one_address_are_capped(app: Flask, database_url: str,
+                                                   tmp_path: Path) -> None:
+    # Spraying one password over many accounts: each account stays under its own limit.
+    with limited_app(database_url, tmp_path, LMS_LOGIN_LIMIT="5 per hour",
+                     LMS_LOGIN_ACCOUNT_LIMIT="10 per hour") as limited:
+        make_pupils(1)
+        client = limited.test_client()
+        assert [log_in(client, f"ghost{n}", "password123") for n in range(5)] == [200] * 5
+        assert log_in(client, "ghost5") == 429
+        assert log_in(client, "pupil00") == 429  # the address is out of attempts
+
+
+def test_a_class_joins_from_one_address_and_code_guessing_is_stopped(
+        app: Flask, database_url: str, tmp_path: Path) -> None:
+    from lms.classes.services import create_class
+
+    with limited_app(database_url, tmp_path, LMS_JOIN_ACCOUNT_LIMIT="10 per hour") as limited:
+        teacher = create_user(username="teacher", password="password123",
+                              display_name="Teacher", role="teacher")
+        code = create_class(teacher.id, "3B", None, now=utcnow()).join_code
+        pupils = make_pupils(CLASS_SIZE + 1)
+        for name in pupils[:CLASS_SIZE]:
+            client = limited.test_client()
+            assert log_in(client, name) == 302
+            assert client.post("/join", data={"code": code}).status_code == 302, name
+
+        guesser = limited.test_client()
+        assert log_in(guesser, pupils[-1]) == 302
+        codes = [guesser.post("/join", data={"code": f"ZZZZ{n}Z"}).status_code
+                 for n in range(11)]
+        assert codes == [200] * 10 + [429]
+        # The classmates behind the same address are not locked out by one guesser.
+        late = limited.test_client()
+        assert log_in(late, pupils[0]) == 302
+        assert late.post(f"/join/{code}", data={"code": code}).status_code == 302
+
+
+def test_reset_requests_are_limited_per_email_address(app: Flask, database_url: str,
+                                                      tmp_path: Path) -> None:
+    with limited_app(database_url, tmp_path, LMS_RESET_ACCOUNT_LIMIT="3 per hour") as limited:
+        client = limited.test_client()
+        asks = [client.post("/account/reset", data={"email": "Victim@example.org"}).status_code
+                for _ in range(3)]
+        assert asks == [302] * 3
+        assert client.post("/account/reset",
+                           data={"email": " victim@EXAMPLE.org"}).status_code == 429
+        assert client.post("/account/reset",
+                           data={"email": "someone@example.org"}).status_code == 302
+
+
+@pytest.mark.parametrize(("environment", "config", "loud"), [
+    ({"SERVER_SOFTWARE": "gunicorn/23.0.0"}, {}, True),
+    ({"LMS_ENV": "production", "LMS_SECRET_KEY": "k"}, {}, True),
+    ({"WEB_CONCURRENCY": "2"}, {"RATELIMIT_STORAGE_URI": "memory://"}, True),
+    ({"SERVER_SOFTWARE": "gunicorn/23.0.0"}, {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0"},
+     False),
+    ({"SERVER_SOFTWARE": "gunicorn/23.0.0", "LMS_RATELIMIT_STORAGE_URI": "redis://x:1/0"}, {},
+     False),
+    ({}, {}, False),  # development, one process: memory is right
+])
+def test_start_up_says_loudly_when_limits_are_counted_per_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        environment: dict[str, str], config: dict[str, str], loud: bool) -> None:
+    for variable in ("SERVER_SOFTWARE", "WEB_CONCURRENCY", "LMS_RATELIMIT_STORAGE_URI"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    with caplog.at_level(logging.WARNING, logger="lms.limits"):
+        app = make_test_app("sqlite://", tmp_path, RATELIMIT_ENABLED=True, **config)
+    warnings = [r for r in caplog.records if "RATE LIMITS ARE NOT SHARED" in r.getMessage()]
+    assert bool(warnings) is loud
+    if loud:
+        assert warnings[0].levelno == logging.WARNING
+        assert "LMS_RATELIMIT_STORAGE_URI=redis://" in warnings[0].getMessage()
+    if "LMS_RATELIMIT_STORAGE_URI" in environment:
+        assert app.config["RATELIMIT_STORAGE_URI"] == "redis://x:1/0"
+    make_test_app("sqlite://", tmp_path)  # the limiter back in memory for the next tests
+
+
+def test_limits_are_read_from_the_environment(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LMS_LOGIN_ACCOUNT_LIMIT", "5 per hour")
+    monkeypatch.setenv("LMS_JOIN_LIMIT", "100 per hour")
+    app = make_test_app("sqlite://", tmp_path)
+    assert app.config["LMS_LOGIN_ACCOUNT_LIMIT"] == "5 per hour"
+    assert app.config["LMS_JOIN_LIMIT"] == "100 per hour"
+    assert app.config["LMS_LOGIN_LIMIT"] == "30 per minute; 300 per hour"
