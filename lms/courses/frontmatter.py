@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from lms.courses.limits import check_markdown_limits, check_size
+from lms.courses.markdown_limits import check_markdown_limits, check_size
 from lms.problems import N_, Problem
 
 __all__ = ["SourceFile", "read_source", "split_lines"]
@@ -170,7 +170,7 @@ def read_source(
         data = {}
     if not isinstance(data, dict):
         return None, [Problem.of(path, 2, N_("front matter must be key: value lines"))]
-    # Before anything renders the body: see lms/courses/limits.py.
+    # Before anything renders the body: see lms/courses/markdown_limits.py.
     too_deep = check_markdown_limits("\n".join(lines[close + 1 :]), first_line=close + 2,
                                      path=path)
     if too_deep is not None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from lms.courses.frontmatter import SourceFile, read_source
 from lms.courses.layout import MEDIA_SUFFIXES
-from lms.courses.limits import check_course_size
+from lms.courses.markdown_limits import check_course_size
 from lms.courses.package import CourseSpec, ModuleSpec
 from lms.courses.scan import FileGroup, scan_module, scan_root
 from lms.courses.schema import (
