@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import logging
+import unicodedata
 from functools import cache
 from typing import Any
+from urllib.parse import unquote
 
 from babel import Locale
 from flask import (
@@ -48,11 +50,32 @@ class LanguageForm(ActionForm):
     next = HiddenField()
 
 
+#: Browsers drop these anywhere in a URL (WHATWG URL parser), so ``/\t/evil`` means ``//evil``.
+_URL_IGNORED = str.maketrans("", "", "\t\n\r")
+
+
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site paths are followed after a form, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """The one check for every ``next`` the site follows: a path on this site, else ``fallback``.
+
+    The target is judged the way a browser will read it (tabs and newlines removed, backslashes
+    taken as slashes), both as sent and percent-decoded (as Werkzeug decodes a path), so
+    ``/%09/evil``, ``/\\evil`` and ``/%2F/evil`` fall back too. Control and invisible
+    characters are refused rather than cleaned: no real link of ours contains them.
+    """
+    if not isinstance(target, str):
+        return fallback
+    target = target.translate(_URL_IGNORED)
+    if _same_site_path(target) and _same_site_path(unquote(target).translate(_URL_IGNORED)):
         return target
     return fallback
+
+
+def _same_site_path(target: str) -> bool:
+    """``/`` alone, or ``/`` followed by anything but a second slash (a host would follow)."""
+    if not target.startswith("/") or any(unicodedata.category(c)[0] in "CZ" and c != " "
+                                         for c in target):
+        return False
+    return len(target) == 1 or target[1] not in "/\\"
 
 
 @bp.get("/")

@@ -15,12 +15,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from lms.names import clean_name
+
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,31}$"
 
 
 def not_blank(form: FlaskForm, field: StringField) -> None:
-    """Spaces or invisible characters alone are not a name."""
-    if field.data is not None and not "".join(ch for ch in field.data if ch.isprintable()).strip():
+    """Spaces or invisible characters alone are not a name (the services store
+    ``clean_name`` of what was typed)."""
+    if field.data is not None and not clean_name(field.data):
         raise ValidationError(_l("Please enter a name."))
 
 

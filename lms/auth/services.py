@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth.models import Role, User
 from lms.db import db
+from lms.names import clean_name
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def create_user(
     user = User(
         username=username,
         email=email,
-        display_name=display_name.strip(),
+        display_name=clean_name(display_name),
         password_hash=hash_password(password),
         role=role,
         language=language,
@@ -104,8 +105,15 @@ def set_user_language(user_id: int, language: str | None) -> None:
 
 
 def update_account(user_id: int, *, display_name: str, language: str | None) -> None:
+    """Save the account page; a student may not take the name of a teacher of their classes
+    (AccountError on ``display_name``)."""
+    from lms.classes.services import wears_a_teachers_name  # classes build on accounts
+
     user = db.get_or_404(User, user_id)
-    user.display_name = display_name.strip()
+    name = clean_name(display_name)
+    if name != user.display_name and wears_a_teachers_name(user_id, name):
+        raise AccountError("teacher's name", "display_name")
+    user.display_name = name
     user.language = language or None
     db.session.commit()
 

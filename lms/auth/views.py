@@ -167,11 +167,16 @@ def account() -> str | Response:
     if form.validate_on_submit():
         if form.language.data and form.language.data not in supported_languages():
             abort(400)
-        services.update_account(
-            current_user.id, display_name=form.display_name.data, language=form.language.data
-        )
-        flash(gettext("Your settings are saved."), "success")
-        return redirect(url_for("lms.auth.account"))
+        try:
+            services.update_account(current_user.id, display_name=form.display_name.data,
+                                    language=form.language.data)
+        except services.AccountError:
+            form.display_name.errors = [gettext(
+                "This name is the same as your teacher's. Please add an initial or write it "
+                "another way.")]
+        else:
+            flash(gettext("Your settings are saved."), "success")
+            return redirect(url_for("lms.auth.account"))
     if not form.is_submitted():
         form.language.data = current_user.language or ""
     return render_template("lms/auth/account.html", form=form)

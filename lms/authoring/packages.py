@@ -125,12 +125,29 @@ def inspect_zip(data: bytes, limits: ZipLimits) -> tuple[str, Entries]:
             raise ZipRefused(N_("%(name)s: compressed too well to be a course file "
                                 "(a zip bomb?)"), name=info.filename)
         files.append((info, path))
+    _refuse_clashes(files)
     visible = [(i, p) for i, p in files
                if not any(part.startswith(".") or part == "__MACOSX" for part in p.parts)]
     tops = {p.parts[0] for _, p in visible if len(p.parts) > 1}
     if any(len(p.parts) == 1 for _, p in visible) or len(tops) != 1:
         raise ZipRefused(N_("the zip must hold one course folder (with its course.md inside)"))
     return tops.pop(), visible
+
+
+def _refuse_clashes(files: Entries) -> None:
+    """Two entries for one file, or ``a/b`` both a file and the folder of ``a/b/c.md``:
+    either would fail (or silently overwrite) half-way through writing."""
+    seen: set[PurePosixPath] = set()
+    folders: set[PurePosixPath] = set()
+    for info, path in files:
+        if path in seen:
+            raise ZipRefused(N_("%(name)s: this file is in the zip twice"), name=info.filename)
+        seen.add(path)
+        folders.update(path.parents)
+    for _, path in files:
+        if path in folders:
+            raise ZipRefused(N_("%(name)s is both a file and a folder in the zip"),
+                             name=str(path))
 
 
 def extract_package(data: bytes, target: Path, limits: ZipLimits | None = None) -> str:

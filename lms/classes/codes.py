@@ -69,12 +69,6 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
-def clean_display_name(raw: str) -> str:
-    """Collapse runs of spaces and drop invisible characters (zero-width, control)."""
-    visible = "".join(ch for ch in raw if ch.isprintable() and unicodedata.category(ch) != "Cf")
-    return " ".join(visible.split())
-
-
 def username_base(display_name: str) -> str:
     """First name plus the initial of the last word: ``"Amina Khalil"`` -> ``"amina.k"``."""
     words = [w for w in re.split(r"[^a-z0-9]+", ascii_fold(display_name).lower()) if w]

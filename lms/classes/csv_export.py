@@ -10,18 +10,20 @@ Choices, and why:
   script read. We add no ``sep=`` line: it makes Excel ignore the BOM and garble accents. In an
   Italian Excel, use Data › From Text/CSV (it detects the comma) — said on the dashboard.
   Numbers are written as plain integers so no decimal comma/point question arises.
-* **CRLF line endings and RFC 4180 quoting** (``csv.QUOTE_MINIMAL``: fields with a comma, a
-  quote or a line break are quoted and inner quotes doubled).
+* **CRLF line endings and RFC 4180 quoting**: fields with a comma, a semicolon, a tab, a
+  quote or a line break are quoted and inner quotes doubled.
 * **Formula injection is neutralised.** A student chooses their display name; a cell starting
   with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return, which Excel also strips before
   evaluating) is prefixed with ``'`` so the spreadsheet shows it as text instead of running it.
+  The same mark goes after every ``,`` ``;`` tab or line break *inside* a cell that is followed
+  by one of them: a spreadsheet splitting the file on ``;`` (an Italian Excel opened by
+  double-click) ignores our comma quoting, so ``x;=2+3;`` would otherwise give it a cell
+  ``=2+3``.
 * Dates are ISO ``YYYY-MM-DD`` in the school's time zone, which both programs recognise.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -34,23 +36,29 @@ from lms.classes.dashboard import ModuleMatrix
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Where some spreadsheet starts a cell: the start, or after a separator of any reader, then
+#: spaces or quotes it may skip, then a character that makes the cell a formula.
+_CELL_START_RE = re.compile(r'(^|[,;\t\r\n])(?=[ "]*[=+\-@\t\r])')
+_NEEDS_QUOTES_RE = re.compile(r'[,;\t\r\n"]')
 
 
 def safe_cell(value: object) -> str:
-    """The cell as text, with a leading ``'`` when a spreadsheet would read it as a formula."""
+    """The cell as text, with a ``'`` wherever a spreadsheet would start reading a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return _CELL_START_RE.sub(lambda match: match.group(1) + "'", text)
+
+
+def _quoted(text: str) -> str:
+    if _NEEDS_QUOTES_RE.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def write_csv(rows: Iterable[Sequence[object]]) -> str:
-    """Rows to CSV text: BOM, comma, CRLF, minimal RFC 4180 quoting, injection-safe cells."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, delimiter=",", quotechar='"', quoting=csv.QUOTE_MINIMAL,
-                        lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return buffer.getvalue()
+    """Rows to CSV text: BOM, comma, CRLF, RFC 4180 quoting (also of ``;`` and tabs),
+    injection-safe cells."""
+    return BOM + "".join(",".join(_quoted(safe_cell(value)) for value in row) + "\r\n"
+                         for row in rows)
 
 
 def _day(value: datetime | None, timezone: str) -> str:

@@ -22,6 +22,9 @@ JOIN_MESSAGES = {
                                    name=d.get("name")),
     "already_member": lambda d: gettext("You are already in the class %(name)s.",
                                         name=d.get("name")),
+    "teacher_name": lambda d: gettext(
+        "Your name is the same as your teacher's. Change it on your account page (add an "
+        "initial, say), then join %(name)s.", name=d.get("name")),
 }
 
 

@@ -21,6 +21,7 @@ from lms.classes import codes
 from lms.classes.models import Assignment, ClassMember, SchoolClass
 from lms.courses.models import Course, Module
 from lms.db import db
+from lms.names import clean_name, name_key
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def create_class(teacher_id: int, name: str, course_id: int | None, *, now: date
     """A new class with a fresh join code."""
     if course_id is not None and not _course_available(course_id):
         raise ClassError("unknown_course", "course")
-    school_class = SchoolClass(name=name.strip(), teacher_id=teacher_id, course_id=course_id,
+    school_class = SchoolClass(name=clean_name(name), teacher_id=teacher_id, course_id=course_id,
                                join_code=_unused_code(), created_at=now)
     db.session.add(school_class)
     db.session.commit()
@@ -142,6 +143,10 @@ def join_class(user_id: int, typed_code: str | None, *, now: datetime) -> School
         raise ClassError("own_class", "code", name=school_class.name)
     if _is_member(school_class.id, user_id):
         raise ClassError("already_member", "code", name=school_class.name)
+    student = db.session.get(User, user_id)
+    if student is not None and name_key(student.display_name) == name_key(
+            teacher_name(school_class)):
+        raise ClassError("teacher_name", "code", name=school_class.name)
     db.session.add(ClassMember(class_id=school_class.id, user_id=user_id, joined_at=now))
     try:
         db.session.commit()
@@ -149,6 +154,16 @@ def join_class(user_id: int, typed_code: str | None, *, now: datetime) -> School
         db.session.rollback()
         raise ClassError("already_member", "code", name=school_class.name) from error
     return school_class
+
+
+def wears_a_teachers_name(user_id: int, name: str) -> bool:
+    """Whether ``name`` is the name of a teacher of one of the user's classes (compared by
+    :func:`lms.names.name_key`): a student taking it could pass for the teacher."""
+    teachers = db.session.scalars(
+        select(User.display_name).join(SchoolClass, SchoolClass.teacher_id == User.id)
+        .join(ClassMember, ClassMember.class_id == SchoolClass.id)
+        .where(ClassMember.user_id == user_id))
+    return name_key(name) in {name_key(teacher) for teacher in teachers}
 
 
 def _is_member(class_id: int, user_id: int) -> bool:
@@ -161,23 +176,24 @@ def _is_member(class_id: int, user_id: int) -> bool:
 
 @dataclass(frozen=True)
 class NameProblem:
-    reason: str  # "too_long" | "no_letters" | "duplicate" | "empty" | "too_many"
+    reason: str  # "too_long" | "no_letters" | "duplicate" | "teacher_name" | "empty" | "too_many"
     line: int = 0
     name: str = ""
 
 
-def parse_name_list(text: str) -> tuple[list[str], list[NameProblem]]:
+def parse_name_list(text: str, teacher: str = "") -> tuple[list[str], list[NameProblem]]:
     """Display names from a pasted list, one per line, and what is wrong with it.
 
     Blank lines are skipped (pasting from a spreadsheet leaves some). A line of only
     punctuation or invisible characters, an over-long name, the same name twice (ignoring case
-    and spaces) or more than :data:`MAX_BATCH` names is a problem to fix before anything is made.
+    and spaces), the ``teacher``'s own name or more than :data:`MAX_BATCH` names is a problem
+    to fix before anything is made.
     """
     names: list[str] = []
     problems: list[NameProblem] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
-        name = codes.clean_display_name(raw)
+        name = clean_name(raw)
         if not raw.strip():
             continue
         if not any(ch.isalnum() for ch in name):
@@ -186,9 +202,12 @@ def parse_name_list(text: str) -> tuple[list[str], list[NameProblem]]:
         if len(name) > MAX_NAME:
             problems.append(NameProblem("too_long", number, name[:40] + "…"))
             continue
-        key = name.casefold()
+        key = name_key(name)
         if key in seen:
             problems.append(NameProblem("duplicate", number, name))
+            continue
+        if teacher and key == name_key(teacher):
+            problems.append(NameProblem("teacher_name", number, name))
             continue
         seen[key] = number
         names.append(name)
@@ -219,10 +238,10 @@ def create_student_accounts(class_id: int, teacher_id: int, names: Sequence[str]
 
     The plain passwords are returned once and never stored: only their hashes are.
     """
-    cleaned, problems = parse_name_list("\n".join(names))
+    school_class = db.get_or_404(SchoolClass, class_id)
+    cleaned, problems = parse_name_list("\n".join(names), teacher_name(school_class))
     if problems:
         raise ClassError("bad_names", "names", problems=problems)
-    school_class = db.get_or_404(SchoolClass, class_id)
     if school_class.archived:
         raise ClassError("archived", "names", name=school_class.name)
     bases = sorted({codes.username_base(name) for name in cleaned})

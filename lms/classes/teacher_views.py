@@ -119,6 +119,9 @@ def _name_error(problem: NameProblem) -> str:
         return gettext("Line %(line)d is longer than 120 characters.", line=problem.line)
     if problem.reason == "no_letters":
         return gettext("Line %(line)d has no letters.", line=problem.line)
+    if problem.reason == "teacher_name":
+        return gettext("Line %(line)d is the teacher's own name: a student needs another one.",
+                       line=problem.line)
     if problem.reason == "too_many":
         return gettext("At most %(max)d names at once (you entered %(count)d).",
                        max=services.MAX_BATCH, count=problem.line)
@@ -161,7 +164,8 @@ def accounts(class_id: int) -> str | Response:
         flash(gettext("This class is archived. Reopen it to add students."), "error")
         return redirect(url_for("lms.classes.members", class_id=class_id))
     if form.validate_on_submit():
-        names, problems = services.parse_name_list(form.names.data)
+        names, problems = services.parse_name_list(form.names.data,
+                                                   services.teacher_name(school_class))
         if not problems:
             try:
                 created = services.create_student_accounts(class_id, current_user.id, names,

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from lms.courses.markdown_limits import check_markdown_limits, check_size
 from lms.problems import N_, Problem
 
 __all__ = ["SourceFile", "read_source", "split_lines"]
@@ -82,11 +83,44 @@ def _duplicate_keys(node: yaml.Node, first_line: int, path: str) -> list[Problem
     return problems
 
 
+#: Front matter is a few keys with short lists; deeper nesting only serves to exhaust the parser.
+MAX_YAML_DEPTH = 10
+_OPENERS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+            yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_ENDS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _refuse_risky_yaml(text: str, first_line: int, path: str) -> Problem | None:
+    """Scan the tokens (linear, builds nothing) before any node exists.
+
+    An alias repeats a whole subtree, so ~800 bytes of anchors and aliases unfold into
+    hundreds of millions of keys (a "billion laughs"); a trainer never needs them. Deep
+    nesting would hit Python's recursion limit in the composer.
+    """
+    depth = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        line = token.start_mark.line + first_line
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            return Problem.of(path, line, N_("front matter may not use YAML anchors or aliases "
+                                             "(& and *): write the value out in full"))
+        if isinstance(token, _OPENERS):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return Problem.of(path, line, N_("front matter nests more than %(max)s levels "
+                                                 "deep"), max=MAX_YAML_DEPTH)
+        elif isinstance(token, _ENDS):
+            depth -= 1
+    return None
+
+
 def _parse_yaml(
     text: str, first_line: int, path: str
 ) -> tuple[Any, yaml.Node | None, Problem | None]:
     loader = yaml.SafeLoader(text)
     try:
+        risky = _refuse_risky_yaml(text, first_line, path)
+        if risky is not None:
+            return None, None, risky
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
@@ -113,6 +147,9 @@ def read_source(
     broken front matter). ``path`` is used in problems; ``rel`` is kept on the result.
     """
     raw = file.read_bytes()
+    too_big = check_size(len(raw), path)
+    if too_big is not None:
+        return None, [too_big]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -133,6 +170,11 @@ def read_source(
         data = {}
     if not isinstance(data, dict):
         return None, [Problem.of(path, 2, N_("front matter must be key: value lines"))]
+    # Before anything renders the body: see lms/courses/markdown_limits.py.
+    too_deep = check_markdown_limits("\n".join(lines[close + 1 :]), first_line=close + 2,
+                                     path=path)
+    if too_deep is not None:
+        return None, [too_deep]
     problems = _duplicate_keys(node, 2, path) if node is not None else []
     source = SourceFile(
         path=path,

@@ -10,6 +10,7 @@ from typing import Any
 
 from lms.courses.frontmatter import SourceFile, read_source
 from lms.courses.layout import MEDIA_SUFFIXES
+from lms.courses.markdown_limits import check_course_size
 from lms.courses.package import CourseSpec, ModuleSpec
 from lms.courses.scan import FileGroup, scan_module, scan_root
 from lms.courses.schema import (
@@ -202,6 +203,10 @@ class CourseLoader:
         """Read the whole package; returns a spec even with errors (the caller drops it)."""
         if not (self.root / "course.md").is_file():
             self.error("course.md", 0, N_("course.md is missing: a course folder starts with it"))
+            return None
+        too_big = check_course_size(self.root, self.display("course.md"))
+        if too_big is not None:
+            self.problems.append(too_big)
             return None
         course_group, guide_group, module_dirs = scan_root(self.root, self.problems)
         self.pages.update({str(rel): "" for rel in course_group.files.values()})
