@@ -91,6 +91,7 @@ class LMS:
         blueprint.after_app_request(cache_fingerprinted)
         register_error_handlers(app if standalone else blueprint)
         app.register_blueprint(blueprint, url_prefix=state.url_prefix or None)
+        _lms_login_views(app)
         register_commands(app)
 
 
@@ -138,6 +139,16 @@ def build_blueprint() -> Blueprint:
     return root
 
 
+def _lms_login_views(app: Flask) -> None:
+    """A host's own login page stays its own; LMS pages send visitors to the LMS's."""
+    login_manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
+    if login_manager.login_view == "lms.auth.login":
+        return
+    for name in app.blueprints:
+        if name == "lms" or name.startswith("lms."):
+            login_manager.blueprint_login_views[name] = "lms.auth.login"
+
+
 def _init_babel(app: Flask) -> None:
     from lms.i18n import install_template_gettext, select_locale
 
@@ -149,15 +160,25 @@ def _init_babel(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
+    """Sign-in for LMS accounts: our own ``LoginManager``, or the host's when it has one that
+    loads no users of its own (it is used, never replaced); a host that already loads its own
+    users is refused, since one app can have only one user loader."""
     from lms.auth.models import User
 
     login_manager: LoginManager | None = getattr(app, "login_manager", None)
     if login_manager is None:
         login_manager = LoginManager(app)
-    login_manager.login_view = "lms.auth.login"
-    login_manager.login_message = lazy_gettext("Please log in to see this page.")
-    login_manager.login_message_category = "info"
-
+        login_manager.login_view = "lms.auth.login"
+        login_manager.login_message = lazy_gettext("Please log in to see this page.")
+        login_manager.login_message_category = "info"
+    elif login_manager._user_callback is not None or login_manager._request_callback is not None:
+        raise RuntimeError(
+            "this app's LoginManager already loads the host's own users; the LMS needs the "
+            "user loader for its accounts. Mount lms.create_app() with DispatcherMiddleware "
+            "instead (see the README, Mounting in a host), or leave the LoginManager's user "
+            "loader to the LMS")
+    elif login_manager.login_view is None:
+        login_manager.login_view = "lms.auth.login"
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         # The id carries a token derived from the password hash: after a password change
