@@ -12,6 +12,7 @@ from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
 
 from lms.config import PACKAGE_DIR, load_config, template_dir
+from lms.config import migrations_dir as migrations_dir  # its old home, kept importable
 from lms.db import MigrationCommands, db, use_sqlite_pragmas
 
 log = logging.getLogger(__name__)
@@ -93,12 +94,6 @@ class LMS:
         app.register_blueprint(blueprint, url_prefix=state.url_prefix or None)
         _lms_login_views(app)
         register_commands(app)
-
-
-def migrations_dir() -> Path:
-    """The single Alembic tree; shipped inside the package as ``lms/migrations`` when installed."""
-    source = PACKAGE_DIR.parent / "migrations"
-    return source if (source / "env.py").exists() else PACKAGE_DIR / "_migrations"
 
 
 def resolve_course_dirs(app: Flask) -> list[Path]:

@@ -22,6 +22,7 @@ from lms.auth import services
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from lms.auth.reset_mail import queue_reset_email
 from lms.db import utcnow
+from lms.forms import ActionForm, language_choices
 from lms.i18n import select_locale, supported_languages
 from lms.limits import (
     failed,
@@ -36,7 +37,7 @@ from lms.limits import (
 )
 from lms.mail.outbox import send_after_response
 from lms.resets.account_views import login_with_code
-from lms.web import ActionForm, language_choices, safe_next
+from lms.urls import safe_next
 
 log = logging.getLogger(__name__)
 

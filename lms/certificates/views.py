@@ -27,8 +27,9 @@ from lms.certificates.forms import (
     VerifyForm,
 )
 from lms.db import utcnow
+from lms.forms import language_choices
 from lms.i18n import supported_languages
-from lms.web import language_choices, safe_next
+from lms.urls import safe_next
 
 bp = Blueprint("certificates", __name__)
 

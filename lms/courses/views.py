@@ -21,12 +21,12 @@ from werkzeug.wrappers import Response
 from lms.courses import services
 from lms.courses.models import Course
 from lms.db import utcnow
+from lms.forms import ActionForm
 from lms.i18n import page_language
 from lms.media_policy import media_policy
 from lms.progress import services as progress
 from lms.quizzes import services as quizzes
 from lms.quizzes.forms import QuizInput, quiz_panel
-from lms.web import ActionForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
