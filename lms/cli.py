@@ -156,7 +156,7 @@ def move_learners_command(slug: str) -> None:
 @click.option("--title", default=None, help="The quiz title (default: from the file name).")
 def import_gift_command(source: Path, target: Path, title: str | None) -> None:
     """Convert a Moodle GIFT question bank into a markdown quiz."""
-    from lms.quizzes.gift import gift_to_markdown
+    from lms.questions.gift import gift_to_markdown
 
     try:
         text = source.read_text(encoding="utf-8")

@@ -72,7 +72,7 @@ class LMS:
         _init_login(app)
         app.jinja_env.add_extension("jinja2.ext.do")
 
-        from lms.plugins import load_question_types
+        from lms.questions.types import load_question_types
 
         state = LMSState(
             url_prefix=url_prefix.rstrip("/"),

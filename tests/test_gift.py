@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lms.quizzes.gift import gift_to_markdown
-from lms.quizzes.parse import QuestionSpec, parse_questions
+from lms.questions.gift import gift_to_markdown
+from lms.questions.parse import QuestionSpec, parse_questions
 
 BANK = Path(__file__).parent / "data" / "quizzes" / "fair-trade-bank.gift"
 

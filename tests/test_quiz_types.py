@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-import lms.quizzes.types as types_module
-from lms.quizzes.builtin import BUILTIN_TYPES
-from lms.quizzes.parse import QuestionSpec
-from lms.quizzes.types import (
+import lms.questions.types as types_module
+from lms.questions.builtin import BUILTIN_TYPES
+from lms.questions.parse import QuestionSpec
+from lms.questions.types import (
     AnswerMistake,
     DuplicateQuestionType,
     QuestionType,
@@ -51,7 +51,7 @@ def test_duplicate_name_stops_startup() -> None:
         load_question_types(extra=[Impostor])
     assert str(info.value).startswith(
         "question type 'single' is registered twice: by "
-        "lms.quizzes.builtin.choice.SingleChoice and by ")
+        "lms.questions.builtin.choice.SingleChoice and by ")
     assert str(info.value).endswith("test_duplicate_name_stops_startup.<locals>.Impostor")
 
 
@@ -87,7 +87,7 @@ def test_plugin_via_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_plugin_type_parses_from_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lms.quizzes.parse import parse_questions
+    from lms.questions.parse import parse_questions
 
     monkeypatch.syspath_prepend(str(PLUGINS))
     from lms_test_plugin import Likert

@@ -224,7 +224,7 @@ def load_question_types(
     Raises :class:`DuplicateQuestionType` when two classes use the same name; a plugin
     silently replacing a built-in would change how existing attempts are graded.
     """
-    from lms.quizzes.builtin import BUILTIN_TYPES
+    from lms.questions.builtin import BUILTIN_TYPES
 
     registry: dict[str, QuestionType] = {}
     classes = [*BUILTIN_TYPES, *_entry_point_classes(), *(_check_class(c, "extra") for c in extra)]

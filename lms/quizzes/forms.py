@@ -18,9 +18,9 @@ from wtforms import Form
 
 from lms.courses.item_texts import ItemBody
 from lms.courses.outline import ItemInfo
+from lms.questions.settings import QuizSettings
 from lms.quizzes import services, snapshot
 from lms.quizzes.errors import AttemptsExhausted
-from lms.quizzes.settings import QuizSettings
 
 #: Posted names that are not answers.
 CONTROL_FIELDS = frozenset({"csrf_token", "attempt", "token"})

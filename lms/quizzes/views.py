@@ -12,10 +12,10 @@ from lms.courses.views import _course_or_404, _find, render_item
 from lms.db import utcnow
 from lms.forms import ActionForm
 from lms.i18n import page_language
+from lms.questions.settings import QuizSettings
 from lms.quizzes import errors, services
 from lms.quizzes.forms import CONTROL_FIELDS, QuizInput
 from lms.quizzes.review import reveals_answers, review
-from lms.quizzes.settings import QuizSettings
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses")
 
