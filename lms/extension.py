@@ -112,9 +112,9 @@ def build_blueprint() -> Blueprint:
     from lms.authoring.views import bp as authoring_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.classes.views import bp as classes_bp
-    from lms.courses.views import bp as courses_bp
+    from lms.learning.course_views import bp as courses_bp
+    from lms.learning.quiz_views import bp as quizzes_bp
     from lms.privacy.views import bp as privacy_bp
-    from lms.quizzes.views import bp as quizzes_bp
     from lms.resets.account_views import require_new_password
     from lms.resets.views import bp as resets_bp
     from lms.web import bp as web_bp
