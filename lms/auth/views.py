@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.auth import services
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from lms.auth.reset_mail import queue_reset_email
@@ -36,7 +37,6 @@ from lms.limits import (
     signup_limit,
 )
 from lms.mail.outbox import send_after_response
-from lms.resets.account_views import login_with_code
 from lms.urls import safe_next
 
 log = logging.getLogger(__name__)
@@ -66,10 +66,14 @@ def login() -> str | Response:
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
         else:
-            # Not the password: perhaps a one-time code from a teacher (see lms.resets).
-            code_login, problem = login_with_code(form.login.data, form.password.data)
-            if code_login is not None:
-                return code_login
+            # Not the password: perhaps another way in (lms.resets: a teacher's one-time code).
+            problem = None
+            for fallback in hooks.login_fallbacks:
+                code_login, problem = fallback(form.login.data, form.password.data)
+                if code_login is not None:
+                    return code_login
+                if problem is not None:
+                    break
             # For the operator (fail2ban, a teacher asking why a pupil is locked out); never
             # the password. %r keeps a typed newline from forging a log line.
             log.warning("failed login for %r from %s", form.login.data[:100], request.remote_addr)
