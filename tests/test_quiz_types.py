@@ -21,7 +21,6 @@ from lms.questions.parse import QuestionSpec
 from lms.questions.types import (
     AnswerMistake,
     DuplicateQuestionType,
-    QuestionType,
     load_question_types,
 )
 
@@ -44,7 +43,7 @@ def test_builtins_are_registered() -> None:
 
 
 def test_duplicate_name_stops_startup() -> None:
-    class Impostor(QuestionType):
+    class Impostor(type(TYPES["multiple"])):  # type: ignore[misc]  (complete, renamed)
         name = "single"
 
     with pytest.raises(DuplicateQuestionType) as info:
@@ -84,6 +83,19 @@ def test_plugin_via_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(DuplicateQuestionType, match="'likert' is registered twice"):
         load_question_types(extra=[Likert])
+
+
+def test_an_incomplete_plugin_stops_start_up_naming_what_is_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import make_test_app
+
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    ep = EntryPoint(name="half", value="lms_test_plugin.incomplete:HalfDone",
+                    group="lms.question_types")
+    monkeypatch.setattr(types_module, "entry_points",
+                        lambda *, group: [ep] if group == "lms.question_types" else [])
+    with pytest.raises(TypeError, match=r"HalfDone.*does not implement grade, parse_answer"):
+        make_test_app("sqlite://", tmp_path)
 
 
 def test_plugin_type_parses_from_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
