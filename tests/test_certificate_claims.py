@@ -201,3 +201,35 @@ def test_a_final_revocation_cannot_be_claimed_again(client: FlaskClient,
     assert client.post(CLAIM, data={"printed_name": "Giulia Rossi", "language": "en",
                                     "shown_name": "Giulia Rossi"}).status_code == 302
     assert count() == 1
+
+
+def test_the_admin_marks_a_revocation_correctable_on_the_form(
+        client: FlaskClient, learner: User, make_user: Callable[..., User],
+        login: Callable[[User], None]) -> None:
+    old = claim(learner)
+    login(make_user(role="admin"))
+    form = client.get(f"/certificates/{old.code}/revoke").text
+    assert 'name="correctable"' in form
+    done = client.post(f"/certificates/{old.code}/revoke",
+                       data={"reason": "The name was misspelt", "correctable": "y"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Certificate, old.id).revoked_correctable
+    assert [c.course_slug for c in claims.claimable_courses(learner.id)] == [SLUG]
+
+
+def test_a_name_of_only_emoji_or_markup_gets_a_clear_message(
+        client: FlaskClient, make_user: Callable[..., User],
+        login: Callable[[User], None], synced: None) -> None:
+    user = make_user(display_name="😀😀")
+    login(user)
+    complete_course(user)
+    page = client.get(CLAIM).text
+    assert "no printable name yet" in page and shown(page) == ""
+    for typed in ("😀", "<b></b>", ""):
+        refused = client.post(CLAIM, data={"printed_name": typed, "language": "en",
+                                           "shown_name": ""})
+        assert refused.status_code == 400 and 'aria-invalid="true"' in refused.text
+    assert "cannot print" in client.post(CLAIM, data={
+        "printed_name": "😀", "language": "en", "shown_name": ""}).text
+    assert count() == 0
