@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from lms.certificates.models import Certificate
@@ -119,8 +120,14 @@ def claim_certificate(user_id: int, course_slug: str, printed_name: str, languag
                                   Certificate.revoked_at.is_not(None),
                                   Certificate.replaced_by_id.is_(None))
         .order_by(Certificate.id.desc()).limit(1))
-    return issue_certificate(user_id, claim.course_id, completed_at=claim.completed_at,
-                             now=now, replaces=revoked)
+    try:
+        return issue_certificate(user_id, claim.course_id, completed_at=claim.completed_at,
+                                 now=now, replaces=revoked)
+    except IntegrityError:  # claimed in another tab at the same moment: that one counts
+        existing = current_certificate(user_id, claim.course_id)
+        if existing is None:
+            raise
+        return existing
 
 
 def self_reissues_left(certificate: Certificate) -> int:
@@ -158,8 +165,11 @@ def reissue_certificate(code: str, printed_name: str, *, shown_name: str, by_use
     old = find_certificate(code)  # set_preference committed: reload
     assert old is not None and old.user_id is not None and old.course_id is not None
     old.reissued_at, old.reissued_by_id, old.pdf, old.pdf_rendered_at = now, by_user_id, None, None
-    new = issue_certificate(old.user_id, old.course_id, completed_at=old.completed_at, now=now,
-                            replaces=old)
+    try:
+        new = issue_certificate(old.user_id, old.course_id, completed_at=old.completed_at,
+                                now=now, replaces=old)
+    except IntegrityError as error:  # reissued by someone else at the same moment
+        raise CertificateError(_l("This certificate was reissued in the meantime.")) from error
     log.info("certificate %s reissued as %s by user %s", code, new.code, by_user_id)
     return new
 
