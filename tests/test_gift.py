@@ -111,7 +111,7 @@ def test_format_markers_leave_options_and_feedback() -> None:
     ("Q? {#2.5e3}", {"answer": 2500.0, "tolerance": 0.0}, None),
     ("Q? {#-5..-1}", {"answer": -3.0, "tolerance": 2.0}, None),
     ("Q? {#3:-2}", {"answer": 3.0, "tolerance": 2.0},
-     "line 1: the negative tolerance -2 read as 2"),
+     "line 1: the negative tolerance in '3:-2' read as a positive one"),
 ])
 def test_numeric_forms(gift: str, config: dict[str, float], note: str | None) -> None:
     specs, notes, _ = convert(gift)

@@ -14,12 +14,19 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import yaml
 
 from lms.quizzes.builtin.common import normalise_text
-from lms.quizzes.gift_text import BLANK, paragraphs, plain_number, split_format, text_line
+from lms.quizzes.gift_text import (
+    BLANK,
+    numeric_answer,
+    paragraphs,
+    read_items,
+    restore,
+    split_format,
+    text_line,
+)
 from lms.quizzes.parse import parse_questions
 from lms.quizzes.types import QuestionType, load_question_types
 
@@ -27,11 +34,6 @@ __all__ = ["GiftImport", "GiftNote", "gift_to_markdown"]
 
 logger = logging.getLogger(__name__)
 
-# Escaped specials become private-use characters while parsing, and are restored in the text.
-_ESCAPES = {"\\\\": "\ue006", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002",
-            "\\{": "\ue003", "\\}": "\ue004", "\\:": "\ue005", "\\n": "\n"}
-_RESTORE = str.maketrans({"\ue000": "~", "\ue001": "=", "\ue002": "#", "\ue003": "{",
-                          "\ue004": "}", "\ue005": ":", "\ue006": "\\"})
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _WRITTEN_BLANK = "\\_\\_\\_\\_\\_"
@@ -56,7 +58,6 @@ class GiftImport:
     notes: list[GiftNote] = field(default_factory=list)
     converted: int = 0
     not_converted: int = 0
-
     converted_lines: set[int] = field(default_factory=set)
 
     @property
@@ -78,46 +79,14 @@ class _Answer:
     feedback_fmt: str
 
 
-def _restore(text: str) -> str:
-    return text.translate(_RESTORE)
-
-
-def _items(text: str, notes: list[GiftNote]) -> list[tuple[int, str, bool]]:
-    """Blank-line separated items (lines trimmed, as Moodle does) without comment and
-    ``$CATEGORY:`` lines: the line each starts on, its text, whether comments before it
-    hold Moodle tags or an id number (``[tag:x]``, ``[id:y]``)."""
-    items: list[tuple[int, str, bool]] = []
-    current: list[str] = []
-    start, tagged = 0, False
-    for number, line in enumerate([*text.splitlines(), ""], start=1):
-        stripped = line.strip()
-        if stripped.startswith("$CATEGORY:"):
-            notes.append(GiftNote(number, f"category {stripped[10:].strip()!r} ignored: "
-                                          "a quiz file has no categories"))
-            continue
-        if stripped.startswith("//"):
-            tagged = tagged or bool(re.search(r"\[(tag|id):", stripped))
-            continue
-        if stripped:
-            start = start or number
-            current.append(stripped)
-        elif current:
-            joined = "\n".join(current)
-            for escape, placeholder in _ESCAPES.items():
-                joined = joined.replace(escape, placeholder)
-            items.append((start, joined, tagged))
-            current, start, tagged = [], 0, False
-    return items
-
-
-def _answer(chunk: str, fmt: str, *, comment: bool = True) -> _Answer:
+def _answer(chunk: str, fmt: str) -> _Answer:
     """One answer: ``%weight%``, the text (with its own format marker) and ``#feedback``."""
     weight = None
     if match := _WEIGHT_RE.match(chunk):
         weight, chunk = float(match.group(1)), chunk[match.end():]
-    text, _, feedback = chunk.partition("#") if comment else (chunk, "", "")
-    text, own = split_format(_restore(text), fmt)
-    feedback, feedback_fmt = split_format(_restore(feedback), fmt)
+    text, _, feedback = chunk.partition("#")
+    text, own = split_format(restore(text), fmt)
+    feedback, feedback_fmt = split_format(restore(feedback), fmt)
     return _Answer(text, weight, feedback, own, feedback_fmt)
 
 
@@ -160,7 +129,7 @@ class _Converter:
     def true_false(self, answer: str, value: bool) -> list[str]:
         _, wrong, right = (*answer.split("#", 2), "", "")[:3]
         for kind, feedback in (("wrong", wrong), ("right", right)):
-            if feedback := split_format(_restore(feedback), self.fmt)[0]:
+            if feedback := split_format(restore(feedback), self.fmt)[0]:
                 self.lost(f"feedback for a {kind} answer dropped: {feedback!r}")
         return ["Type: true-false", f"Answer: {str(value).lower()}"]
 
@@ -206,13 +175,13 @@ class _Converter:
         for _, chunk in _split(answer, "="):
             left, arrow, right = chunk.partition("->")
             if not arrow:
-                raise _Skip(f"the matching answer {_restore(chunk)!r} has no '->'")
-            left_text, fmt = split_format(_restore(left), self.fmt)
+                raise _Skip(f"the matching answer {restore(chunk)!r} has no '->'")
+            left_text, fmt = split_format(restore(left), self.fmt)
             if not left_text:
-                self.lost(f"the extra answer {_restore(right).strip()!r} (a distractor) dropped")
+                self.lost(f"the extra answer {restore(right).strip()!r} (a distractor) dropped")
                 continue
             lines.append(f"- {text_line(left_text, fmt)} -> "
-                         f"{text_line(_restore(right).strip(), 'plain')}")
+                         f"{text_line(restore(right).strip(), 'plain')}")
         return lines
 
     def short(self, answer: str) -> list[str]:
@@ -251,30 +220,20 @@ class _Converter:
         return ["Type: numeric", f"Answer: {self.number(full[0].text)}"]
 
     def number(self, text: str) -> str:
-        """``1.5``, ``1.5:0.1`` or ``1..2`` as ``value ± tolerance``."""
         try:
-            if ".." in text[1:]:
-                low, high = (Decimal(plain_number(x)) for x in text.split("..", 1))
-                value, tolerance = (low + high) / 2, abs(high - low) / 2
-                return f"{plain_number(str(value))} ± {plain_number(str(tolerance))}"
-            value_text, colon, tolerance_text = text.partition(":")
-            value = plain_number(value_text)
-            if not colon:
-                return value
-            tolerance = plain_number(tolerance_text)
+            answer, flipped = numeric_answer(text)
         except ValueError:
             raise _Skip(f"the numeric answer {text!r} is not a number") from None
-        if tolerance.startswith("-"):
-            self.lost(f"the negative tolerance {tolerance} read as {tolerance[1:]}")
-            tolerance = tolerance[1:]
-        return f"{value} ± {tolerance}"
+        if flipped:
+            self.lost(f"the negative tolerance in {text!r} read as a positive one")
+        return answer
 
 
 def _title(text: str) -> tuple[str, str]:
     if not text.startswith("::"):
         return "", text
     name, found, rest = text[2:].partition("::")
-    return (_restore(name).strip(), rest.strip()) if found else ("", text[2:])
+    return (restore(name).strip(), rest.strip()) if found else ("", text[2:])
 
 
 def _convert(line: int, text: str, number: int, notes: list[GiftNote]) -> list[str]:
@@ -290,12 +249,13 @@ def _convert(line: int, text: str, number: int, notes: list[GiftNote]) -> list[s
         notes.append(GiftNote(line, "only the first {…} holds answers; later braces stay text"))
     converter = _Converter(line, fmt, notes)
     if (general := answer.rfind("####")) >= 0:
-        converter.explain = paragraphs(*split_format(_restore(answer[general + 4:]), fmt))
+        converter.explain = paragraphs(*split_format(restore(answer[general + 4:]), fmt),
+                                       blocks=False)
         answer = answer[:general].strip()
     body = converter.body(answer)
     # Answers inside the text (Moodle's "missing word") leave a blank where they stood.
     blank = BLANK if after.strip() else ""
-    question = split_format(_restore(before + blank + after), fmt)[0]
+    question = split_format(restore(before + blank + after), fmt)[0]
     texts = paragraphs(question, fmt)
     texts = [p.replace(BLANK, _WRITTEN_BLANK) for p in texts] or [
         text_line(title or f"Question {number}", "plain")]
@@ -319,7 +279,10 @@ def gift_to_markdown(text: str, *, title: str) -> GiftImport:
     result = GiftImport("")
     types = load_question_types()
     blocks: list[str] = []
-    for number, (line, item, tagged) in enumerate(_items(text, result.notes), start=1):
+    items, categories = read_items(text)
+    result.notes += [GiftNote(line, f"category {name!r} ignored: a quiz file has no categories")
+                     for line, name in categories]
+    for number, (line, item, tagged) in enumerate(items, start=1):
         notes: list[GiftNote] = []
         if tagged:
             notes.append(GiftNote(line, "Moodle tags and id numbers ([tag:…], [id:…]) dropped"))

@@ -1,4 +1,4 @@
-"""GIFT text in our markdown: format markers, escaping and numbers for the GIFT importer.
+"""GIFT text for the GIFT importer: reading items, format markers, escaping, numbers.
 
 GIFT text comes in four formats (``[moodle]`` by default, ``[html]``, ``[plain]``,
 ``[markdown]``). Only ``[markdown]`` text is markdown already; in the others ``2*3*4`` is
@@ -14,8 +14,14 @@ import html
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["BLANK", "block_safe", "paragraphs", "plain_number", "split_format", "text_line"]
+__all__ = ["BLANK", "block_safe", "numeric_answer", "paragraphs", "plain_number", "read_items",
+           "restore", "split_format", "text_line"]
 
+# Escaped specials become private-use characters while parsing, and are restored in the text.
+_ESCAPES = {"\\\\": "\ue006", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002",
+            "\\{": "\ue003", "\\}": "\ue004", "\\:": "\ue005", "\\n": "\n"}
+_RESTORE = str.maketrans({"\ue000": "~", "\ue001": "=", "\ue002": "#", "\ue003": "{",
+                          "\ue004": "}", "\ue005": ":", "\ue006": "\\"})
 #: Stands for the answer braces of a missing-word question until the blank is written.
 BLANK = "\ue010"
 _FORMAT_RE = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.I)
@@ -31,6 +37,38 @@ _KEYWORD_RE = re.compile(r"^([A-Za-z][A-Za-z-]*)([ \t]*):")
 _PLAIN_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 #: The keywords of our quiz syntax; a line starting "Answer:" would be read as one.
 KEYWORDS = ("type", "explanation", "answer", "match")
+
+
+def restore(text: str) -> str:
+    """Escaped specials (``\\=``) back to the characters they stand for."""
+    return text.translate(_RESTORE)
+
+
+def read_items(text: str) -> tuple[list[tuple[int, str, bool]], list[tuple[int, str]]]:
+    """Blank-line separated items (lines trimmed, as Moodle does) without comment and
+    ``$CATEGORY:`` lines: the line each starts on, its text with escapes protected, whether
+    comments before it hold Moodle tags or an id number (``[tag:x]``, ``[id:y]``); and the
+    categories named, with their lines."""
+    items: list[tuple[int, str, bool]] = []
+    categories: list[tuple[int, str]] = []
+    current: list[str] = []
+    start, tagged = 0, False
+    for number, line in enumerate([*text.splitlines(), ""], start=1):
+        stripped = line.strip()
+        if stripped.startswith("$CATEGORY:"):
+            categories.append((number, stripped[10:].strip()))
+        elif stripped.startswith("//"):
+            tagged = tagged or bool(re.search(r"\[(tag|id):", stripped))
+        elif stripped:
+            start = start or number
+            current.append(stripped)
+        elif current:
+            joined = "\n".join(current)
+            for escape, placeholder in _ESCAPES.items():
+                joined = joined.replace(escape, placeholder)
+            items.append((start, joined, tagged))
+            current, start, tagged = [], 0, False
+    return items, categories
 
 
 def split_format(text: str, default: str) -> tuple[str, str]:
@@ -119,3 +157,17 @@ def plain_number(text: str) -> str:
         if len(text.partition(".")[2]) == 3:
             text += "0"
     return "0" if text in ("-0", "") else text
+
+
+def numeric_answer(text: str) -> tuple[str, bool]:
+    """A GIFT numeric answer (``1.5``, ``1.5:0.1`` or ``1..2``) as ``value ± tolerance``, and
+    whether a negative tolerance was turned positive. ValueError when it holds no number."""
+    if ".." in text[1:]:  # Moodle looks for ".." after the first character (a minus sign)
+        low, high = (Decimal(plain_number(x)) for x in text.split("..", 1))
+        middle, spread = (low + high) / 2, abs(high - low) / 2
+        return f"{plain_number(str(middle))} ± {plain_number(str(spread))}", False
+    value, colon, tolerance = text.partition(":")
+    if not colon:
+        return plain_number(value), False
+    tolerance = plain_number(tolerance)
+    return f"{plain_number(value)} ± {tolerance.removeprefix('-')}", tolerance.startswith("-")
