@@ -196,6 +196,11 @@ def test_comments_categories_and_line_numbers() -> None:
     assert "header" not in result.markdown and "CATEGORY" not in result.markdown
 
 
+def test_windows_files_read_like_others() -> None:
+    result = gift_to_markdown("\ufeff// exported\r\n::q::Q1? {\r\n=a\r\n~b\r\n}\r\n", title="W")
+    assert result.notes == [] and result.markdown.endswith("## Q1?\n- [x] a\n- [ ] b\n")
+
+
 def test_empty_bank() -> None:
     result = gift_to_markdown("// nothing here\n", title="Empty")
     assert result.notes == [] and result.converted == 0

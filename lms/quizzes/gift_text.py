@@ -53,7 +53,8 @@ def read_items(text: str) -> tuple[list[tuple[int, str, bool]], list[tuple[int, 
     categories: list[tuple[int, str]] = []
     current: list[str] = []
     start, tagged = 0, False
-    for number, line in enumerate([*text.splitlines(), ""], start=1):
+    # Windows editors start UTF-8 files with a byte-order mark; it is not part of the text.
+    for number, line in enumerate([*text.removeprefix("\ufeff").splitlines(), ""], start=1):
         stripped = line.strip()
         if stripped.startswith("$CATEGORY:"):
             categories.append((number, stripped[10:].strip()))
