@@ -110,6 +110,11 @@ def test_every_quiz_can_be_passed_and_the_course_completed(
         assert response.status_code == 302, url
         db.session.expire_all()
         assert db.session.get(QuizAttempt, attempt.id).passed, url
+    # The course is complete: the certificate waits for the learner to confirm the name.
+    claim = f"/certificates/claim/{slug}"
+    assert client.get(claim, headers=language).status_code == 200
+    name = {"printed_name": learner.display_name, "shown_name": learner.display_name}
+    assert client.post(claim, data=name, headers=language).status_code == 302
     assert db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
 
 

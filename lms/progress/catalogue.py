@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from lms.courses.lookup import choose_language, texts_by_owner
 from lms.courses.models import Course, CourseRelease, CourseText, Item, Module, ReleaseItem
 from lms.db import db
+from lms.percent import percent_of
 from lms.progress.models import Enrollment, ItemCompletion
 
 
@@ -87,7 +88,7 @@ def catalogue(
         total = totals.get(course.id, 0)
         percent = None
         if course.id in enrolled:
-            percent = 100 * done.get(course.id, 0) // total if total else 0
+            percent = percent_of(done.get(course.id, 0), total)
         entries.append(CatalogueEntry(course, text, percent, enrolled.get(course.id, False)))
     return entries
 
