@@ -114,6 +114,9 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.auth.reset_password": (reset_token, everyone(200)),
     "lms.auth.logout": (lambda w: {}, everyone(302)),
     "lms.auth.account": (lambda w: {}, logged_in(200)),
+    "lms.auth.change_password": (lambda w: {}, logged_in(200)),
+    "lms.auth.change_email": (lambda w: {}, logged_in(200)),
+    "lms.auth.confirm_email": (lambda w: {"token": "forged"}, everyone(400)),
     # -- courses ------------------------------------------------------------------------------
     "lms.courses.catalogue": (lambda w: {}, everyone(200)),
     "lms.courses.course": (lambda w: {"course_slug": w.course_slug}, everyone(200)),

@@ -104,5 +104,39 @@ class AccountForm(FlaskForm):
     display_name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=120), not_blank],
         filters=[normalise], render_kw={"autocomplete": "name"},
+        description=_l("Certificates already issued keep the old name until they are "
+                       "reissued."),
     )
     language = SelectField(_l("Language"), choices=[])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=128)],
+        description=_l("At least 8 characters. You stay logged in here; every other device "
+                       "is logged out."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        _l("New email address"), validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[lower_strip],
+        description=_l("We send a link to it; it is used for password resets once you open "
+                       "the link."),
+        render_kw={"autocomplete": "email"},
+    )
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )

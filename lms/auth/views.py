@@ -180,3 +180,6 @@ def account() -> str | Response:
     if not form.is_submitted():
         form.language.data = current_user.language or ""
     return render_template("lms/auth/account.html", form=form)
+
+# The account pages live beside these views, on the same blueprint.
+from lms.auth import account_views  # noqa: E402,F401
