@@ -153,7 +153,7 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.classes.archive": (klass, class_teacher(302)),
     "lms.classes.regenerate_code": (klass, class_teacher(302)),
     "lms.classes.remove_member": (lambda w: klass(w, user_id=w.student_id),
-                                  class_teacher(302)),
+                                  class_teacher(200)),  # the confirmation page
     "lms.classes.unassign": (lambda w: klass(w, assignment_id=w.assignment_id),
                              class_teacher(302)),
     # -- password resets (one-time codes) ------------------------------------------------------

@@ -79,6 +79,7 @@ class SignupForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+    next = HiddenField()
 
 
 class ResetRequestForm(FlaskForm):

@@ -103,3 +103,11 @@ def _candidates(base: str) -> Iterator[str]:
     while True:
         yield f"{base}{number}"
         number += 1
+
+
+def qr_data_uri(link: str) -> str:
+    """The join link as an SVG QR code in a data: URI (the CSP allows img-src data:), large
+    enough to scan from the back of a classroom when projected."""
+    import segno  # only the members page needs it
+
+    return str(segno.make(link, error="m", micro=False).svg_data_uri(scale=8, border=4))
