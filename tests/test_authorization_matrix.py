@@ -165,6 +165,12 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.resets.admin_reset": (lambda w: {"user_id": w.student_id}, logged_in(403, admin=200)),
     "lms.resets.admin_code": (lambda w: {"user_id": w.student_id}, logged_in(403, admin=200)),
     "lms.resets.admin_list": (lambda w: {}, logged_in(403, admin=200)),
+    # -- administration ------------------------------------------------------------------------
+    "lms.admin.create_user": (lambda w: {}, logged_in(403, admin=200)),
+    "lms.admin.change_role": (lambda w: {"user_id": w.student_id}, logged_in(403, admin=200)),
+    "lms.admin.toggle_active": (lambda w: {"user_id": w.student_id},
+                                logged_in(403, admin=200)),  # the confirmation page
+    "lms.admin.admin_log_page": (lambda w: {}, logged_in(403, admin=200)),
     # Only a session opened with a code has something to do there; others go to their account.
     "lms.resets.choose_password": (lambda w: {}, logged_in(302)),
     # -- classes: students --------------------------------------------------------------------
