@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
     EqualTo,
+    InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -78,6 +87,14 @@ class SignupForm(FlaskForm):
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
+    )
+    birth_year = IntegerField(
+        _l("Year of birth"),
+        validators=[InputRequired(message=_l("Please enter the year you were born.")),
+                    NumberRange(min=1900, max=2100, message=_l(
+                        "Please enter a year with four digits, like 2008."))],
+        description=_l("Only to check that you may sign up yourself. It is not stored."),
+        render_kw={"inputmode": "numeric", "autocomplete": "bday-year", "maxlength": 4},
     )
     next = HiddenField()
 

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from lms.auth import services
+from lms.auth.consent import old_enough
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from lms.auth.models import Role, User
 from lms.auth.reset_mail import queue_reset_email
@@ -120,6 +121,12 @@ def logout() -> Response:
 def signup() -> str | Response:
     """Create a learner account. An email address is optional (many learners are minors)."""
     form = SignupForm()
+    if form.validate_on_submit() and not old_enough(
+            form.birth_year.data, current_app.config["LMS_AGE_OF_CONSENT"], utcnow().date()):
+        # Nothing is stored, not even the attempt: the page explains the class-account route.
+        return render_template("lms/auth/signup_too_young.html",
+                               age=current_app.config["LMS_AGE_OF_CONSENT"],
+                               pending=pending_join(form.next.data))
     if form.validate_on_submit():
         try:
             user = services.create_user(
