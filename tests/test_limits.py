@@ -133,7 +133,8 @@ def test_reset_requests_are_limited_per_email_address(app: Flask, database_url: 
 
 @pytest.mark.parametrize(("environment", "config", "loud"), [
     ({"SERVER_SOFTWARE": "gunicorn/23.0.0"}, {}, True),
-    ({"LMS_ENV": "production", "LMS_SECRET_KEY": "k"}, {}, True),
+    ({"LMS_ENV": "production", "LMS_SECRET_KEY": "k", "LMS_BASE_URL": "https://learn.example.org"},
+     {}, True),
     ({"WEB_CONCURRENCY": "2"}, {"RATELIMIT_STORAGE_URI": "memory://"}, True),
     ({"SERVER_SOFTWARE": "gunicorn/23.0.0"}, {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0"},
      False),
