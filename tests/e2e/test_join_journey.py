@@ -98,9 +98,11 @@ def test_a_twelve_year_old_is_refused(open_page: Callable[..., Page],
     from lms.db import utcnow
 
     for locale, heading in (("en-GB", "Ask your teacher for an account"),
-                            ("it-IT", "Chiedi un account al tuo insegnante")):
+                            ("it-IT", "Chiedi un account al tuo insegnante"),
+                            ("ar", "اطلب حسابًا من معلّمك")):
         page = open_page(locale=locale, width=360)
         page.goto("/account/signup")
+        screenshot(page, f"signup-{locale[:2]}")
         _fill_signup(page, "Tommaso Rizzi", f"tommaso-{locale[:2]}", utcnow().year - 12)
         assert page.get_by_role("heading", level=1).inner_text() == heading
         assert not axe_violations(page)
