@@ -98,7 +98,9 @@ def toggle_active(user_id: int) -> str | Response | tuple[str, int]:
     user = _target(user_id)
     form = ActionForm()
     error = None
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.validate():  # an expired or missing CSRF token
+        abort(400)
+    if form.is_submitted():
         try:
             set_active(user.username, not user.active, actor_id=current_user.id)
         except AccountError:

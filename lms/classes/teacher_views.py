@@ -108,9 +108,11 @@ def remove_member(class_id: int, user_id: int) -> str | Response:
     if student is None:
         abort(404)
     form = ActionForm()
-    if not form.validate_on_submit():
+    if not form.is_submitted():
         return render_template("lms/classes/remove_member.html", school_class=school_class,
                                student=student, form=form)
+    if not form.validate():  # an expired or missing CSRF token
+        abort(400)
     if not services.remove_member(class_id, user_id):
         abort(404)
     flash(gettext("The student was removed from the class. Their account and progress stay."),
