@@ -1,5 +1,4 @@
-"""admin log: lms_admin_action, every administrative action on an account (who, what, whom,
-when)
+"""admin log: lms_admin_action, who did what to which account and when
 
 A new table only, so nothing to convert: the log starts empty.
 
