@@ -71,12 +71,14 @@ def certificate_renders(app: Any, user_ids: Sequence[int], course_id: int) -> di
 
 def certificate_for(app: Any, user_id: int, course_id: int) -> str:
     """Issue (and render) one certificate for the re-download case; its code."""
-    from lms.certificates.services import issue_certificate
+    from lms.certificates.services import issue_certificate, render_pdf
     from lms.db import utcnow
 
     with app.app_context():
         now = utcnow()
-        return issue_certificate(user_id, course_id, completed_at=now, now=now).code
+        certificate = issue_certificate(user_id, course_id, completed_at=now, now=now)
+        render_pdf(certificate.id, now=now)  # issuing does not render: the first download does
+        return certificate.code
 
 
 def quiz_submissions(app: Any, attempts: Sequence[tuple[int, int, str]], item_id: int,

@@ -165,12 +165,15 @@ def import_gift_command(source: Path, target: Path, title: str | None) -> None:
         sys.exit(1)
     if target.is_dir():
         target = target / (source.stem + ".quiz.md")
-    markdown, skipped = gift_to_markdown(text, title=title or source.stem.replace("-", " "))
+    result = gift_to_markdown(text, title=title or source.stem.replace("-", " "))
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(markdown, encoding="utf-8")
-    for message in skipped:
-        click.echo(f"{source}:{message}", err=True)
-    click.echo(f"wrote {target} ({len(skipped)} question(s) not converted)")
+    target.write_text(result.markdown, encoding="utf-8")
+    for note in result.notes:
+        click.echo(f"{source}:{note.line}: {note.message}", err=True)
+    # Counted in questions, not messages: one question may lose several things.
+    click.echo(f"wrote {target}: {result.converted} question(s) converted, "
+               f"{result.changed} of them with changes listed above, "
+               f"{result.not_converted} not converted")
 
 
 @users_group.command("create")

@@ -35,6 +35,7 @@ from wtforms import HiddenField
 
 from lms.db import db
 from lms.i18n import SESSION_KEY, page_language, supported_languages, text_direction
+from lms.percent import shown_percent
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,13 @@ def content_language(language: str | None) -> Markup:
     if not language:
         return Markup(' dir="auto"')
     return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+
+
+@bp.app_template_filter("percent")
+def percent_filter(value: float | None) -> int:
+    """``{{ score | percent }}``: the one rounding rule for percentages (down, see
+    lms.percent), so 69.6% never reads as the 70% pass mark."""
+    return shown_percent(value)
 
 
 @bp.app_template_filter("numberformat")

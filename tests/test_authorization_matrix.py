@@ -138,6 +138,10 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.certificates.revoke": (lambda w: {"code": w.certificate_code},
                                 logged_in(403, admin=200)),
     "lms.certificates.admin_list": (lambda w: {}, logged_in(403, admin=200)),
+    # Nothing to claim (the course is not completed): back to "My certificates".
+    "lms.certificates.claim": (lambda w: {"course_slug": w.course_slug}, logged_in(302)),
+    "lms.certificates.reissue": (lambda w: {"code": w.certificate_code},
+                                 owner_only(200, admin=200)),
     # -- classes: teachers --------------------------------------------------------------------
     "lms.classes.index": (lambda w: {}, teachers(200)),
     "lms.classes.create": (lambda w: {}, teachers(200)),

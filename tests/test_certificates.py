@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lms.auth.models import User
-from lms.certificates import services
+from lms.certificates import claims, services
 from lms.certificates.document import certificate_pdf_bytes
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import (
@@ -49,6 +49,13 @@ def complete_course(user: User) -> None:
         mark_item_complete(user.id, item_id, now=utcnow())
 
 
+def complete_and_claim(user: User) -> Certificate:
+    """Complete the course and claim its certificate with the name of the preference."""
+    complete_course(user)
+    name = services.get_preference(user.id).printed_name
+    return claims.claim_certificate(user.id, SLUG, name, None, shown_name=name, now=utcnow())
+
+
 def count_certificates() -> int:
     return db.session.scalar(select(func.count(Certificate.id)))
 
@@ -67,16 +74,22 @@ def learner(make_user: Callable[..., User], synced: None) -> User:
 
 # --- issuing ---------------------------------------------------------------------------
 
-def test_completing_a_course_issues_one_certificate(learner: User, tmp_path: Path) -> None:
+def test_completing_a_course_makes_one_certificate_ready_to_claim(learner: User,
+                                                                  tmp_path: Path) -> None:
     complete_course(learner)
-    assert count_certificates() == 1
+    assert count_certificates() == 0  # nothing is issued before the name is confirmed
+    assert [c.course_slug for c in claims.claimable_courses(learner.id)] == [SLUG]
+    complete_and_claim(learner)
+    assert count_certificates() == 1 and claims.claimable_courses(learner.id) == []
     certificate = db.session.scalar(select(Certificate))
     assert certificate.printed_name == "Giulia Nicolò D'Angelo"
     assert certificate.course_title == "Sample course"
     assert certificate.course_version == "1.0"
     assert certificate.language == "en"
-    assert certificate.pdf is not None and certificate.pdf.startswith(b"%PDF")
-    text = pdf_text(certificate.pdf, tmp_path)
+    assert certificate.pdf is None  # rendered on the first download
+    download = services.download_for(certificate.code, learner.id, now=utcnow())
+    assert download is not None and download.pdf is not None
+    text = pdf_text(download.pdf, tmp_path)
     for expected in ("Giulia Nicolò D'Angelo", "Sample course", certificate.code,
                      "Certificate of completion"):
         assert expected in text
@@ -93,6 +106,7 @@ def test_no_certificate_when_the_course_offers_none(learner: User) -> None:
     db.session.commit()
     complete_course(learner)
     assert count_certificates() == 0
+    assert claims.claimable_courses(learner.id) == []
 
 
 def test_concurrent_issue_yields_one_certificate(app: Flask, learner: User) -> None:
@@ -147,12 +161,13 @@ def test_concurrent_completion_issues_one_certificate(app: Flask, learner: User)
     for thread in threads:
         thread.join(60)
     assert not errors
-    assert count_certificates() == 1
+    assert count_certificates() == 0
+    assert len(claims.claimable_courses(user_id)) == 1
 
 
 def test_printed_name_is_chosen_before_issue_and_kept_after(learner: User) -> None:
     services.set_preference(learner.id, "  Giulia   D'Angelo ", "it", now=utcnow())
-    complete_course(learner)
+    complete_and_claim(learner)
     certificate = db.session.scalar(select(Certificate))
     assert certificate.printed_name == "Giulia D'Angelo"
     assert certificate.language == "it"
@@ -295,8 +310,9 @@ def test_a_course_template_runs_sandboxed(render_app: Flask, tmp_path: Path) -> 
 
 @pytest.fixture
 def issued(learner: User) -> Certificate:
-    complete_course(learner)
-    return db.session.scalar(select(Certificate))
+    certificate = complete_and_claim(learner)
+    services.render_pdf(certificate.id, now=utcnow())
+    return certificate
 
 
 def test_learner_downloads_the_stored_pdf(client: FlaskClient, login: Callable[[User], None],
@@ -358,8 +374,7 @@ def test_learner_sets_the_printed_name(client: FlaskClient, login: Callable[[Use
     good = client.post("/certificates/", data={"printed_name": "ليلى عبد الرحمن",
                                                "language": "ar"})
     assert good.status_code == 302
-    complete_course(learner)
-    certificate = db.session.scalar(select(Certificate))
+    certificate = complete_and_claim(learner)
     assert (certificate.printed_name, certificate.language) == ("ليلى عبد الرحمن", "ar")
 
 
@@ -473,7 +488,7 @@ def test_reissue_command_rerenders(runner: object, issued: Certificate) -> None:
     assert "no certificates" in nothing.output
 
 
-def test_courses_completed_before_certificates_are_issued_on_the_page(
+def test_courses_completed_before_certificates_are_ready_to_claim_on_the_page(
         client: FlaskClient, login: Callable[[User], None], learner: User) -> None:
     db.session.get(Course, course_id()).certificate_enabled = False
     db.session.commit()
@@ -482,8 +497,9 @@ def test_courses_completed_before_certificates_are_issued_on_the_page(
     db.session.get(Course, course_id()).certificate_enabled = True
     db.session.commit()
     login(learner)
-    assert "Sample course" in client.get("/certificates/").text
-    assert count_certificates() == 1
+    page = client.get("/certificates/").text
+    assert "Sample course" in page and f"/certificates/claim/{SLUG}" in page
+    assert count_certificates() == 0
 
 
 def test_certificate_text_is_in_the_certificates_language(render_app: Flask,

@@ -17,11 +17,15 @@ def test_import_gift_writes_a_quiz_and_reports_what_it_dropped(
     result = runner.invoke(args=["courses", "import-gift", str(BANK), "--to", str(target),
                                  "--title", "Fair trade bank"])
     assert result.exit_code == 0, result.output
-    assert f"wrote {target} (4 question(s) not converted)" in result.stdout
-    # every note names the bank and a line, so the author can find the question
+    # counted in questions, not in the 10 messages (one is the category): 13 converted,
+    # 5 of them with changes, 1 left out
+    assert result.stdout == (f"wrote {target}: 13 question(s) converted, 5 of them with "
+                             "changes listed above, 1 not converted\n")
+    # every note is path:line: message, so the author can find the question
     notes = result.stderr.splitlines()
-    assert len(notes) == 4 and all(n.startswith(f"{BANK}:line ") for n in notes)
-    assert "description-only item" in result.stderr
+    assert len(notes) == 10 and all(n.startswith(f"{BANK}:") for n in notes)
+    assert f"{BANK}:61: not converted: a description (no answers)" in result.stderr
+    assert f"{BANK}:43: the answer '10:3' worth 50% dropped: only '6:1' is kept" in result.stderr
     text = target.read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: Fair trade bank\n---\n")
     body = text.split("---\n", 2)[2]

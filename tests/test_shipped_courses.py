@@ -110,4 +110,25 @@ def test_every_quiz_can_be_passed_and_the_course_completed(
         assert response.status_code == 302, url
         db.session.expire_all()
         assert db.session.get(QuizAttempt, attempt.id).passed, url
+    # The course is complete: the certificate waits for the learner to confirm the name.
+    claim = f"/certificates/claim/{slug}"
+    assert client.get(claim, headers=language).status_code == 200
+    name = {"printed_name": learner.display_name, "shown_name": learner.display_name}
+    assert client.post(claim, data=name, headers=language).status_code == 302
     assert db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
+
+
+def test_each_teaching_module_has_a_described_diagram(course: CourseSpec) -> None:
+    """Issue 16: one small, described diagram per module, in every language."""
+    for module in course.modules:
+        lessons = [item for item in module.items if item.kind == "lesson"]
+        if not lessons:
+            continue
+        for language in course.languages:
+            html = "".join(lesson.texts[language].html for lesson in lessons)
+            assert '<img alt="' in html and "<em>Fig" in html, (module.slug, language)
+    diagrams = list((COURSES / course.slug).glob("*/*.svg"))
+    assert diagrams
+    for diagram in diagrams:
+        assert diagram.stat().st_size < 6_000, diagram.name
+        assert "<script" not in diagram.read_text(encoding="utf-8").lower(), diagram.name

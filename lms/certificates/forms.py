@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from lms.certificates.listing import MAX_SEARCH_LENGTH, Status
-from lms.certificates.services import MAX_NAME_LENGTH, MAX_REASON_LENGTH, CertificateError
-from lms.certificates.services import clean_printed_name as _clean
+from lms.certificates.naming import MAX_NAME_LENGTH, CertificateError
+from lms.certificates.naming import clean_printed_name as _clean
+from lms.certificates.services import MAX_REASON_LENGTH
 
 
 def printable_name(form: FlaskForm, field: StringField) -> None:
@@ -31,6 +32,24 @@ class PrintedNameForm(FlaskForm):
     language = SelectField(_l("Language of your certificates"), choices=[])
 
 
+class ClaimForm(PrintedNameForm):
+    """Confirm the name shown as printed (``shown_name``) and get the certificate."""
+
+    printed_name = StringField(
+        _l("Name to print"),
+        validators=[DataRequired(), Length(max=MAX_NAME_LENGTH), printable_name],
+        description=_l("To change it, correct it here: you will see it as printed again "
+                       "before anything is issued."),
+        render_kw={"autocomplete": "name", "dir": "auto", "maxlength": MAX_NAME_LENGTH},
+    )
+    shown_name = HiddenField()
+
+
+class ReissueForm(FlaskForm):
+    printed_name = ClaimForm.printed_name
+    shown_name = HiddenField()
+
+
 class VerifyForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search box: nothing changes
@@ -47,6 +66,10 @@ class RevokeForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(), Length(max=MAX_REASON_LENGTH)],
         description=_l("Shown publicly on the verification page."),
+    )
+    correctable = BooleanField(
+        _l("The learner can put this right and claim the certificate again"),
+        description=_l("For example a wrong name. Leave unticked for misconduct."),
     )
 
 
@@ -66,6 +89,7 @@ class CertificateSearchForm(FlaskForm):
     # unknown slug (an old bookmark) just matches nothing.
     course = SelectField(_l("Course"), choices=[], default="", validate_choice=False)
     status = SelectField(_l("Status"), default="", choices=[
-        SelectChoice("", _l("Valid or revoked")), SelectChoice(Status.VALID.value, _l("Valid")),
+        SelectChoice("", _l("Any status")), SelectChoice(Status.VALID.value, _l("Valid")),
+        SelectChoice(Status.REISSUED.value, _l("Reissued")),
         SelectChoice(Status.REVOKED.value, _l("Revoked")),
     ])

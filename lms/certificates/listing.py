@@ -26,6 +26,7 @@ MAX_SEARCH_LENGTH = 200
 
 class Status(StrEnum):
     VALID = "valid"
+    REISSUED = "reissued"
     REVOKED = "revoked"
 
 
@@ -92,7 +93,9 @@ def _filtered(query: Select[Any], wanted: CertificateFilter) -> Select[Any]:
     if wanted.course_slug:
         query = query.where(Certificate.course_slug == wanted.course_slug)
     if wanted.status is Status.VALID:
-        query = query.where(Certificate.revoked_at.is_(None))
+        query = query.where(Certificate.revoked_at.is_(None), Certificate.reissued_at.is_(None))
+    elif wanted.status is Status.REISSUED:
+        query = query.where(Certificate.revoked_at.is_(None), Certificate.reissued_at.is_not(None))
     elif wanted.status is Status.REVOKED:
         query = query.where(Certificate.revoked_at.is_not(None))
     return query

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, false, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from lms.db import db, utcnow
 
 
 class Certificate(db.Model):  # type: ignore[name-defined,misc]
-    """One learner's certificate for one course, issued once.
+    """One learner's certificate for one course.
+
+    A learner has at most one *current* certificate per course (neither reissued nor
+    revoked). A reissue (after a name fix) or a new claim after a correctable revocation
+    adds a row and points the old one at it (``replaced_by_id``): old codes keep verifying
+    and lead to the new one.
 
     Everything printed is copied in (name, course title and version), so the record still
     verifies years later even if the course changes or the account is deleted. The PDF
@@ -20,8 +25,13 @@ class Certificate(db.Model):  # type: ignore[name-defined,misc]
     """
 
     __tablename__ = "lms_certificate"
-    # The database, not the code, guarantees "issued once" under concurrent completion.
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    # The database, not the code, guarantees "one current certificate" under concurrent
+    # claims: a partial unique index (SQLite and PostgreSQL both have them).
+    __table_args__ = (Index(
+        "uq_lms_certificate_current", "user_id", "course_id", unique=True,
+        sqlite_where=text("reissued_at IS NULL AND revoked_at IS NULL"),
+        postgresql_where=text("reissued_at IS NULL AND revoked_at IS NULL"),
+    ),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(14), unique=True)
@@ -44,10 +54,30 @@ class Certificate(db.Model):  # type: ignore[name-defined,misc]
     revoked_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_user.id", ondelete="SET NULL")
     )
+    #: Revoked for a reason the learner can put right (a wrong name, an administrative
+    #: mistake): the course can be claimed again, giving a new certificate.
+    revoked_correctable: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Set when a new certificate replaced this one after a name fix.
+    reissued_at: Mapped[datetime | None]
+    reissued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_user.id", ondelete="SET NULL")
+    )
+    #: The certificate issued in place of this one (reissue, or a claim after revocation).
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_certificate.id", ondelete="SET NULL"), index=True
+    )
 
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def is_reissued(self) -> bool:
+        return self.reissued_at is not None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.reissued_at is None
 
     def __repr__(self) -> str:
         return f"<Certificate {self.code} user={self.user_id} course={self.course_id}>"

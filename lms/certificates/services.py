@@ -20,40 +20,17 @@ from sqlalchemy.orm import undefer
 from lms.auth.models import User
 from lms.certificates.codes import new_code, normalise_code
 from lms.certificates.models import Certificate, CertificatePreference
+from lms.certificates.naming import MAX_NAME_LENGTH, CertificateError, clean_printed_name
 from lms.courses.models import Course, CourseText
 from lms.courses.services import choose_language
-from lms.db import db, utcnow
-from lms.names import clean_name, has_invisible
-from lms.progress.models import Enrollment
+from lms.db import db
 from lms.signals import certificate_issued
 
 log = logging.getLogger(__name__)
 
-MAX_NAME_LENGTH = 120
 MAX_REASON_LENGTH = 500
 _SPACES = re.compile(r"\s+")
-
-
-class CertificateError(ValueError):
-    """Input a certificate cannot accept; the message is shown to the user."""
-
-
-def clean_printed_name(value: str) -> str:
-    """The name as it will be printed, or :class:`CertificateError`.
-
-    The rule is lms.names's, but a certificate refuses what the rule would drop instead of
-    dropping it silently: the holder should see exactly what will be printed.
-    """
-    if has_invisible(value or ""):
-        raise CertificateError(_l("The name contains invisible or control characters."))
-    text = clean_name(value)
-    if not text:
-        raise CertificateError(_l("Please enter the name to print."))
-    if len(text) > MAX_NAME_LENGTH:
-        raise CertificateError(
-            _l("The name can have at most %(max)d characters.", max=MAX_NAME_LENGTH)
-        )
-    return text
+__all__ = ["MAX_NAME_LENGTH", "CertificateError", "clean_printed_name"]  # re-exported
 
 
 @dataclass(frozen=True)
@@ -101,21 +78,28 @@ def set_preference(user_id: int, printed_name: str, language: str | None, *,
     return get_preference(user_id)
 
 
-def _certificate_for(user_id: int, course_id: int) -> Certificate | None:
+def current_certificate(user_id: int, course_id: int) -> Certificate | None:
+    """The certificate ``user_id`` holds for ``course_id`` today (not reissued, not revoked)."""
     return db.session.scalar(
         select(Certificate).where(Certificate.user_id == user_id,
-                                  Certificate.course_id == course_id)
+                                  Certificate.course_id == course_id,
+                                  Certificate.reissued_at.is_(None),
+                                  Certificate.revoked_at.is_(None))
     )
 
 
 def issue_certificate(user_id: int, course_id: int, *, completed_at: datetime,
-                      now: datetime) -> Certificate:
-    """Issue the one certificate of ``user_id`` for ``course_id`` and render its PDF.
+                      now: datetime, replaces: Certificate | None = None) -> Certificate:
+    """Issue the current certificate of ``user_id`` for ``course_id`` with the name of their
+    preference (confirmed on the claim page; see :mod:`lms.certificates.claims`).
 
-    Idempotent and safe under concurrency: the unique (user, course) constraint lets one
-    insert win; every other caller gets that certificate back.
+    The PDF is not rendered here: the first download renders it (70-130 ms of WeasyPrint
+    that no claim or quiz POST should wait for). Idempotent and safe under concurrency: the
+    partial unique index over current certificates lets one insert win; every other caller
+    gets that certificate back. ``replaces`` (already marked reissued or revoked, flushed
+    in this transaction) is pointed at the new certificate.
     """
-    existing = _certificate_for(user_id, course_id)
+    existing = current_certificate(user_id, course_id)
     if existing is not None:
         return existing
     course = db.session.get(Course, course_id)
@@ -136,11 +120,16 @@ def issue_certificate(user_id: int, course_id: int, *, completed_at: datetime,
         certificate = Certificate(code=new_code(), **fields)
         db.session.add(certificate)
         try:
+            if replaces is not None:
+                db.session.flush()
+                replaces.replaced_by_id = certificate.id
             db.session.commit()
             break
         except IntegrityError:
             db.session.rollback()
-            existing = _certificate_for(user_id, course_id)
+            if replaces is not None:  # its pending change is gone with the rollback
+                raise
+            existing = current_certificate(user_id, course_id)
             if existing is not None:  # issued concurrently by another request
                 return existing
             # otherwise the random code collided: draw another
@@ -148,7 +137,6 @@ def issue_certificate(user_id: int, course_id: int, *, completed_at: datetime,
         raise RuntimeError("could not draw a unique certificate code")
     log.info("issued certificate %s to user %s for course %s", certificate.code, user_id,
              course.slug)
-    render_pdf(certificate.id, now=now)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     certificate_issued.send(app, certificate_id=certificate.id)
     return certificate
@@ -175,38 +163,6 @@ def render_pdf(certificate_id: int, *, now: datetime) -> bool:
     certificate.pdf, certificate.pdf_rendered_at = pdf, now
     db.session.commit()
     return True
-
-
-def on_course_completed(sender: Any, *, user_id: int, course_id: int, completed_at: datetime,
-                        **extra: Any) -> None:
-    """Receiver of :data:`lms.signals.course_completed`: issue when the course offers one."""
-    if "lms" not in getattr(sender, "extensions", {}):
-        return
-    course = db.session.get(Course, course_id)
-    if course is None or not course.certificate_enabled:
-        return
-    try:
-        issue_certificate(user_id, course_id, completed_at=completed_at, now=utcnow())
-    except Exception:  # the completion itself must not fail; the learner's page retries
-        db.session.rollback()
-        log.exception("could not issue a certificate to user %s for course %s",
-                      user_id, course_id)
-
-
-def issue_missing(user_id: int, *, now: datetime) -> int:
-    """Issue certificates for courses completed without one (before certificates existed,
-    or when issuing failed); returns how many were issued."""
-    pending = db.session.execute(
-        select(Enrollment.course_id, Enrollment.completed_at)
-        .join(Course, Course.id == Enrollment.course_id)
-        .outerjoin(Certificate, (Certificate.course_id == Enrollment.course_id)
-                   & (Certificate.user_id == user_id))
-        .where(Enrollment.user_id == user_id, Enrollment.completed_at.is_not(None),
-               Course.certificate_enabled, Certificate.id.is_(None))
-    ).all()
-    for course_id, completed_at in pending:
-        issue_certificate(user_id, course_id, completed_at=completed_at, now=now)
-    return len(pending)
 
 
 def certificates_of(user_id: int) -> list[Certificate]:
@@ -249,7 +205,7 @@ def download_for(code: str, user_id: int, *, now: datetime) -> Download | None:
     if certificate is None:
         return None
     filename = f"certificate-{certificate.course_slug}-{certificate.code}.pdf"
-    if certificate.is_revoked:
+    if not certificate.is_valid:  # revoked, or reissued: its old name is not handed out
         return Download(certificate.code, filename, None)
     if certificate.pdf is None and not render_pdf(certificate.id, now=now):
         raise RuntimeError(f"certificate {certificate.code} cannot be rendered")
@@ -257,8 +213,11 @@ def download_for(code: str, user_id: int, *, now: datetime) -> Download | None:
 
 
 def revoke_certificate(code: str, reason: str, *, by_user_id: int | None,
-                       now: datetime) -> Certificate:
-    """Mark a certificate revoked, with the reason shown on the verify page."""
+                       now: datetime, correctable: bool = False) -> Certificate:
+    """Mark a certificate revoked, with the reason shown on the verify page.
+
+    ``correctable``: the learner may claim the course's certificate again (a new code).
+    """
     certificate = find_certificate(code)
     if certificate is None:
         raise LookupError(f"no certificate {code!r}")
@@ -271,6 +230,7 @@ def revoke_certificate(code: str, reason: str, *, by_user_id: int | None,
     if certificate.revoked_at is None:
         certificate.revoked_at = now
     certificate.revoked_reason, certificate.revoked_by_id = reason, by_user_id
+    certificate.revoked_correctable = correctable
     db.session.commit()
     log.info("certificate %s revoked by user %s", certificate.code, by_user_id)
     return certificate
@@ -278,7 +238,8 @@ def revoke_certificate(code: str, reason: str, *, by_user_id: int | None,
 
 def certificate_ids(course_slug: str | None = None) -> list[int]:
     """Certificates to re-render: all valid ones, or one course's."""
-    query = select(Certificate.id).where(Certificate.revoked_at.is_(None))
+    query = select(Certificate.id).where(Certificate.revoked_at.is_(None),
+                                         Certificate.reissued_at.is_(None))
     if course_slug is not None:
         query = query.where(Certificate.course_slug == course_slug)
     return list(db.session.scalars(query.order_by(Certificate.id)))

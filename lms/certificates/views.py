@@ -3,11 +3,14 @@ the admin's list of issued certificates."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -15,10 +18,11 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms.fields import SelectChoice
 
-from lms.certificates import listing, services
+from lms.certificates import claims, listing, services
 from lms.certificates.codes import normalise_code
 from lms.certificates.forms import (
     CertificateSearchForm,
@@ -26,8 +30,9 @@ from lms.certificates.forms import (
     RevokeForm,
     VerifyForm,
 )
-from lms.db import utcnow
-from lms.i18n import supported_languages
+from lms.courses.models import Course
+from lms.db import db, utcnow
+from lms.i18n import page_language, supported_languages
 from lms.web import language_choices, safe_next
 
 bp = Blueprint("certificates", __name__)
@@ -50,10 +55,30 @@ def mine() -> str | Response:
         else:
             flash(gettext("Saved. Your next certificates will carry this name."), "success")
             return redirect(url_for(".mine"))
-    elif request.method == "GET":
-        services.issue_missing(current_user.id, now=utcnow())
+    certificates = services.certificates_of(current_user.id)
+    reissuable = {c.code for c in certificates
+                  if c.is_valid and claims.self_reissues_left(c) > 0}
     return render_template("lms/certificates/mine.html", form=form, preference=preference,
-                           certificates=services.certificates_of(current_user.id))
+                           certificates=certificates, reissuable=reissuable,
+                           claimable=claims.claimable_courses(current_user.id,
+                                                                 page_language()))
+
+
+def on_course_completed(sender: Any, *, user_id: int, course_id: int, **extra: Any) -> None:
+    """Receiver of :data:`lms.signals.course_completed`: in the learner's request (a quiz or
+    a lesson, whichever finished the course), say the certificate is ready to claim.
+
+    Nothing is issued or rendered here: the learner first confirms the printed name.
+    """
+    if "lms" not in getattr(sender, "extensions", {}) or not has_request_context():
+        return
+    course = db.session.get(Course, course_id)
+    if course is None or not course.certificate_enabled:
+        return
+    link = url_for("lms.certificates.claim", course_slug=course.slug)
+    flash(Markup('{} <a href="{}">{}</a>').format(
+        gettext("Your certificate is ready."), link,
+        gettext("Confirm the name to print and get it")), "success")
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -101,8 +126,10 @@ def verify(code: str) -> str | Response | tuple[str, int]:
         return render_template("lms/certificates/verify.html", form=form, certificate=None,
                                not_found=True), 404
     is_admin = current_user.is_authenticated and current_user.has_role("admin")
+    latest, history = claims.history(certificate)
     return render_template("lms/certificates/verify.html", form=VerifyForm(formdata=None),
-                           certificate=certificate, can_revoke=is_admin)
+                           certificate=certificate, latest=latest, history=history,
+                           can_revoke=is_admin)
 
 
 @bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
@@ -114,11 +141,13 @@ def revoke(code: str) -> str | Response:
     certificate = services.find_certificate(code)
     if certificate is None:
         abort(404)
-    form = RevokeForm(data={"reason": certificate.revoked_reason or ""})
+    form = RevokeForm(data={"reason": certificate.revoked_reason or "",
+                            "correctable": certificate.revoked_correctable})
     if form.validate_on_submit():
         try:
             services.revoke_certificate(certificate.code, form.reason.data,
-                                        by_user_id=current_user.id, now=utcnow())
+                                        by_user_id=current_user.id, now=utcnow(),
+                                        correctable=form.correctable.data)
         except services.CertificateError as error:
             form.reason.errors.append(str(error))
         else:
@@ -154,3 +183,7 @@ def admin_list() -> str:
     here = request.full_path if request.query_string else request.path
     return render_template("lms/certificates/admin_list.html", form=form, listing=found,
                            filters=filters, here=here)
+
+
+# The claim and reissue pages share this blueprint.
+from lms.certificates import claim_views  # noqa: E402,F401

@@ -15,6 +15,7 @@ from datetime import datetime
 from lms.auth.models import User
 from lms.classes.models import Assignment
 from lms.classes.queries import CourseInfo, ItemInfo, ModuleInfo, Progress
+from lms.percent import percent_of
 from lms.progress.rules import ItemState, module_progress
 
 
@@ -161,7 +162,7 @@ def completion_chart(matrix: ModuleMatrix, *, width: int = 480, row: int = 28) -
     bars = []
     for index, column in enumerate(matrix.columns):
         done = sum(1 for row in matrix.rows if row.cells[index].done)
-        percent = 100 * done // total if total else 0
+        percent = percent_of(done, total)
         bars.append(Bar(column.info.title, done, total, percent, index * row,
                         round(bar_area * percent / 100, 1)))
     return Chart(bars, width, label_width, bar_area, max(row, len(bars) * row), row)

@@ -18,6 +18,7 @@ from lms.courses.outline import (  # noqa: F401  (the views use them through thi
 )
 from lms.courses.releases import learner_version, settings_at  # noqa: F401
 from lms.db import db
+from lms.percent import percent_of
 from lms.progress.models import Enrollment, ItemCompletion
 
 
@@ -95,7 +96,7 @@ def catalogue(
         total = totals.get(course.id, 0)
         percent = None
         if course.id in enrolled:
-            percent = 100 * done.get(course.id, 0) // total if total else 0
+            percent = percent_of(done.get(course.id, 0), total)
         entries.append(CatalogueEntry(course, text, percent, enrolled.get(course.id, False)))
     return entries
 

@@ -122,6 +122,7 @@ def export_user_data(user_id: int) -> dict[str, Any]:
             "printed_name": c.printed_name, "language": c.language,
             "completed_at": _iso(c.completed_at), "issued_at": _iso(c.issued_at),
             "revoked_at": _iso(c.revoked_at), "revoked_reason": c.revoked_reason,
+            "reissued_at": _iso(c.reissued_at),
         } for c in certificates],
         "certificate_preference": None if preference is None else {
             "printed_name": preference.printed_name, "language": preference.language},

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from lms.percent import percent_of
+
 
 @dataclass(frozen=True)
 class ItemState:
@@ -41,7 +43,7 @@ class ModuleProgress:
 
     @property
     def percent(self) -> int:
-        return 100 if self.total == 0 else (100 * self.done) // self.total
+        return percent_of(self.done, self.total, empty=100)
 
 
 def module_progress(items: Sequence[ItemState]) -> ModuleProgress:
@@ -74,7 +76,7 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
-        return 0 if self.items_total == 0 else (100 * self.items_done) // self.items_total
+        return percent_of(self.items_done, self.items_total)
 
 
 def course_progress(modules: Sequence[ModuleProgress]) -> CourseProgress:

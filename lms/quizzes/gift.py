@@ -1,251 +1,305 @@
 """Convert a Moodle GIFT question bank into a ``.quiz.md`` file in the README's quiz syntax.
 
 Authors arrive with GIFT banks; converting them to our markdown (rather than importing GIFT at
-run time) keeps one quiz syntax to learn, check and translate. What the markdown syntax cannot
-express is reported, with the GIFT line number, instead of being silently lost.
+run time) keeps one quiz syntax to learn, check and translate. The reading follows Moodle's own
+importer (``question/format/gift/format.php``): the same escapes, the same order of deciding
+the question type, the same weights. What our syntax cannot express is reported with the GIFT
+line number and what was lost; a question that cannot be converted at all is reported and left
+out. Every question written is parsed back with the checker's parser first, so the file always
+passes ``lms courses check``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
-__all__ = ["gift_to_markdown"]
+from lms.quizzes.builtin.common import normalise_text
+from lms.quizzes.gift_text import (
+    BLANK,
+    numeric_answer,
+    paragraphs,
+    read_items,
+    restore,
+    split_format,
+    text_line,
+)
+from lms.quizzes.parse import parse_questions
+from lms.quizzes.types import QuestionType, load_question_types
+
+__all__ = ["GiftImport", "GiftNote", "gift_to_markdown"]
 
 logger = logging.getLogger(__name__)
 
-# Escaped specials become private-use characters while parsing, and are restored at the end.
-_ESCAPES = {"\\\\": "\ue006", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002",
-            "\\{": "\ue003", "\\}": "\ue004", "\\:": "\ue005", "\\n": "\n"}
-_RESTORE = str.maketrans({"\ue000": "~", "\ue001": "=", "\ue002": "#", "\ue003": "{",
-                          "\ue004": "}", "\ue005": ":", "\ue006": "\\"})
-_TITLE_RE = re.compile(r"^\s*::(.*?)::", re.S)
-_FORMAT_RE = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.I)
-_TF_RE = re.compile(r"^(T|F|TRUE|FALSE)\s*(?:#([^#]*))?(?:#(.*))?$", re.I | re.S)
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-_MD_SPECIALS = re.compile(r"([\\`*_\[\]<>|])")
+_WRITTEN_BLANK = "\\_\\_\\_\\_\\_"
+
+
+@dataclass(frozen=True)
+class GiftNote:
+    """Something the import changed or could not do, at the line its question starts."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
 
 
 @dataclass
-class _Entry:
-    marker: str  # "=" or "~"
-    text: str
-    weight: float | None
-    feedback: str
+class GiftImport:
+    """The ``.quiz.md`` text and what happened to each GIFT question."""
+
+    markdown: str
+    notes: list[GiftNote] = field(default_factory=list)
+    converted: int = 0
+    not_converted: int = 0
+    converted_lines: set[int] = field(default_factory=set)
 
     @property
-    def correct(self) -> bool:
-        return self.weight > 0 if self.weight is not None else self.marker == "="
+    def changed(self) -> int:
+        """Questions converted with a loss (one or more notes)."""
+        return len({n.line for n in self.notes if n.line in self.converted_lines})
+
+
+class _Skip(Exception):
+    """The question cannot be converted; the message says why."""
 
 
 @dataclass
-class _Item:
-    line: int
+class _Answer:
     text: str
-    title: str = ""
-    fmt: str = "moodle"
+    weight: float | None  # percent; None when not written
+    feedback: str
+    fmt: str
+    feedback_fmt: str
 
 
-def _protect(text: str) -> str:
-    for escape, placeholder in _ESCAPES.items():
-        text = text.replace(escape, placeholder)
-    return text
+def _answer(chunk: str, fmt: str) -> _Answer:
+    """One answer: ``%weight%``, the text (with its own format marker) and ``#feedback``."""
+    weight = None
+    if match := _WEIGHT_RE.match(chunk):
+        weight, chunk = float(match.group(1)), chunk[match.end():]
+    text, _, feedback = chunk.partition("#")
+    text, own = split_format(restore(text), fmt)
+    feedback, feedback_fmt = split_format(restore(feedback), fmt)
+    return _Answer(text, weight, feedback, own, feedback_fmt)
 
 
-def _items(text: str) -> list[_Item]:
-    """Blank-line separated items without comment and ``$CATEGORY:`` lines."""
-    items: list[_Item] = []
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate([*text.splitlines(), ""], start=1):
-        stripped = line.strip()
-        if stripped.startswith("//") or stripped.startswith("$CATEGORY:"):
-            continue
-        if stripped:
-            start = start or number
-            current.append(line)
-        elif current:
-            items.append(_Item(start, _protect("\n".join(current))))
-            current, start = [], 0
-    return items
+def _split(body: str, markers: str) -> list[tuple[str, str]]:
+    """``(marker, rest)`` per answer of ``body`` (Moodle's explode on ``=``/``~``); text
+    before the first marker is an answer with no marker, as in Moodle."""
+    parts = [p.strip() for p in re.split(f"(?=[{markers}])", body)]
+    return [(p[0], p[1:].strip()) if p[0] in markers else ("", p) for p in parts if p]
 
 
-def _markdown(text: str, fmt: str) -> str:
-    """GIFT text in our markdown: plain text is escaped, HTML paragraphs become blank lines."""
-    text = text.translate(_RESTORE).strip()
-    if fmt == "plain":
-        return _MD_SPECIALS.sub(r"\\\1", text)
-    if fmt == "html":
-        text = re.sub(r"\s*</p>\s*<p[^>]*>\s*", "\n\n", text, flags=re.I)
-        text = re.sub(r"</?p[^>]*>|<br\s*/?>", " ", text, flags=re.I).strip()
-    return text
+class _Converter:
+    """One GIFT question into the lines of one ``## question``; notes what it loses."""
 
+    def __init__(self, line: int, fmt: str, notes: list[GiftNote]) -> None:
+        self.line, self.fmt, self.notes = line, fmt, notes
+        self.explain: list[str] = []
 
-def _line(text: str) -> str:
-    """One line of markdown (options, headings, keyword values)."""
-    return " ".join(text.split())
+    def lost(self, message: str) -> None:
+        self.notes.append(GiftNote(self.line, message))
 
+    def body(self, answer: str) -> list[str]:
+        """Moodle's order: essay, numeric, choice (``~``), matching, true-false, short."""
+        if not answer:
+            self.lost("an essay became a reflection, which is never graded")
+            return ["Type: reflection"]
+        if answer.startswith("#"):
+            return self.numeric(answer[1:])
+        if "~" in answer:
+            return self.choice(answer)
+        if "=" in answer and "->" in answer:
+            return self.matching(answer)
+        head = answer.partition("#")[0].strip()
+        if head in _TRUE_FALSE:
+            return self.true_false(answer, _TRUE_FALSE[head])
+        if head.upper() in _TRUE_FALSE:
+            self.lost(f"{{{head}}} is a short answer in GIFT (write {{{head.upper()}}} for "
+                      "true-false); converted as Moodle reads it")
+        return self.short(answer)
 
-def _entries(answer: str) -> list[_Entry]:
-    entries = []
-    for chunk in re.split(r"(?=[=~])", answer):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        marker, rest = chunk[0], chunk[1:].strip()
-        weight = None
-        if match := _WEIGHT_RE.match(rest):
-            weight, rest = float(match.group(1)), rest[match.end():]
-        text, _, feedback = rest.partition("#")
-        entries.append(_Entry(marker, text.strip(), weight, feedback.strip()))
-    return entries
+    def true_false(self, answer: str, value: bool) -> list[str]:
+        _, wrong, right = (*answer.split("#", 2), "", "")[:3]
+        for kind, feedback in (("wrong", wrong), ("right", right)):
+            if feedback := split_format(restore(feedback), self.fmt)[0]:
+                self.lost(f"feedback for a {kind} answer dropped: {feedback!r}")
+        return ["Type: true-false", f"Answer: {str(value).lower()}"]
 
+    def choice(self, answer: str) -> list[str]:
+        # Moodle: one answer to pick when any answer is marked "=", several otherwise.
+        single = "=" in answer
+        answers = []
+        for marker, chunk in _split(answer, "=~"):
+            answers.append(entry := _answer(chunk, self.fmt))
+            if marker == "=" and entry.weight is None:
+                entry.weight = 100.0
+        weights = [a.weight or 0.0 for a in answers]
+        if single:
+            right = [a for a, w in zip(answers, weights, strict=True) if w >= 100]
+            for entry, weight in zip(answers, weights, strict=True):
+                if weight and weight < 100:
+                    self.lost(f"the {weight:g}% for {entry.text!r} dropped: only fully right "
+                              "answers score in a single choice")
+            if len(right) > 1:
+                self.lost(f"{len(right)} answers are fully right in a one-answer question: "
+                          "it became a multiple choice (learners tick every right answer)")
+        else:
+            right = [a for a, w in zip(answers, weights, strict=True) if w > 0]
+            share = 100 / len(right) if right else 0
+            # Moodle adds up the weights of the ticked answers; we give and take equal shares.
+            if any(abs(abs(w) - share) > 0.01 for w in weights):
+                listed = ", ".join(f"{w:g}%" for w in weights)
+                self.lost(f"scoring changed from the weights {listed}: here each right tick "
+                          f"earns 1/{len(right)} and each wrong tick costs 1/{len(right)}")
+        if not right:
+            raise _Skip("no answer has a positive weight, so no option would be right")
+        # A single choice is what one [x] means; say "multiple" when it is one with one [x].
+        lines = ["Type: multiple"] if len(right) > 1 or not single else []
+        for entry in answers:
+            tick = "x" if any(entry is r for r in right) else " "
+            lines.append(f"- [{tick}] {text_line(entry.text, entry.fmt)}")
+            if entry.feedback:
+                lines.append(f"  > {text_line(entry.feedback, entry.feedback_fmt)}")
+        return lines
 
-def _number(text: str) -> str:
-    return format(float(text.translate(_RESTORE).strip()), ".10g")
+    def matching(self, answer: str) -> list[str]:
+        lines = ["Type: matching"]
+        for _, chunk in _split(answer, "="):
+            left, arrow, right = chunk.partition("->")
+            if not arrow:
+                raise _Skip(f"the matching answer {restore(chunk)!r} has no '->'")
+            left_text, fmt = split_format(restore(left), self.fmt)
+            if not left_text:
+                self.lost(f"the extra answer {restore(right).strip()!r} (a distractor) dropped")
+                continue
+            lines.append(f"- {text_line(left_text, fmt)} -> "
+                         f"{text_line(restore(right).strip(), 'plain')}")
+        return lines
 
+    def short(self, answer: str) -> list[str]:
+        kept: list[str] = []
+        for _, chunk in _split(answer, "="):
+            entry = _answer(chunk, self.fmt)
+            if entry.feedback:
+                self.lost(f"feedback on the answer {entry.text!r} dropped: {entry.feedback!r}")
+            if entry.weight is not None and entry.weight < 100:
+                self.lost(f"the answer {entry.text!r} worth {entry.weight:g}% dropped")
+            elif entry.text and normalise_text(entry.text) not in map(normalise_text, kept):
+                kept.append(" ".join(entry.text.split()))  # a repeat would add nothing
+        if not kept:
+            raise _Skip("no answer is fully right")
+        if any("*" in k for k in kept):
+            self.lost("'*' is a wildcard in GIFT short answers but is matched literally here")
+        return ["Type: short", *(f"Answer: {k}" for k in kept)]
 
-def _numeric(body: str, line: int, notes: list[str]) -> list[str] | None:
-    """``Answer: centre ± tolerance`` lines from ``1.5:0.1``, ``1..2`` or ``=`` alternatives."""
-    if "=" in body:
-        entries = _entries(body)
-        full = [e for e in entries if e.weight is None or e.weight >= 100]
+    def numeric(self, answer: str) -> list[str]:
+        body, _, wrong = answer.partition("~")
+        if wrong and (feedback := _answer(wrong, self.fmt).feedback):
+            self.lost(f"feedback for other answers dropped: {feedback!r}")
+        answers = [_answer(chunk, self.fmt) for _, chunk in _split(body, "=")]
+        if not answers:
+            raise _Skip("the numeric question has no answer")
+        full = [a for a in answers if a.weight is None or a.weight >= 100]
         if not full:
-            notes.append(f"line {line}: numeric question has no 100% answer; not converted")
-            return None
-        if len(entries) > 1:
-            notes.append(f"line {line}: numeric question: kept the 100% answer {full[0].text!r}, "
-                         f"dropped {len(entries) - 1} other (partial-credit) answer(s)")
-        body = full[0].text
-    else:
-        body = body.partition("#")[0]
-    try:
-        if ".." in body:
-            low, high = (float(_number(x)) for x in body.split("..", 1))
-            centre, spread = (low + high) / 2, abs(high - low) / 2
-            return ["Type: numeric", f"Answer: {format(centre, '.10g')} ± {format(spread, '.10g')}"]
-        value, _, tolerance = body.partition(":")
-        answer = _number(value) + (f" ± {_number(tolerance)}" if tolerance.strip() else "")
-    except ValueError:
-        notes.append(f"line {line}: numeric answer {body.strip()!r} does not parse; not converted")
-        return None
-    return ["Type: numeric", f"Answer: {answer}"]
+            raise _Skip("no numeric answer is worth 100%; our numeric questions have one answer")
+        for entry in answers:
+            if entry.feedback:
+                self.lost(f"feedback on the answer {entry.text!r} dropped: {entry.feedback!r}")
+            if entry is not full[0]:
+                worth = f" worth {entry.weight:g}%" if entry.weight is not None else ""
+                self.lost(f"the answer {entry.text!r}{worth} dropped: "
+                          f"only {full[0].text!r} is kept")
+        return ["Type: numeric", f"Answer: {self.number(full[0].text)}"]
+
+    def number(self, text: str) -> str:
+        try:
+            answer, flipped = numeric_answer(text)
+        except ValueError:
+            raise _Skip(f"the numeric answer {text!r} is not a number") from None
+        if flipped:
+            self.lost(f"the negative tolerance in {text!r} read as a positive one")
+        return answer
 
 
-def _options(entries: list[_Entry], fmt: str, line: int, notes: list[str]) -> list[str] | None:
-    correct = [e for e in entries if e.correct]
-    if not correct:
-        notes.append(f"line {line}: choice question has no correct answer; not converted")
-        return None
-    weights = {e.weight for e in correct if e.weight is not None}
-    if len(correct) == 1 and any(e.weight and 0 < e.weight < 100 for e in correct):
-        notes.append(f"line {line}: partial credit of the only correct answer dropped")
-    if len(weights) > 1:
-        notes.append(f"line {line}: answer weights {sorted(weights)} became equal shares")
-    lines = ["Type: multiple"] if len(correct) > 1 else []
-    for entry in entries:
-        lines.append(f"- [{'x' if entry.correct else ' '}] {_line(_markdown(entry.text, fmt))}")
-        if entry.feedback:
-            lines.append(f"  > {_line(_markdown(entry.feedback, fmt))}")
+def _title(text: str) -> tuple[str, str]:
+    if not text.startswith("::"):
+        return "", text
+    name, found, rest = text[2:].partition("::")
+    return (restore(name).strip(), rest.strip()) if found else ("", text[2:])
+
+
+def _convert(line: int, text: str, number: int, notes: list[GiftNote]) -> list[str]:
+    title, text = _title(text)
+    fmt = split_format(text, "moodle")[1]
+    start, end = text.find("{"), text.find("}")
+    if start < 0 and end < 0:
+        raise _Skip("a description (no answers) is not a question")
+    if start < 0 or end < start:
+        raise _Skip("the braces around the answers do not match")
+    before, answer, after = text[:start], text[start + 1:end].strip(), text[end + 1:]
+    if "{" in after or "}" in after:
+        notes.append(GiftNote(line, "only the first {…} holds answers; later braces stay text"))
+    converter = _Converter(line, fmt, notes)
+    if (general := answer.rfind("####")) >= 0:
+        converter.explain = paragraphs(*split_format(restore(answer[general + 4:]), fmt),
+                                       blocks=False)
+        answer = answer[:general].strip()
+    body = converter.body(answer)
+    # Answers inside the text (Moodle's "missing word") leave a blank where they stood.
+    blank = BLANK if after.strip() else ""
+    question = split_format(restore(before + blank + after), fmt)[0]
+    texts = paragraphs(question, fmt)
+    texts = [p.replace(BLANK, _WRITTEN_BLANK) for p in texts] or [
+        text_line(title or f"Question {number}", "plain")]
+    heading = re.sub(r"#+$", lambda m: "&#35;" * len(m.group()), texts[0])
+    lines = [f"## {heading}", *(x for p in texts[1:] for x in ("", p)), *body]
+    if converter.explain:
+        lines.append(f"Explanation: {' '.join(converter.explain)}")
     return lines
 
 
-def _body(answer: str, fmt: str, line: int, notes: list[str],
-          explain: list[str]) -> tuple[str, list[str] | None]:
-    """Classify the answer braces; return the kind and our lines (None when not converted).
-
-    True-false feedback has nowhere else to go, so the right-answer feedback joins ``explain``.
-    """
-    stripped = answer.strip()
-    if not stripped:
-        return "essay", ["Type: reflection"]
-    if stripped.startswith("#"):
-        return "numeric", _numeric(stripped[1:], line, notes)
-    if match := _TF_RE.match(stripped):
-        if match.group(2) and match.group(2).strip():
-            notes.append(f"line {line}: feedback for a wrong true-false answer dropped")
-        if match.group(3) and match.group(3).strip():
-            explain.append(_markdown(match.group(3), fmt))
-        return "tf", ["Type: true-false", f"Answer: {str(match.group(1)[0] in 'Tt').lower()}"]
-    entries = _entries(stripped)
-    if not entries:
-        notes.append(f"line {line}: cannot read the answers {stripped!r}; not converted")
-        return "unknown", None
-    if all(e.marker == "=" and "->" in e.text for e in entries):
-        pairs = [tuple(_markdown(x, fmt) for x in e.text.split("->", 1)) for e in entries]
-        if any(not left for left, _ in pairs):
-            notes.append(f"line {line}: matching distractors without a left item dropped")
-        return "matching", ["Type: matching", *(f"- {_line(left)} -> {_line(right)}"
-                                                for left, right in pairs if left)]
-    if all(e.marker == "=" for e in entries):
-        if any(e.weight is not None and e.weight < 100 for e in entries):
-            notes.append(f"line {line}: short answers with partial credit dropped")
-        kept = [e for e in entries if e.weight is None or e.weight >= 100]
-        if any(e.feedback for e in entries):
-            notes.append(f"line {line}: feedback on short answers dropped")
-        return "short", ["Type: short", *(f"Answer: {_line(_markdown(e.text, fmt))}" for e in kept)]
-    return "choice", _options(entries, fmt, line, notes)
+def _checked(lines: list[str], types: dict[str, QuestionType]) -> str | None:
+    """The checker's first error for this question, or None when it parses clean."""
+    _, problems = parse_questions("\n".join(lines), path="gift", first_line=1, types=types)
+    message = next((p.message for p in problems if p.is_error), None)
+    # Lines of the converted text mean nothing to someone reading the GIFT file.
+    return re.sub(r" \((?:also on )?lines? [\d, ]+\)", "", message) if message else None
 
 
-def _convert(item: _Item, number: int, notes: list[str]) -> list[str] | None:
-    text = item.text
-    if match := _TITLE_RE.match(text):
-        item.title, text = match.group(1).translate(_RESTORE).strip(), text[match.end():]
-    if match := _FORMAT_RE.match(text):
-        item.fmt, text = match.group(1).lower(), text[match.end():]
-    start = text.find("{")
-    end = text.find("}", start + 1)
-    if start < 0:
-        snippet = _line(text.translate(_RESTORE))[:60]
-        notes.append(f"line {item.line}: description-only item (no answers) not converted: "
-                     f"{snippet!r}")
-        return None
-    if end < 0:
-        notes.append(f"line {item.line}: '{{' is never closed; not converted")
-        return None
-    before, answer, after = text[:start], text[start + 1:end], text[end + 1:]
-    explain: list[str] = []
-    if "####" in answer:
-        answer, general = answer.split("####", 1)
-        explain.append(_markdown(general, item.fmt))
-    kind, body = _body(answer, item.fmt, item.line, notes, explain)
-    if body is None:
-        return None
-    heading_text = _markdown(before, item.fmt)
-    if after.strip():  # missing word: "text {answers} text" becomes a cloze blank
-        if kind not in ("choice", "short"):
-            notes.append(f"line {item.line}: a missing-word {kind} question cannot be a cloze; "
-                         "not converted")
-            return None
-        alternatives = [e.text for e in _entries(answer) if e.correct]
-        blank = "|".join(_line(_markdown(a, item.fmt)) for a in alternatives)
-        sentence = f"{heading_text} [[{blank}]] {_markdown(after, item.fmt)}"
-        # GIFT titles are often ids ("premium-sentence"); only a title with words reads well.
-        heading_text = item.title if " " in item.title else "Complete the sentence."
-        body = ["Type: cloze", _line(sentence)]
-    paragraphs = [p for p in re.split(r"\n\s*\n", heading_text) if p.strip()] or [
-        item.title or f"Question {number}"]
-    lines = [f"## {_line(paragraphs[0])}", *(_line(p) for p in paragraphs[1:]), *body]
-    if any(explain):
-        lines.append(f"Explanation: {_line(' '.join(reversed(explain)))}")
-    return lines
-
-
-def gift_to_markdown(text: str, *, title: str) -> tuple[str, list[str]]:
-    """A whole ``.quiz.md`` file (front matter and questions) from a GIFT bank.
-
-    Returns the markdown and messages (``line N: reason``) for items that were not converted
-    or lost something on the way.
-    """
-    notes: list[str] = []
+def gift_to_markdown(text: str, *, title: str) -> GiftImport:
+    """A whole ``.quiz.md`` file (front matter and questions) from a GIFT bank."""
+    result = GiftImport("")
+    types = load_question_types()
     blocks: list[str] = []
-    for number, item in enumerate(_items(text), start=1):
-        lines = _convert(item, number, notes)
-        if lines is not None:
-            blocks.append("\n".join(lines))
+    items, categories = read_items(text)
+    result.notes += [GiftNote(line, f"category {name!r} ignored: a quiz file has no categories")
+                     for line, name in categories]
+    for number, (line, item, tagged) in enumerate(items, start=1):
+        notes: list[GiftNote] = []
+        if tagged:
+            notes.append(GiftNote(line, "Moodle tags and id numbers ([tag:…], [id:…]) dropped"))
+        try:
+            lines = _convert(line, item, number, notes)
+            if problem := _checked(lines, types):
+                raise _Skip(f"the converted question does not check: {problem}")
+        except _Skip as skip:
+            result.notes.append(GiftNote(line, f"not converted: {skip}"))
+            result.not_converted += 1
+            continue
+        result.notes += notes
+        result.converted += 1
+        result.converted_lines.add(line)
+        blocks.append("\n".join(lines))
     front = yaml.safe_dump({"title": title}, allow_unicode=True, sort_keys=False).strip()
-    logger.info("GIFT: converted %d questions, %d messages", len(blocks), len(notes))
-    return f"---\n{front}\n---\n\n" + "\n\n".join(blocks) + "\n", notes
+    result.markdown = f"---\n{front}\n---\n\n" + "\n\n".join(blocks) + "\n"
+    logger.info("GIFT: %d questions converted (%d with losses), %d not converted",
+                result.converted, result.changed, result.not_converted)
+    return result

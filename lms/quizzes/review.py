@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import format_decimal, gettext
 from markupsafe import Markup, escape
 
+from lms.percent import shown_percent
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.settings import QuizSettings
 from lms.quizzes.types import QuestionType
@@ -137,7 +138,7 @@ def review(attempt: QuizAttempt, types: Mapping[str, QuestionType], *,
             prompt_html=question.get("prompt_html", ""),
             context_html=question.get("context_html", ""),
             status=status,
-            percent=round(points * 100),
+            percent=shown_percent(points * 100),
             your_answer=describe(question["type"], config, answer),
             correct_answer=(describe_correct(qtype, config)
                             if reveal and qtype is not None and status != "correct" else []),

@@ -311,6 +311,20 @@ class Site:
                                         completed_at=utcnow(), now=utcnow())
         return {"certificate": certificate.code}
 
+    def _build_claim_course(self) -> dict[str, Any]:
+        """The sample course, completed by the demo teacher: its certificate is ready to claim."""
+        from sqlalchemy import select
+
+        from lms.courses.models import Course, Item
+        from lms.db import db, utcnow
+        from lms.progress.services import mark_item_complete
+
+        course_id = db.session.scalar(select(Course.id).where(Course.slug == "sample-course"))
+        for item_id in db.session.scalars(select(Item.id).where(
+                Item.course_id == course_id, Item.required, Item.available)):
+            mark_item_complete(self._user_id("teacher"), item_id, now=utcnow())
+        return {"claim_course": "sample-course"}
+
 
 @pytest.fixture(scope="session")
 def site(live_app: Flask, live_server: str) -> Site:

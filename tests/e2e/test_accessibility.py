@@ -53,6 +53,8 @@ PAGES = [
     PageType("quiz-form", "/courses/{quiz}/", "admin"),
     PageType("quiz-result", "/courses/{quiz}/", "trainer", then=submit_quiz),
     PageType("certificates", "/certificates/", "student"),
+    PageType("certificate-claim", "/certificates/claim/{claim_course}", "teacher"),
+    PageType("certificate-reissue", "/certificates/{certificate}/reissue", "student"),
     PageType("verify-form", "/verify/"),
     PageType("verify", "/verify/{certificate}"),
     PageType("verify-unknown", "/verify/AAAA-AAAA-AAAA", status=404),
