@@ -3,7 +3,7 @@
 A new table only, so nothing to convert: the log starts empty.
 
 Revision ID: 0013_admin_log
-Revises: 0012_user_active
+Revises: 0013_certificate_reissue
 Create Date: 2026-12-05 00:35:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_admin_log'
-down_revision = '0012_user_active'
+down_revision = '0013_certificate_reissue'
 branch_labels = None
 depends_on = None
 
