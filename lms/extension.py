@@ -112,6 +112,7 @@ def build_blueprint() -> Blueprint:
 
     Blueprint templates rank below the host's, so a host can override ``lms/base.html``.
     """
+    from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.authoring.views import bp as authoring_bp
     from lms.certificates.views import bp as certificates_bp
@@ -131,7 +132,7 @@ def build_blueprint() -> Blueprint:
         static_url_path="/static",
     )
     for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp, classes_bp,
-                  privacy_bp, authoring_bp, resets_bp):
+                  privacy_bp, authoring_bp, resets_bp, admin_bp):
         root.register_blueprint(child)
     # A session opened with a one-time code may do nothing but choose a new password.
     root.before_request(require_new_password)

@@ -1,5 +1,6 @@
 """Every model of the LMS, imported in one place so Alembic sees the whole schema."""
 
+from lms.admin.models import AdminAction
 from lms.auth.models import User
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.certificates.models import Certificate, CertificatePreference
@@ -20,6 +21,7 @@ from lms.quizzes.models import QuizAttempt
 from lms.resets.models import PasswordReset
 
 __all__ = [
+    "AdminAction",
     "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
     "ClassMember", "Course", "CourseRelease", "CourseText", "Enrollment", "Item", "ItemCompletion",
     "ItemText", "Module", "ModuleText", "OutboxMail", "PasswordReset", "QuizAttempt",
