@@ -2,7 +2,7 @@
 
 A new table only, so nothing to convert: the log starts empty.
 
-Revision ID: 0013_admin_log
+Revision ID: 0014_admin_log
 Revises: 0013_certificate_reissue
 Create Date: 2026-12-05 00:35:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_admin_log'
+revision = '0014_admin_log'
 down_revision = '0013_certificate_reissue'
 branch_labels = None
 depends_on = None
