@@ -75,6 +75,12 @@ def _time_zone(value: str) -> str | None:
     return None
 
 
+def _consent_age(value: int) -> str | None:
+    if not 0 <= value <= 18:
+        return "expected an age from 0 (no check) to 18"
+    return None
+
+
 def _url(value: str) -> str | None:
     if value and not re.match(r"https?://[^/\s]+", value):
         return "expected a URL starting with https:// or http://"
@@ -128,6 +134,9 @@ SETTINGS: tuple[Setting, ...] = (
     S("LMS_DEFAULT_LANGUAGE", "str", "en", "language when the browser asks for none offered"),
     S("LMS_TIMEZONE", "str", "Europe/Rome", "due dates end at midnight in this time zone",
       check=_time_zone),
+    S("LMS_AGE_OF_CONSENT", "int", 14, "learners younger than this (by year of birth) cannot "
+      "sign up themselves; a teacher creates class accounts for them (GDPR art. 8: 14 in "
+      "Italy, 13 to 16 elsewhere)", check=_consent_age),
     S("LMS_MAIL_FROM", "str", "no-reply@localhost", "sender address of outgoing mail"),
     S("LMS_SMTP_HOST", "str", "", "mail server; without one, messages go to the log"),
     S("LMS_SMTP_PORT", "int", 0, "mail server port; 0: the usual one of LMS_SMTP_TLS (587, 465 "

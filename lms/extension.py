@@ -131,6 +131,7 @@ def build_blueprint(features: list[Feature] = ()) -> Blueprint:  # type: ignore[
 
     Blueprint templates rank below the host's, so a host can override ``lms/base.html``.
     """
+    from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.authoring.views import bp as authoring_bp
     from lms.certificates.views import bp as certificates_bp
@@ -147,7 +148,7 @@ def build_blueprint(features: list[Feature] = ()) -> Blueprint:  # type: ignore[
         static_url_path="/static",
     )
     for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp,
-                  privacy_bp, authoring_bp):
+                  privacy_bp, authoring_bp, admin_bp):
         root.register_blueprint(child)
     for feature in features:
         for child in feature.blueprints:

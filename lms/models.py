@@ -1,6 +1,7 @@
 """The models of the features not yet registered through lms.features (whose ``models``
 the extension imports), imported in one place so Alembic sees the whole schema."""
 
+from lms.admin.models import AdminAction
 from lms.auth.models import User
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.certificates.models import Certificate, CertificatePreference
@@ -20,6 +21,7 @@ from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
+    "AdminAction",
     "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
     "ClassMember", "Course", "CourseRelease", "CourseText", "Enrollment", "Item", "ItemCompletion",
     "ItemText", "Module", "ModuleText", "OutboxMail", "QuizAttempt",

@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from lms.auth.models import User
 
 SIGNUP = {"display_name": "Amina Kone", "username": "amina", "email": "amina@example.org",
-          "password": "correct horse", "confirm": "correct horse"}
+          "password": "correct horse", "confirm": "correct horse",
+          "birth_year": "2000"}
 
 
 def test_sign_up_logs_the_learner_in(client: FlaskClient) -> None:

@@ -114,6 +114,9 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.auth.reset_password": (reset_token, everyone(200)),
     "lms.auth.logout": (lambda w: {}, everyone(302)),
     "lms.auth.account": (lambda w: {}, logged_in(200)),
+    "lms.auth.change_password": (lambda w: {}, logged_in(200)),
+    "lms.auth.change_email": (lambda w: {}, logged_in(200)),
+    "lms.auth.confirm_email": (lambda w: {"token": "forged"}, everyone(400)),
     # -- courses ------------------------------------------------------------------------------
     "lms.courses.catalogue": (lambda w: {}, everyone(200)),
     "lms.courses.course": (lambda w: {"course_slug": w.course_slug}, everyone(200)),
@@ -154,7 +157,7 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.classes.archive": (klass, class_teacher(302)),
     "lms.classes.regenerate_code": (klass, class_teacher(302)),
     "lms.classes.remove_member": (lambda w: klass(w, user_id=w.student_id),
-                                  class_teacher(302)),
+                                  class_teacher(200)),  # the confirmation page
     "lms.classes.unassign": (lambda w: klass(w, assignment_id=w.assignment_id),
                              class_teacher(302)),
     # -- password resets (one-time codes) ------------------------------------------------------
@@ -166,6 +169,12 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.resets.admin_reset": (lambda w: {"user_id": w.student_id}, logged_in(403, admin=200)),
     "lms.resets.admin_code": (lambda w: {"user_id": w.student_id}, logged_in(403, admin=200)),
     "lms.resets.admin_list": (lambda w: {}, logged_in(403, admin=200)),
+    # -- administration ------------------------------------------------------------------------
+    "lms.admin.create_user": (lambda w: {}, logged_in(403, admin=200)),
+    "lms.admin.change_role": (lambda w: {"user_id": w.student_id}, logged_in(403, admin=200)),
+    "lms.admin.toggle_active": (lambda w: {"user_id": w.student_id},
+                                logged_in(403, admin=200)),  # the confirmation page
+    "lms.admin.admin_log_page": (lambda w: {}, logged_in(403, admin=200)),
     # Only a session opened with a code has something to do there; others go to their account.
     "lms.resets.choose_password": (lambda w: {}, logged_in(302)),
     # -- classes: students --------------------------------------------------------------------

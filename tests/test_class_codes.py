@@ -47,16 +47,22 @@ def test_passwords_are_readable_and_random() -> None:
 
 @pytest.mark.parametrize(("name", "base"), [
     ("Amina Khalil", "amina.k"), ("Zoë Müller-Ferreira", "zoe.f"), ("Łukasz", "lukasz"),
-    ("Jean  Luc Picard", "jean.p"), ("أمينة", "learner"), ("Li", "li"), ("O'Brien Seán", "o.s"),
+    ("Jean  Luc Picard", "jean.p"), ("Li", "li"), ("O'Brien Seán", "o.s"),
+    # Any script is transliterated (anyascii), Arabic with its long vowels read.
+    ("إلياس", "ilyas"), ("أمينة", "amyna"), ("فاطمة الزهراء", "fatma.a"),
+    ("王小明", "wangxiaoming"), ("Дмитрий Иванов", "dmitriy.i"), ("Αλέξανδρος", "alexandros"),
+    # Markup is never a part of a username; symbols alone are no name.
+    ("<b>Luca</b>", "luca"), ("Tom &amp; Jerry", "tom.j"), ("😀", "learner"), ("★★★", "learner"),
 ])
 def test_username_base(name: str, base: str) -> None:
     assert codes.username_base(name) == base
 
 
 def test_assign_usernames_is_unique_against_database_and_batch() -> None:
-    names = ["Amina Khalil", "Amina Kante", "Li", "Li Wei", "أمينة", "سارة"]
+    names = ["Amina Khalil", "Amina Kante", "Li", "Li Wei", "😀", "🙂", "سارة", "سارة"]
     result = codes.assign_usernames(names, taken=["amina.k", "learner"])
-    assert result == ["amina.k2", "amina.k3", "li1", "li.w", "learner2", "learner3"]
+    assert result == ["amina.k2", "amina.k3", "li1", "li.w", "learner2", "learner3", "sara",
+                      "sara2"]
     assert len(set(result)) == len(result)
 
 

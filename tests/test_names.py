@@ -62,7 +62,7 @@ def test_nothing_invisible_survives(raw: str) -> None:
 def test_sign_up_and_account_page_clean_the_name(client: FlaskClient) -> None:
     response = client.post("/account/signup", data={
         "display_name": "Bob \u202egnp.exe\u200b", "username": "bob", "email": "",
-        "password": "correct horse", "confirm": "correct horse"})
+        "password": "correct horse", "confirm": "correct horse", "birth_year": "2000"})
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.username == "bob"))
     assert user is not None and user.display_name == "Bob gnp.exe"

@@ -198,7 +198,7 @@ def test_display_names_are_safe_everywhere(app: Flask) -> None:
         username = f"learner{next(counter)}"
         signup = learner.post("/account/signup", data={
             "display_name": name, "username": username, "password": "password123",
-            "confirm": "password123", "email": ""})
+            "confirm": "password123", "email": "", "birth_year": "2000"})
         assert_safe_page(signup, f"signup {name!r}")
         if signup.status_code != 302:
             return  # refused (e.g. a blank name): the form said why
@@ -230,7 +230,8 @@ def test_display_names_are_safe_everywhere(app: Flask) -> None:
 
 FORMS = [
     ("/account/login", ["login", "password", "next"]),
-    ("/account/signup", ["display_name", "username", "email", "password", "confirm"]),
+    ("/account/signup", ["display_name", "username", "email", "password", "confirm",
+                         "birth_year"]),
     ("/account/reset", ["email"]),
     ("/join", ["code"]),
     ("/teach/classes/new", ["name", "course"]),

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
     EqualTo,
+    InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -79,6 +88,15 @@ class SignupForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+    birth_year = IntegerField(
+        _l("Year of birth"),
+        validators=[InputRequired(message=_l("Please enter the year you were born.")),
+                    NumberRange(min=1900, max=2100, message=_l(
+                        "Please enter a year with four digits, like 2008."))],
+        description=_l("Only to check that you may sign up yourself. It is not stored."),
+        render_kw={"inputmode": "numeric", "autocomplete": "bday-year", "maxlength": 4},
+    )
+    next = HiddenField()
 
 
 class ResetRequestForm(FlaskForm):
@@ -104,5 +122,39 @@ class AccountForm(FlaskForm):
     display_name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=120), not_blank],
         filters=[normalise], render_kw={"autocomplete": "name"},
+        description=_l("Certificates already issued keep the old name until they are "
+                       "reissued."),
     )
     language = SelectField(_l("Language"), choices=[])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=128)],
+        description=_l("At least 8 characters. You stay logged in here; every other device "
+                       "is logged out."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        _l("New email address"), validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[lower_strip],
+        description=_l("We send a link to it; it is used for password resets once you open "
+                       "the link."),
+        render_kw={"autocomplete": "email"},
+    )
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )

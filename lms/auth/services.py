@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import hooks
+from lms.admin import log as admin_log
 from lms.auth.models import Role, User
 from lms.db import db
 from lms.names import clean_name
@@ -180,34 +181,53 @@ def _account(username: str) -> User:
     return user
 
 
-def set_password(username: str, password: str) -> User:
-    """A new password; every session opened with the old one ends (see User.session_token)."""
+def set_password(username: str, password: str, *, actor_id: int | None = None) -> User:
+    """A new password; every session opened with the old one ends (see User.session_token).
+    Recorded in the admin log (``actor_id`` None: the command line)."""
     user = _account(username)
     user.password_hash = hash_password(password)
+    admin_log.record("password", actor_id=actor_id, target_id=user.id)
     db.session.commit()
     log.info("password set for %s", user.username)
     return user
 
 
-def set_role(username: str, role: str) -> User:
-    """Give the account another role; the last active administrator keeps theirs."""
+def apply_role(user: User, role: str) -> None:
+    """Give the account another role, uncommitted (the caller may log it in the same
+    transaction); the last active administrator keeps theirs (AccountError on ``role``)."""
     if role not in set(Role):
         raise AccountError(f"unknown role {role!r} (choose from {', '.join(Role)})", "role")
-    user = _account(username)
     if user.role == Role.ADMIN and role != Role.ADMIN and _last_admin(user):
-        raise AccountError(f"{user.username} is the last active administrator", "role")
+        raise AccountError(f"{user.username} is the last active administrator", "last_admin")
     user.role = role
+
+
+def apply_active(user: User, active: bool) -> None:
+    """Deactivate (no log-in, open sessions end) or reactivate, uncommitted; the last active
+    administrator stays active (AccountError on ``last_admin``)."""
+    if not active and user.role == Role.ADMIN and _last_admin(user):
+        raise AccountError(f"{user.username} is the last active administrator", "last_admin")
+    user.active = active
+
+
+def set_role(username: str, role: str, *, actor_id: int | None = None) -> User:
+    """Give the account another role; the last active administrator keeps theirs. Recorded in
+    the admin log (``actor_id`` None: the command line)."""
+    user = _account(username)
+    apply_role(user, role)
+    admin_log.record("role", actor_id=actor_id, target_id=user.id, detail=role)
     db.session.commit()
     log.info("%s is now %s", user.username, role)
     return user
 
 
-def set_active(username: str, active: bool) -> User:
-    """Deactivate (no log-in, open sessions end) or reactivate an account."""
+def set_active(username: str, active: bool, *, actor_id: int | None = None) -> User:
+    """Deactivate (no log-in, open sessions end) or reactivate an account. Recorded in the
+    admin log (``actor_id`` None: the command line)."""
     user = _account(username)
-    if not active and user.role == Role.ADMIN and _last_admin(user):
-        raise AccountError(f"{user.username} is the last active administrator", "username")
-    user.active = active
+    apply_active(user, active)
+    admin_log.record("activated" if active else "deactivated", actor_id=actor_id,
+                     target_id=user.id)
     db.session.commit()
     log.info("%s %s", "activated" if active else "deactivated", user.username)
     return user

@@ -20,8 +20,11 @@ from werkzeug.wrappers import Response
 
 from lms import hooks
 from lms.auth import services
+from lms.auth.consent import old_enough
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
+from lms.auth.models import Role, User
 from lms.auth.reset_mail import queue_reset_email
+from lms.classes.join_links import join_after_sign_in, join_code_in, pending_join
 from lms.db import utcnow
 from lms.forms import ActionForm, language_choices
 from lms.i18n import select_locale, supported_languages
@@ -64,7 +67,10 @@ def login() -> str | Response:
                 "administrator."))
         elif user is not None:
             login_user(user)
-            return redirect(safe_next(form.next.data, url_for("lms.courses.catalogue")))
+            joined = _join_pending(user.id, form.next.data)
+            if joined is not None:
+                return joined
+            return redirect(safe_next(form.next.data, landing_page(user)))
         else:
             # Not the password: perhaps another way in (lms.resets: a teacher's one-time code).
             problem = None
@@ -80,7 +86,29 @@ def login() -> str | Response:
             form.password.errors.append(problem or gettext("Wrong username or password."))
     elif not form.is_submitted():
         form.next.data = request.args.get("next", "")
-    return render_template("lms/auth/login.html", form=form)
+    return render_template("lms/auth/login.html", form=form,
+                           pending=pending_join(form.next.data))
+
+
+def landing_page(user: User) -> str:
+    """Where a login without ``next`` goes: teachers to their classes, others the catalogue."""
+    if user.role == Role.TEACHER:
+        return url_for("lms.classes.index")
+    return url_for("lms.courses.catalogue")
+
+
+def _join_pending(user_id: int, next_url: str | None) -> Response | None:
+    """After sign-up or login from a join link: into the class, then to its assignments (or
+    to the code form with the reason when the link went stale)."""
+    code = join_code_in(next_url)
+    if code is None:
+        return None
+    joined, message = join_after_sign_in(user_id, code, now=utcnow())
+    if joined:
+        flash(message, "success")
+        return redirect(url_for("lms.courses.catalogue"))
+    flash(message, "error")
+    return redirect(url_for("lms.classes.join"))
 
 
 @bp.post("/logout")
@@ -98,6 +126,12 @@ def logout() -> Response:
 def signup() -> str | Response:
     """Create a learner account. An email address is optional (many learners are minors)."""
     form = SignupForm()
+    if form.validate_on_submit() and not old_enough(
+            form.birth_year.data, current_app.config["LMS_AGE_OF_CONSENT"], utcnow().date()):
+        # Nothing is stored, not even the attempt: the page explains the class-account route.
+        return render_template("lms/auth/signup_too_young.html",
+                               age=current_app.config["LMS_AGE_OF_CONSENT"],
+                               pending=pending_join(form.next.data))
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -116,10 +150,16 @@ def signup() -> str | Response:
             ]
         else:
             login_user(user)
+            joined = _join_pending(user.id, form.next.data)
+            if joined is not None:
+                return joined
             flash(gettext("Welcome, %(name)s! Pick a course to start.", name=user.display_name),
                   "success")
             return redirect(url_for("lms.courses.catalogue"))
-    return render_template("lms/auth/signup.html", form=form)
+    elif not form.is_submitted():
+        form.next.data = request.args.get("next", "")
+    return render_template("lms/auth/signup.html", form=form,
+                           pending=pending_join(form.next.data))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -185,3 +225,6 @@ def account() -> str | Response:
     if not form.is_submitted():
         form.language.data = current_user.language or ""
     return render_template("lms/auth/account.html", form=form)
+
+# The account pages live beside these views, on the same blueprint.
+from lms.auth import account_views  # noqa: E402,F401

@@ -12,6 +12,8 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
+from anyascii import anyascii
+
 #: Upper-case letters and digits without 0 O 1 I L (31 symbols; 31**6 ≈ 887 million codes).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -25,11 +27,12 @@ USERNAME_MAX = 32
 MIN_USERNAME = 3
 FALLBACK_USERNAME = "learner"
 
-# Letters that NFKD does not decompose into ASCII.
-_FOLD = str.maketrans({
-    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l",
-    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i",
-})
+# Arabic script writes few vowels and anyascii gives its alef and hamza forms as "" or "'":
+# the long vowels a name is read with make usernames people recognise (إلياس -> ilyas,
+# فاطمة -> fatma, علي -> aly rather than lys, ftmh, ly).
+_ARABIC_READING = str.maketrans({"إ": "i", "أ": "a", "ا": "a", "ة": "a", "ع": "a", "ى": "a"})
+# Markup typed into a name ("<b>Luca</b>", "Tom &amp; Jerry") is never a part of a username.
+_MARKUP = re.compile(r"<[^<>]*>|&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);")
 
 
 def generate_join_code(length: int = CODE_LENGTH) -> str:
@@ -64,14 +67,19 @@ def generate_password() -> str:
 
 
 def ascii_fold(text: str) -> str:
-    """``"Zoë Müller"`` -> ``"Zoe Muller"``; letters without an ASCII form vanish."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return decomposed.encode("ascii", "ignore").decode("ascii")
+    """Any script to ASCII letters: ``"Zoë Müller"`` -> ``"Zoe Muller"``, ``"王小明"`` ->
+    ``"WangXiaoMing"``, ``"Дмитрий"`` -> ``"Dmitriy"`` (anyascii's transliteration)."""
+    letters = "".join(" " if unicodedata.category(char).startswith("S") else char
+                      for char in unicodedata.normalize("NFC", text))
+    # Symbols go first: anyascii spells emoji out (😀 -> ":grinning:"), not a name.
+    return anyascii(letters.translate(_ARABIC_READING))
 
 
 def username_base(display_name: str) -> str:
-    """First name plus the initial of the last word: ``"Amina Khalil"`` -> ``"amina.k"``."""
-    words = [w for w in re.split(r"[^a-z0-9]+", ascii_fold(display_name).lower()) if w]
+    """First name plus the initial of the last word: ``"Amina Khalil"`` -> ``"amina.k"``,
+    ``"إلياس"`` -> ``"ilyas"``. Markup is dropped first, so ``<b>Luca</b>`` is ``luca``."""
+    plain = _MARKUP.sub(" ", display_name)
+    words = [w for w in re.split(r"[^a-z0-9]+", ascii_fold(plain).lower()) if w]
     if not words:
         return FALLBACK_USERNAME
     base = words[0][: USERNAME_MAX - 6]
@@ -103,3 +111,11 @@ def _candidates(base: str) -> Iterator[str]:
     while True:
         yield f"{base}{number}"
         number += 1
+
+
+def qr_data_uri(link: str) -> str:
+    """The join link as an SVG QR code in a data: URI (the CSP allows img-src data:), large
+    enough to scan from the back of a classroom when projected."""
+    import segno  # only the members page needs it
+
+    return str(segno.make(link, error="m", micro=False).svg_data_uri(scale=8, border=4))

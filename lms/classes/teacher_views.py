@@ -12,11 +12,12 @@ from werkzeug.wrappers import Response
 from lms import hooks
 from lms.classes import cards, queries, services
 from lms.classes.blueprint import bp, own_class, require_action, teacher_required
-from lms.classes.codes import format_code
+from lms.classes.codes import format_code, qr_data_uri
 from lms.classes.forms import AccountsForm, ClassForm
 from lms.classes.models import SchoolClass
 from lms.classes.services import ClassError, NameProblem
 from lms.db import utcnow
+from lms.forms import ActionForm
 from lms.i18n import page_language
 from lms.urls import external_url
 
@@ -68,6 +69,7 @@ def members(class_id: int) -> str:
     students = queries.class_students(class_id)
     return render_template("lms/classes/members.html", school_class=school_class,
                            students=students, join_link=_join_link(school_class),
+                           join_qr=qr_data_uri(_join_link(school_class)),
                            code=format_code(school_class.join_code),
                            **hooks.extras(hooks.class_members_extras, current_user.id,
                                           students))
@@ -96,11 +98,21 @@ def archive(class_id: int) -> Response:
     return redirect(url_for("lms.classes.members", class_id=class_id))
 
 
-@bp.post("/teach/classes/<int:class_id>/students/<int:user_id>/remove")
+@bp.route("/teach/classes/<int:class_id>/students/<int:user_id>/remove",
+          methods=["GET", "POST"])
 @teacher_required
-def remove_member(class_id: int, user_id: int) -> Response:
-    own_class(class_id)
-    require_action()
+def remove_member(class_id: int, user_id: int) -> str | Response:
+    """Asks first (GET), removes on the confirmation (POST): a stray click removes nobody."""
+    school_class = own_class(class_id)
+    student = next((s for s in queries.class_students(class_id) if s.id == user_id), None)
+    if student is None:
+        abort(404)
+    form = ActionForm()
+    if not form.is_submitted():
+        return render_template("lms/classes/remove_member.html", school_class=school_class,
+                               student=student, form=form)
+    if not form.validate():  # an expired or missing CSRF token
+        abort(400)
     if not services.remove_member(class_id, user_id):
         abort(404)
     flash(gettext("The student was removed from the class. Their account and progress stay."),

@@ -63,6 +63,10 @@ def _remember(issued: IssuedCode) -> None:
                           "expires_at": issued.expires_at.isoformat()}
 
 
+#: For pages elsewhere that make a code (an admin creating an account).
+remember_code = _remember
+
+
 def _take(user: User) -> IssuedCode | None:
     """The code just made for ``user``, once; None when it was already shown."""
     kept = session.get(SHOWN_KEY)

@@ -1,0 +1,1 @@
+"""Administration in the browser: accounts (create, role, deactivate) and the admin log."""
