@@ -201,7 +201,7 @@ def _snapshot(item_id: int, *, seed: int) -> tuple[str, str, list[dict[str, Any]
     """The quiz's questions as an attempt stores them (language, content hash, questions)."""
     from lms.courses.models import Item, ItemText
     from lms.db import db
-    from lms.quizzes.settings import QuizSettings
+    from lms.questions.settings import QuizSettings
     from lms.quizzes.snapshot import public_questions
 
     item = db.session.get(Item, item_id)

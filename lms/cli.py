@@ -1,14 +1,17 @@
-"""The ``lms`` command: the Flask CLI with this app preset (``flask --app lms`` works too)."""
+"""The LMS command groups (``lms courses …``, ``lms users …``), added to an app's CLI by the
+extension; the ``lms`` command itself is :func:`lms.main.main`."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 log = logging.getLogger(__name__)
 
@@ -19,25 +22,6 @@ DEMO_ACCOUNTS = (
     ("student", "Samir Student", "student"),
 )
 DEMO_PASSWORD = "demo-password"
-
-
-def _create_app() -> Flask:
-    from lms.app import create_app
-    from lms.config import ConfigError
-
-    try:
-        return create_app()
-    except ConfigError as error:  # a bad setting: say which, without a traceback
-        click.echo(f"lms: {error}", err=True)
-        sys.exit(2)
-
-
-# Only an explicit `lms -e FILE` loads an environment file: a stray .env in whatever folder
-# cron or an operator happens to start in must not change the configuration.
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
-             load_dotenv=False)
-def main() -> None:
-    """Manage the learning platform: courses, users, database."""
 
 
 courses_group = click.Group("courses", help="Check and load course packages.")
@@ -156,7 +140,7 @@ def move_learners_command(slug: str) -> None:
 @click.option("--title", default=None, help="The quiz title (default: from the file name).")
 def import_gift_command(source: Path, target: Path, title: str | None) -> None:
     """Convert a Moodle GIFT question bank into a markdown quiz."""
-    from lms.quizzes.gift import gift_to_markdown
+    from lms.questions.gift import gift_to_markdown
 
     try:
         text = source.read_text(encoding="utf-8")
@@ -230,10 +214,18 @@ def register_commands(app: Flask) -> None:
     from lms.mail.cli import mail_group
     from lms.maintenance.cli import register as register_maintenance
 
-    register_maintenance(app)
+    register_maintenance(app, users_group)
 
     register_authoring_commands(courses_group)  # courses export / import
     register_user_commands(users_group)  # list, set-password, set-role, (de)activate
     for group in (courses_group, users_group, certificates_group, mail_group):
         if group.name not in app.cli.commands:
             app.cli.add_command(group)
+
+
+def __getattr__(name: str) -> Any:
+    # ``lms.cli:main`` was the console script before lms.main (an older install's ``lms``
+    # script still names it); imported on demand, since lms.main builds on this module.
+    if name == "main":
+        return importlib.import_module("lms.main").main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,6 +36,12 @@ def template_dir() -> Path:
     return source if (source / "lms").is_dir() else PACKAGE_DIR / "_templates"
 
 
+def migrations_dir() -> Path:
+    """The single Alembic tree; shipped inside the package as ``lms/_migrations`` when installed."""
+    source = PACKAGE_DIR.parent / "migrations"
+    return source if (source / "env.py").exists() else PACKAGE_DIR / "_migrations"
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot work; the message says what to set."""
 

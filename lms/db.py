@@ -127,7 +127,7 @@ def init_migrations(app: Flask) -> None:
         return
     from flask_migrate import Migrate
 
-    from lms.extension import migrations_dir
+    from lms.config import migrations_dir
 
     Migrate(app, db, directory=str(migrations_dir()), render_as_batch=True, compare_type=True)
 

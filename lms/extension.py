@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,18 @@ from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
 
 from lms.config import PACKAGE_DIR, load_config, template_dir
+from lms.config import migrations_dir as migrations_dir  # its old home, kept importable
 from lms.db import MigrationCommands, db, use_sqlite_pragmas
+from lms.features import Feature, NavEntry, load_feature, plugin_features, visible_nav
 
 log = logging.getLogger(__name__)
+
+#: The features registered through their :class:`lms.features.Feature` (``module:attribute``,
+#: ``feature`` by default); plugin distributions add theirs with ``lms.features`` entry points.
+FEATURES: list[str] = [
+    "lms.classes.feature",
+    "lms.resets.feature",
+]
 
 
 @dataclass
@@ -26,6 +36,7 @@ class LMSState:
     question_types: dict[str, Any] = field(default_factory=dict)
     # Fingerprinted static URLs by (script root, file name); see lms.static_files.
     static_urls: dict[tuple[str, str], str] = field(default_factory=dict)
+    features: list[Feature] = field(default_factory=list)
 
 
 class LMS:
@@ -67,23 +78,32 @@ class LMS:
                 "db", help="Database migrations (Flask-Migrate): upgrade, check, history…"))
         import lms.models  # noqa: F401  (every table registered before Alembic or create_all)
 
+        features = [*(load_feature(path) for path in FEATURES), *plugin_features()]
+        for feature in features:
+            for module in feature.models:
+                import_module(module)
+
         _init_babel(app)
         _init_login(app)
         app.jinja_env.add_extension("jinja2.ext.do")
 
-        from lms.plugins import load_question_types
+        from lms.questions.types import load_question_types
 
         state = LMSState(
             url_prefix=url_prefix.rstrip("/"),
             course_dirs=resolve_course_dirs(app),
             question_types=load_question_types(),
+            features=features,
         )
         app.extensions["lms"] = state
         from lms.cli import register_commands
         from lms.security import init_security
         from lms.web import register_error_handlers
 
-        blueprint = build_blueprint()
+        blueprint = build_blueprint(features)
+        for feature in features:  # before the blueprint is registered (then it is sealed)
+            if feature.setup is not None:
+                feature.setup(app, blueprint)
         init_security(app, blueprint, standalone=standalone)
         from lms.static_files import cache_fingerprinted, static_url
 
@@ -91,13 +111,12 @@ class LMS:
         blueprint.after_app_request(cache_fingerprinted)
         register_error_handlers(app if standalone else blueprint)
         app.register_blueprint(blueprint, url_prefix=state.url_prefix or None)
+        _lms_login_views(app)
         register_commands(app)
-
-
-def migrations_dir() -> Path:
-    """The single Alembic tree; shipped inside the package as ``lms/migrations`` when installed."""
-    source = PACKAGE_DIR.parent / "migrations"
-    return source if (source / "env.py").exists() else PACKAGE_DIR / "_migrations"
+        for feature in features:
+            for command in feature.commands:
+                app.cli.add_command(command)
+        app.add_template_global(_nav_entries, "lms_nav_entries")
 
 
 def resolve_course_dirs(app: Flask) -> list[Path]:
@@ -107,7 +126,7 @@ def resolve_course_dirs(app: Flask) -> list[Path]:
     return [Path(entry).resolve() for entry in app.config["LMS_COURSE_DIRS"] if str(entry)]
 
 
-def build_blueprint() -> Blueprint:
+def build_blueprint(features: list[Feature] = ()) -> Blueprint:  # type: ignore[assignment]
     """The ``lms`` blueprint holding every LMS page, with its templates and static files.
 
     Blueprint templates rank below the host's, so a host can override ``lms/base.html``.
@@ -116,12 +135,9 @@ def build_blueprint() -> Blueprint:
     from lms.auth.views import bp as auth_bp
     from lms.authoring.views import bp as authoring_bp
     from lms.certificates.views import bp as certificates_bp
-    from lms.classes.views import bp as classes_bp
-    from lms.courses.views import bp as courses_bp
+    from lms.learning.course_views import bp as courses_bp
+    from lms.learning.quiz_views import bp as quizzes_bp
     from lms.privacy.views import bp as privacy_bp
-    from lms.quizzes.views import bp as quizzes_bp
-    from lms.resets.account_views import require_new_password
-    from lms.resets.views import bp as resets_bp
     from lms.web import bp as web_bp
 
     root = Blueprint(
@@ -131,12 +147,31 @@ def build_blueprint() -> Blueprint:
         static_folder=str(PACKAGE_DIR / "static"),
         static_url_path="/static",
     )
-    for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp, classes_bp,
-                  privacy_bp, authoring_bp, resets_bp, admin_bp):
+    for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp,
+                  privacy_bp, authoring_bp, admin_bp):
         root.register_blueprint(child)
-    # A session opened with a one-time code may do nothing but choose a new password.
-    root.before_request(require_new_password)
+    for feature in features:
+        for child in feature.blueprints:
+            root.register_blueprint(child)
     return root
+
+
+def _nav_entries() -> list[NavEntry]:
+    """The features' navigation entries the current user may see (``lms/base.html``)."""
+    from flask import current_app
+    from flask_login import current_user
+
+    return visible_nav(current_app.extensions["lms"].features, current_user)
+
+
+def _lms_login_views(app: Flask) -> None:
+    """A host's own login page stays its own; LMS pages send visitors to the LMS's."""
+    login_manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
+    if login_manager.login_view == "lms.auth.login":
+        return
+    for name in app.blueprints:
+        if name == "lms" or name.startswith("lms."):
+            login_manager.blueprint_login_views[name] = "lms.auth.login"
 
 
 def _init_babel(app: Flask) -> None:
@@ -150,15 +185,25 @@ def _init_babel(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
+    """Sign-in for LMS accounts: our own ``LoginManager``, or the host's when it has one that
+    loads no users of its own (it is used, never replaced); a host that already loads its own
+    users is refused, since one app can have only one user loader."""
     from lms.auth.models import User
 
     login_manager: LoginManager | None = getattr(app, "login_manager", None)
     if login_manager is None:
         login_manager = LoginManager(app)
-    login_manager.login_view = "lms.auth.login"
-    login_manager.login_message = lazy_gettext("Please log in to see this page.")
-    login_manager.login_message_category = "info"
-
+        login_manager.login_view = "lms.auth.login"
+        login_manager.login_message = lazy_gettext("Please log in to see this page.")
+        login_manager.login_message_category = "info"
+    elif login_manager._user_callback is not None or login_manager._request_callback is not None:
+        raise RuntimeError(
+            "this app's LoginManager already loads the host's own users; the LMS needs the "
+            "user loader for its accounts. Mount lms.create_app() with DispatcherMiddleware "
+            "instead (see the README, Mounting in a host), or leave the LoginManager's user "
+            "loader to the LMS")
+    elif login_manager.login_view is None:
+        login_manager.login_view = "lms.auth.login"
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         # The id carries a token derived from the password hash: after a password change

@@ -41,7 +41,9 @@ def init_limits(app: Flask) -> None:
         # A Redis that hangs must not hang every login: give up after 2 s and use memory.
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
                               {"socket_connect_timeout": 2, "socket_timeout": 2})
-    if "limiter" not in app.extensions:
+    # Flask-Limiter keeps a set of limiters per app: a host's own limiter sits beside ours
+    # (checking only for the key left the LMS's limits switched off in such a host).
+    if limiter not in app.extensions.get("limiter", set()):
         limiter.init_app(app)
 
 

@@ -1,4 +1,5 @@
-"""Every model of the LMS, imported in one place so Alembic sees the whole schema."""
+"""The models of the features not yet registered through lms.features (whose ``models``
+the extension imports), imported in one place so Alembic sees the whole schema."""
 
 from lms.admin.models import AdminAction
 from lms.auth.models import User
@@ -18,13 +19,12 @@ from lms.courses.models import (
 from lms.mail.models import OutboxMail
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
-from lms.resets.models import PasswordReset
 
 __all__ = [
     "AdminAction",
     "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
     "ClassMember", "Course", "CourseRelease", "CourseText", "Enrollment", "Item", "ItemCompletion",
-    "ItemText", "Module", "ModuleText", "OutboxMail", "PasswordReset", "QuizAttempt",
+    "ItemText", "Module", "ModuleText", "OutboxMail", "QuizAttempt",
     "ReleaseItem",
     "SchoolClass", "User",
 ]

@@ -3,7 +3,7 @@
 Why down: a pass mark is a threshold. Rounding to nearest would show 69.6% as "70%" to a
 learner who failed a quiz with a 70% pass mark, and 99.6% of a course as "100% done" before
 it is. Floor never shows a number the learner has not reached. Quiz grading compares with a
-tiny tolerance (lms.quizzes.grading: 7 right out of 10 in floating point may come out as
+tiny tolerance (lms.questions.grading: 7 right out of 10 in floating point may come out as
 69.99999999), and so does this rule, so the number shown reaches the pass mark exactly when
 the attempt passed.
 

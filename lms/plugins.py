@@ -6,7 +6,6 @@ import logging
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +20,6 @@ def _installed_entry_points() -> metadata.EntryPoints:
 def entry_points(*, group: str) -> metadata.EntryPoints:
     """The installed entry points of ``group`` (read once per process)."""
     return _installed_entry_points().select(group=group)
-
-
-def load_question_types() -> dict[str, Any]:
-    """Built-in and entry-point question types by name; duplicate names stop start-up."""
-    from lms.quizzes.types import load_question_types as load
-
-    return load()
 
 
 def entry_point_course_dirs() -> list[Path]:

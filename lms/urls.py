@@ -10,8 +10,9 @@ refused (Flask's ``TRUSTED_HOSTS``, from ``LMS_BASE_URL`` plus ``LMS_TRUSTED_HOS
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, has_request_context, url_for
 from flask_babel import gettext
@@ -83,3 +84,31 @@ def external_url(endpoint: str, **values: Any) -> str:
     scheme, netloc, path = parse_base_url(base)
     adapter = current_app.url_map.bind(netloc, script_name=path or "/", url_scheme=scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+#: Browsers drop these anywhere in a URL (WHATWG URL parser), so ``/\t/evil`` means ``//evil``.
+_URL_IGNORED = str.maketrans("", "", "\t\n\r")
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """The one check for every ``next`` the site follows: a path on this site, else ``fallback``.
+
+    The target is judged the way a browser will read it (tabs and newlines removed, backslashes
+    taken as slashes), both as sent and percent-decoded (as Werkzeug decodes a path), so
+    ``/%09/evil``, ``/\\evil`` and ``/%2F/evil`` fall back too. Control and invisible
+    characters are refused rather than cleaned: no real link of ours contains them.
+    """
+    if not isinstance(target, str):
+        return fallback
+    target = target.translate(_URL_IGNORED)
+    if _same_site_path(target) and _same_site_path(unquote(target).translate(_URL_IGNORED)):
+        return target
+    return fallback
+
+
+def _same_site_path(target: str) -> bool:
+    """``/`` alone, or ``/`` followed by anything but a second slash (a host would follow)."""
+    if not target.startswith("/") or any(unicodedata.category(c)[0] in "CZ" and c != " "
+                                         for c in target):
+        return False
+    return len(target) == 1 or target[1] not in "/\\"

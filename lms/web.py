@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import gzip
 import logging
-import unicodedata
-from functools import cache
 from typing import Any
-from urllib.parse import unquote
 
-from babel import Locale
 from flask import (
     Blueprint,
     Flask,
@@ -24,59 +20,23 @@ from flask import (
 )
 from flask_babel import format_decimal, gettext
 from flask_login import AnonymousUserMixin, current_user
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
-from wtforms import HiddenField
 
 from lms.db import db
+from lms.forms import ActionForm as ActionForm  # re-exported for code written before lms.forms
+from lms.forms import LanguageForm, language_choices
 from lms.i18n import SESSION_KEY, page_language, supported_languages, text_direction
 from lms.percent import shown_percent
+from lms.urls import safe_next
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("site", __name__)
-
-
-class ActionForm(FlaskForm):
-    """A form that is only a button: it carries the CSRF token and nothing else."""
-
-
-class LanguageForm(ActionForm):
-    language = HiddenField()
-    next = HiddenField()
-
-
-#: Browsers drop these anywhere in a URL (WHATWG URL parser), so ``/\t/evil`` means ``//evil``.
-_URL_IGNORED = str.maketrans("", "", "\t\n\r")
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """The one check for every ``next`` the site follows: a path on this site, else ``fallback``.
-
-    The target is judged the way a browser will read it (tabs and newlines removed, backslashes
-    taken as slashes), both as sent and percent-decoded (as Werkzeug decodes a path), so
-    ``/%09/evil``, ``/\\evil`` and ``/%2F/evil`` fall back too. Control and invisible
-    characters are refused rather than cleaned: no real link of ours contains them.
-    """
-    if not isinstance(target, str):
-        return fallback
-    target = target.translate(_URL_IGNORED)
-    if _same_site_path(target) and _same_site_path(unquote(target).translate(_URL_IGNORED)):
-        return target
-    return fallback
-
-
-def _same_site_path(target: str) -> bool:
-    """``/`` alone, or ``/`` followed by anything but a second slash (a host would follow)."""
-    if not target.startswith("/") or any(unicodedata.category(c)[0] in "CZ" and c != " "
-                                         for c in target):
-        return False
-    return len(target) == 1 or target[1] not in "/\\"
 
 
 @bp.get("/")
@@ -147,12 +107,6 @@ def number_format(value: float | int, format: str | None = None) -> str:
     """``{{ 1234.5 | numberformat }}``: 1,234.5 in English, 1.234,5 in Italian. Dates use
     Flask-Babel's own ``dateformat``/``datetimeformat`` filters."""
     return str(format_decimal(value, format=format))
-
-
-@cache
-def language_choices(codes: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Each language named in itself ("Italiano", "العربية"), for the switcher."""
-    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in codes]
 
 
 @bp.app_context_processor

@@ -124,8 +124,17 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
         "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
+    # create_app reads the instance folder from the environment; set it for this call only,
+    # so no test sees the folder of an app an earlier test made.
+    previous = os.environ.get("LMS_INSTANCE_PATH")
     os.environ["LMS_INSTANCE_PATH"] = str(tmp_path / "instance")
-    application = create_app(config)
+    try:
+        application = create_app(config)
+    finally:
+        if previous is None:
+            del os.environ["LMS_INSTANCE_PATH"]
+        else:
+            os.environ["LMS_INSTANCE_PATH"] = previous
     init_migrations(application)  # the tests run the real migrations
     application.test_client_class = IsolatedClient
     return application

@@ -16,7 +16,7 @@ from markupsafe import escape
 from lms.authoring.storage import DraftError
 from lms.courses.package import load_course
 from lms.problems import N_, Joined, Problem, Text
-from lms.quizzes.parse import parse_questions
+from lms.questions.parse import parse_questions
 from tests.authoring_support import QUIZ, SLUG, create_course, draft_root, edit_url
 
 DATA = Path(__file__).parent / "data"

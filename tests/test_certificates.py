@@ -111,7 +111,7 @@ def test_no_certificate_when_the_course_offers_none(learner: User) -> None:
 
 def test_concurrent_issue_yields_one_certificate(app: Flask, learner: User) -> None:
     the_course, user_id, completed = course_id(), learner.id, utcnow()
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(4, timeout=60)
     codes: list[str] = []
     errors: list[BaseException] = []
 
@@ -132,6 +132,8 @@ def test_concurrent_issue_yields_one_certificate(app: Flask, learner: User) -> N
         thread.start()
     for thread in threads:
         thread.join(60)
+    # A thread still running (or stuck at the barrier) would leave the checks below vacuous.
+    assert not [thread for thread in threads if thread.is_alive()]
     assert not errors
     assert len(codes) == 4 and len(set(codes)) == 1
     assert count_certificates() == 1
@@ -142,14 +144,15 @@ def test_concurrent_completion_issues_one_certificate(app: Flask, learner: User)
     for item_id in first:
         mark_item_complete(learner.id, item_id, now=utcnow())
     user_id = learner.id
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)
     errors: list[BaseException] = []
+    results: list[object] = []
 
     def complete() -> None:
         with app.app_context():
             try:
                 barrier.wait()
-                mark_item_complete(user_id, last, now=utcnow())
+                results.append(mark_item_complete(user_id, last, now=utcnow()))
             except BaseException as error:
                 errors.append(error)
             finally:
@@ -160,7 +163,9 @@ def test_concurrent_completion_issues_one_certificate(app: Flask, learner: User)
         thread.start()
     for thread in threads:
         thread.join(60)
+    assert not [thread for thread in threads if thread.is_alive()]
     assert not errors
+    assert len(results) == 2  # both threads completed the item
     assert count_certificates() == 0
     assert len(claims.claimable_courses(user_id)) == 1
 

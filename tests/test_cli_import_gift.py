@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask.testing import FlaskCliRunner
 
-from lms.quizzes.parse import parse_questions
+from lms.questions.parse import parse_questions
 
 BANK = Path(__file__).parent / "data" / "quizzes" / "fair-trade-bank.gift"
 

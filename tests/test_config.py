@@ -202,7 +202,7 @@ def test_lms_e_loads_an_environment_file(tmp_path: Path, monkeypatch: pytest.Mon
     """`lms -e FILE` needs python-dotenv; a bad value is one clear line, exit 2."""
     from click.testing import CliRunner
 
-    from lms.cli import main
+    from lms.main import main
 
     env_file = tmp_path / "lms.env"
     env_file.write_text("LMS_SMTP_PORT=not-a-port\n")

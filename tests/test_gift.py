@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lms.questions.gift_text import plain_number
 
 from lms.courses.package import check_courses
-from lms.quizzes.gift import GiftImport, gift_to_markdown
-from lms.quizzes.gift_text import plain_number
-from lms.quizzes.parse import QuestionSpec, parse_questions
+from lms.questions.gift import GiftImport, gift_to_markdown
+from lms.questions.parse import QuestionSpec, parse_questions
 
 DATA = Path(__file__).parent / "data"
 BANK = DATA / "quizzes" / "fair-trade-bank.gift"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.quizzes.numbers import AmbiguousNumber, NotANumber, read_number, signs_for
+from lms.questions.numbers import AmbiguousNumber, NotANumber, read_number, signs_for
 
 EN, IT, AR = signs_for("en"), signs_for("it"), signs_for("ar")
 

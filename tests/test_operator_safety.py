@@ -140,8 +140,8 @@ def test_production_requires_an_instance_path(tmp_path: Path,
     from click.testing import CliRunner
 
     from lms import create_app
-    from lms.cli import main
     from lms.config import ConfigError
+    from lms.main import main
 
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_SECRET_KEY", "a-real-secret")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lms.quizzes.grading import UnknownQuestionType, grade_attempt
-from lms.quizzes.parse import QuestionSpec, parse_questions
-from lms.quizzes.types import load_question_types
+from lms.questions.grading import UnknownQuestionType, grade_attempt
+from lms.questions.parse import QuestionSpec, parse_questions
+from lms.questions.types import load_question_types
 
 TYPES = load_question_types()
 QUIZ = """\

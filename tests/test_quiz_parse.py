@@ -12,8 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lms.quizzes.parse import parse_questions
-from lms.quizzes.settings import QuizSettings, parse_quiz_settings
+from lms.questions.parse import parse_questions
+from lms.questions.settings import QuizSettings, parse_quiz_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "quizzes"

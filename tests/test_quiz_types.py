@@ -15,13 +15,12 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-import lms.quizzes.types as types_module
-from lms.quizzes.builtin import BUILTIN_TYPES
-from lms.quizzes.parse import QuestionSpec
-from lms.quizzes.types import (
+import lms.questions.types as types_module
+from lms.questions.builtin import BUILTIN_TYPES
+from lms.questions.parse import QuestionSpec
+from lms.questions.types import (
     AnswerMistake,
     DuplicateQuestionType,
-    QuestionType,
     load_question_types,
 )
 
@@ -44,14 +43,14 @@ def test_builtins_are_registered() -> None:
 
 
 def test_duplicate_name_stops_startup() -> None:
-    class Impostor(QuestionType):
+    class Impostor(type(TYPES["multiple"])):  # type: ignore[misc]  (complete, renamed)
         name = "single"
 
     with pytest.raises(DuplicateQuestionType) as info:
         load_question_types(extra=[Impostor])
     assert str(info.value).startswith(
         "question type 'single' is registered twice: by "
-        "lms.quizzes.builtin.choice.SingleChoice and by ")
+        "lms.questions.builtin.choice.SingleChoice and by ")
     assert str(info.value).endswith("test_duplicate_name_stops_startup.<locals>.Impostor")
 
 
@@ -86,8 +85,21 @@ def test_plugin_via_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
         load_question_types(extra=[Likert])
 
 
+def test_an_incomplete_plugin_stops_start_up_naming_what_is_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import make_test_app
+
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    ep = EntryPoint(name="half", value="lms_test_plugin.incomplete:HalfDone",
+                    group="lms.question_types")
+    monkeypatch.setattr(types_module, "entry_points",
+                        lambda *, group: [ep] if group == "lms.question_types" else [])
+    with pytest.raises(TypeError, match=r"HalfDone.*does not implement grade, parse_answer"):
+        make_test_app("sqlite://", tmp_path)
+
+
 def test_plugin_type_parses_from_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lms.quizzes.parse import parse_questions
+    from lms.questions.parse import parse_questions
 
     monkeypatch.syspath_prepend(str(PLUGINS))
     from lms_test_plugin import Likert

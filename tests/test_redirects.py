@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lms.auth.models import User
-from lms.web import safe_next
+from lms.urls import safe_next
 
 FALLBACK = "/courses/"
 

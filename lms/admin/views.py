@@ -17,8 +17,8 @@ from lms.admin.forms import CreateUserForm, RoleForm, role_choices
 from lms.auth.models import Role, User
 from lms.auth.services import AccountError, set_active, set_role
 from lms.db import utcnow
+from lms.forms import ActionForm
 from lms.resets.views import remember_code
-from lms.web import ActionForm
 
 bp = Blueprint("admin", __name__)
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms import hooks
 from lms.admin import log as admin_log
 from lms.auth.models import Role, User
 from lms.db import db
@@ -108,11 +109,11 @@ def set_user_language(user_id: int, language: str | None) -> None:
 def update_account(user_id: int, *, display_name: str, language: str | None) -> None:
     """Save the account page; a student may not take the name of a teacher of their classes
     (AccountError on ``display_name``)."""
-    from lms.classes.services import wears_a_teachers_name  # classes build on accounts
-
     user = db.get_or_404(User, user_id)
     name = clean_name(display_name)
-    if name != user.display_name and wears_a_teachers_name(user_id, name):
+    # Features built on accounts add their rules (lms.classes: not a teacher's name).
+    if name != user.display_name and any(refuses(user_id, name)
+                                         for refuses in hooks.name_refusals):
         raise AccountError("teacher's name", "display_name")
     user.display_name = name
     user.language = language or None

@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.auth import services
 from lms.auth.consent import old_enough
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
@@ -25,6 +26,7 @@ from lms.auth.models import Role, User
 from lms.auth.reset_mail import queue_reset_email
 from lms.classes.join_links import join_after_sign_in, join_code_in, pending_join
 from lms.db import utcnow
+from lms.forms import ActionForm, language_choices
 from lms.i18n import select_locale, supported_languages
 from lms.limits import (
     failed,
@@ -38,8 +40,7 @@ from lms.limits import (
     signup_limit,
 )
 from lms.mail.outbox import send_after_response
-from lms.resets.account_views import login_with_code
-from lms.web import ActionForm, language_choices, safe_next
+from lms.urls import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,14 @@ def login() -> str | Response:
                 return joined
             return redirect(safe_next(form.next.data, landing_page(user)))
         else:
-            # Not the password: perhaps a one-time code from a teacher (see lms.resets).
-            code_login, problem = login_with_code(form.login.data, form.password.data)
-            if code_login is not None:
-                return code_login
+            # Not the password: perhaps another way in (lms.resets: a teacher's one-time code).
+            problem = None
+            for fallback in hooks.login_fallbacks:
+                code_login, problem = fallback(form.login.data, form.password.data)
+                if code_login is not None:
+                    return code_login
+                if problem is not None:
+                    break
             # For the operator (fail2ban, a teacher asking why a pupil is locked out); never
             # the password. %r keeps a typed newline from forging a log line.
             log.warning("failed login for %r from %s", form.login.data[:100], request.remote_addr)

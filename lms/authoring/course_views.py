@@ -35,7 +35,7 @@ from lms.authoring.media import ImageRefused
 from lms.authoring.packages import ZipRefused
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.authoring.translated import translated
-from lms.web import ActionForm
+from lms.forms import ActionForm
 
 MAX_ZIP_BYTES = 10 * 1024 * 1024
 

@@ -16,8 +16,8 @@ from lms.authoring.blueprint import authoring_dirs, bp, draft_role, lms_state
 from lms.authoring.forms import EditForm
 from lms.authoring.storage import DraftError
 from lms.courses.layout import MEDIA_SUFFIXES
+from lms.forms import ActionForm
 from lms.media_policy import media_policy
-from lms.web import ActionForm
 
 _MEDIA_URL_RE = re.compile(r'(src|href)="(?:\.\./)*media/([^"]+)"')
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from lms.authoring import removal, retitle
 from lms.authoring.blueprint import authoring_dirs, back_to_course, bp, draft_role, lms_state
 from lms.authoring.forms import RenameForm
-from lms.web import ActionForm
+from lms.forms import ActionForm
 
 
 def _deleted(deletion: removal.Deletion) -> str:

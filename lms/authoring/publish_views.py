@@ -20,7 +20,7 @@ from lms.authoring.forms import CoauthorForm, PublishForm
 from lms.authoring.storage import DraftError
 from lms.authoring.translated import translated
 from lms.db import utcnow
-from lms.web import ActionForm
+from lms.forms import ActionForm
 
 
 @bp.post("/courses/<slug>/publish")

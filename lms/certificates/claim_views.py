@@ -16,8 +16,8 @@ from lms.certificates.forms import ClaimForm, ReissueForm
 from lms.certificates.naming import CertificateError, clean_printed_name, suggest_printed_name
 from lms.certificates.views import bp
 from lms.db import utcnow
+from lms.forms import language_choices
 from lms.i18n import page_language, supported_languages
-from lms.web import language_choices
 
 
 def _as_printed(raw: str) -> str:

@@ -26,8 +26,8 @@ from lms.certificates.services import (
     issue_certificate,
     set_preference,
 )
+from lms.courses.lookup import choose_language
 from lms.courses.models import Course, CourseText
-from lms.courses.outline import choose_language
 from lms.db import db
 from lms.progress.models import Enrollment
 

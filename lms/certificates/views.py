@@ -32,8 +32,9 @@ from lms.certificates.forms import (
 )
 from lms.courses.models import Course
 from lms.db import db, utcnow
+from lms.forms import language_choices
 from lms.i18n import page_language, supported_languages
-from lms.web import language_choices, safe_next
+from lms.urls import safe_next
 
 bp = Blueprint("certificates", __name__)
 

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from lms.auth.models import Role
 from lms.classes import services
 from lms.classes.models import SchoolClass
-from lms.web import ActionForm
+from lms.forms import ActionForm
 
 bp = Blueprint("classes", __name__)
 

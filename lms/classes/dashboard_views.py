@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, render_template, request
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.classes import csv_export, queries
 from lms.classes.blueprint import (
     bp,
@@ -25,7 +26,6 @@ from lms.classes.dashboard import (
 from lms.classes.models import SchoolClass
 from lms.db import utcnow
 from lms.i18n import page_language
-from lms.resets import services as resets
 
 
 def _class_data(school_class: SchoolClass) -> tuple[list[Any], dict[int, Any], list[Any]]:
@@ -94,7 +94,8 @@ def student_detail(class_id: int, user_id: int) -> str:
     return render_template(
         "lms/classes/student.html", school_class=school_class, student=student,
         courses=courses, matrices=matrices, progress=progress, attempts=attempts,
-        titles=titles, reflections=reflections, resets=resets.resets_of(user_id), now=utcnow())
+        titles=titles, reflections=reflections, now=utcnow(),
+        **hooks.extras(hooks.class_student_extras, user_id))
 
 
 @bp.get("/teach/classes/<int:class_id>/export.csv")

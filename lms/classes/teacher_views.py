@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.classes import cards, queries, services
 from lms.classes.blueprint import bp, own_class, require_action, teacher_required
 from lms.classes.codes import format_code, qr_data_uri
@@ -16,10 +17,9 @@ from lms.classes.forms import AccountsForm, ClassForm
 from lms.classes.models import SchoolClass
 from lms.classes.services import ClassError, NameProblem
 from lms.db import utcnow
+from lms.forms import ActionForm
 from lms.i18n import page_language
-from lms.resets import services as resets
 from lms.urls import external_url
-from lms.web import ActionForm
 
 # -- classes ---------------------------------------------------------------------------------
 
@@ -71,8 +71,8 @@ def members(class_id: int) -> str:
                            students=students, join_link=_join_link(school_class),
                            join_qr=qr_data_uri(_join_link(school_class)),
                            code=format_code(school_class.join_code),
-                           may_reset=resets.permissions_for(current_user.id, students),
-                           resets=resets.latest_resets(s.id for s in students))
+                           **hooks.extras(hooks.class_members_extras, current_user.id,
+                                          students))
 
 
 @bp.post("/teach/classes/<int:class_id>/code")

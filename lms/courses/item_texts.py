@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lms.courses.lookup import ItemInfo, choose_language, worker_cached
 from lms.courses.models import Course, Item, ItemText
-from lms.courses.outline import ItemInfo, choose_language, worker_cached
 from lms.db import db
 
 

@@ -39,7 +39,7 @@ class Key:
 
 _TITLE = Key("text", required=True, text=True)
 _SUMMARY = Key("text", text=True)
-# Values of these are checked by lms.quizzes.settings.parse_quiz_settings.
+# Values of these are checked by lms.questions.settings.parse_quiz_settings.
 _SETTING = Key("setting")
 _QUIZ_SETTINGS = ("pass_mark", "attempts", "shuffle_questions", "shuffle_options",
                   "show_answers", "required")  # fmt: skip

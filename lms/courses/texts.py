@@ -136,7 +136,7 @@ class TextBuilder:
         )
 
     def questions(self, text: str, source: SourceFile, first_line: int) -> list[Any]:
-        from lms.quizzes.parse import parse_questions  # written alongside; imported when needed
+        from lms.questions.parse import parse_questions  # written alongside; imported when needed
 
         questions, problems = parse_questions(
             text, path=source.path, first_line=first_line, types=self.question_types
@@ -188,7 +188,7 @@ class TextBuilder:
 
     def _same_key(self, first: Any, second: Any) -> bool:
         if self.question_types is None:
-            from lms.quizzes.types import load_question_types
+            from lms.questions.types import load_question_types
 
             self.question_types = load_question_types()
         qtype = self.question_types.get(first.type)
@@ -206,7 +206,7 @@ class TextBuilder:
         content_hash: str,
     ) -> ItemSpec | None:
         """Build a lesson or quiz item; None when its default-language file could not be read."""
-        from lms.quizzes.settings import parse_quiz_settings
+        from lms.questions.settings import parse_quiz_settings
 
         original = sources.get(default_language)
         if original is None:

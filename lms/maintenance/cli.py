@@ -105,9 +105,8 @@ def delete_user_command(username: str, yes: bool) -> None:
                f"{deletion.attempts_kept} quiz attempt(s) kept anonymised")
 
 
-def register(app: Flask) -> None:
-    """Add ``backup``, ``restore`` and ``users delete`` to the app's CLI."""
-    from lms.cli import users_group
+def register(app: Flask, users_group: click.Group) -> None:
+    """Add ``backup``, ``restore`` and ``users delete`` (to ``users_group``) to the app's CLI."""
 
     for command in (backup_command, restore_command):
         app.cli.commands.setdefault(command.name, command)  # type: ignore[arg-type]

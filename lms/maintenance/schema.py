@@ -24,7 +24,7 @@ def scripts(directory: str | None = None) -> ScriptDirectory:
     """The LMS's Alembic tree (``directory`` defaults to the one shipped with the package)."""
     from alembic.script import ScriptDirectory
 
-    from lms.extension import migrations_dir
+    from lms.config import migrations_dir
 
     return ScriptDirectory(directory or str(migrations_dir()))
 

@@ -134,7 +134,7 @@ def close_course_if_complete(user_id: int, course_id: int, *, now: datetime) -> 
 
 def _required_items(user_id: int, course_id: int) -> Select[tuple[int]]:
     """The ids of the items this learner must complete: those of the release they follow."""
-    from lms.courses.releases import followed_release
+    from lms.progress.releases import followed_release
 
     course = db.session.get(Course, course_id)
     enrollment = db.session.scalar(select(Enrollment).where(

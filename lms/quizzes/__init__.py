@@ -1,1 +1,2 @@
-"""Quizzes: question-type plugins, parsing, grading and attempts."""
+"""Quiz attempts: snapshots of a quiz as the learner saw it, taking, grading through
+:mod:`lms.questions`, review and the attempt pages."""

@@ -17,10 +17,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
 from lms.courses.item_texts import ItemBody
-from lms.courses.outline import ItemInfo
+from lms.courses.lookup import ItemInfo
+from lms.questions.settings import QuizSettings
 from lms.quizzes import services, snapshot
 from lms.quizzes.errors import AttemptsExhausted
-from lms.quizzes.settings import QuizSettings
 
 #: Posted names that are not answers.
 CONTROL_FIELDS = frozenset({"csrf_token", "attempt", "token"})

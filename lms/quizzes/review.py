@@ -14,9 +14,9 @@ from flask_babel import format_decimal, gettext
 from markupsafe import Markup, escape
 
 from lms.percent import shown_percent
+from lms.questions.settings import QuizSettings
+from lms.questions.types import QuestionType
 from lms.quizzes.models import QuizAttempt
-from lms.quizzes.settings import QuizSettings
-from lms.quizzes.types import QuestionType
 
 
 @dataclass(frozen=True)

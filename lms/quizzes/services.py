@@ -22,6 +22,9 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.db import db
 from lms.progress.services import CompletionResult, mark_item_complete
+from lms.questions.grading import grade_attempt
+from lms.questions.settings import QuizSettings
+from lms.questions.types import AnswerMistake
 from lms.quizzes.errors import (
     NOT_OFFERED,
     UNKNOWN_QUESTION,
@@ -31,9 +34,7 @@ from lms.quizzes.errors import (
     EmptySubmission,
     QuizChanged,
 )
-from lms.quizzes.grading import grade_attempt
 from lms.quizzes.models import QuizAttempt
-from lms.quizzes.settings import QuizSettings
 from lms.quizzes.snapshot import (
     SnapshotQuestion,
     form_token,
@@ -43,7 +44,6 @@ from lms.quizzes.snapshot import (
     shown_settings,
     take_snapshot,
 )
-from lms.quizzes.types import AnswerMistake
 from lms.signals import quiz_submitted
 
 __all__ = [

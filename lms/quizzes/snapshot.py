@@ -19,12 +19,12 @@ from flask import current_app
 
 from lms.courses.item_texts import ItemBody, item_body
 from lms.courses.models import Course, Item
-from lms.courses.releases import learner_version, settings_at
 from lms.db import db
+from lms.progress.releases import learner_version, settings_at
+from lms.questions.settings import QuizSettings
+from lms.questions.types import QuestionType
 from lms.quizzes.errors import QuizUnavailable
 from lms.quizzes.models import QuizAttempt
-from lms.quizzes.settings import QuizSettings
-from lms.quizzes.types import QuestionType
 
 __all__ = [
     "LearnerQuiz",

@@ -34,10 +34,10 @@ from lms.classes import cards
 from lms.classes.blueprint import own_class, teacher_required
 from lms.classes.services import NewAccount
 from lms.db import db, utcnow
+from lms.forms import ActionForm
 from lms.resets import services
 from lms.resets.services import IssuedCode, Permission, ResetRefused
 from lms.urls import external_url
-from lms.web import ActionForm
 
 bp = Blueprint("resets", __name__)
 

@@ -17,7 +17,7 @@ from wtforms.fields import SelectChoice
 from wtforms.fields.core import UnboundField
 
 from lms.problems import Problem
-from lms.quizzes.types import QuestionBlock, QuestionLike, QuestionType, Score
+from lms.questions.types import QuestionBlock, QuestionLike, QuestionType, Score
 
 
 class Likert(QuestionType):

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from wtforms import Field
 
 from lms.markdown import render_inline, render_markdown
-from lms.quizzes.numbers import Signs, read_number, signs_for
+from lms.questions.numbers import Signs, read_number, signs_for
 
 __all__ = [
     "CHECK_RE",

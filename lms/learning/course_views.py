@@ -18,15 +18,17 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from lms.courses import services
 from lms.courses.models import Course
+from lms.courses.services import get_course, item_body
 from lms.db import utcnow
+from lms.forms import ActionForm
 from lms.i18n import page_language
 from lms.media_policy import media_policy
+from lms.progress import catalogue as learner_courses
 from lms.progress import services as progress
+from lms.progress.outline import OutlineItem, course_outline
 from lms.quizzes import services as quizzes
 from lms.quizzes.forms import QuizInput, quiz_panel
-from lms.web import ActionForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -38,8 +40,8 @@ def _user_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
-def _course_or_404(slug: str) -> Course:
-    course = services.get_course(slug)
+def course_or_404(slug: str) -> Course:
+    course = get_course(slug)
     if course is None:
         abort(404)
     if not course.available:
@@ -70,11 +72,11 @@ def catalogue() -> str:
     course_language = request.args.get("language") or None
     if topic not in (None, *TOPICS):
         topic = None
-    entries = services.catalogue(
+    entries = learner_courses.catalogue(
         language=page_language(), topic=topic, course_language=course_language, user_id=_user_id()
     )
     resume = (
-        services.continue_learning(current_user.id, language=page_language())
+        learner_courses.continue_learning(current_user.id, language=page_language())
         if current_user.is_authenticated
         else []
     )
@@ -97,10 +99,10 @@ def catalogue() -> str:
 @bp.get("/<course_slug>/")
 def course(course_slug: str) -> str:
     """A course's modules and lessons with the learner's progress."""
-    course = _course_or_404(course_slug)
+    course = course_or_404(course_slug)
     user_id = _user_id()
     scores = quizzes.best_scores(user_id, course.id) if user_id is not None else None
-    outline = services.course_outline(course, language=page_language(), user_id=user_id,
+    outline = course_outline(course, language=page_language(), user_id=user_id,
                                       quiz_scores=scores)
     return render_template("lms/courses/course.html", outline=outline)
 
@@ -113,7 +115,7 @@ def move_to_latest(course_slug: str) -> Response:
             "lms.courses.course", course_slug=course_slug)))
     if not ActionForm().validate_on_submit():
         abort(400)
-    course = _course_or_404(course_slug)
+    course = course_or_404(course_slug)
     finished = progress.move_to_current_release(current_user.id, course.id, now=utcnow())
     flash(gettext("You are now following the latest version of the course. "
                   "Everything you completed stays complete."), "success")
@@ -124,8 +126,8 @@ def move_to_latest(course_slug: str) -> Response:
 
 @bp.get("/<course_slug>/teacher-guide/")
 def teacher_guide(course_slug: str) -> str:
-    course = _course_or_404(course_slug)
-    outline = services.course_outline(course, language=page_language(), user_id=None)
+    course = course_or_404(course_slug)
+    outline = course_outline(course, language=page_language(), user_id=None)
     if not outline.text.teacher_guide_html:
         abort(404)
     return render_template("lms/courses/teacher_guide.html", outline=outline)
@@ -134,7 +136,7 @@ def teacher_guide(course_slug: str) -> str:
 @bp.get("/<course_slug>/media/<path:filename>")
 def media(course_slug: str, filename: str) -> Response:
     """Images that sit next to the lessons in the course package."""
-    course = _course_or_404(course_slug)
+    course = course_or_404(course_slug)
     if PurePosixPath(filename).suffix.lower() not in MEDIA_SUFFIXES:
         abort(404)
     response = send_from_directory(course.source_dir, filename, max_age=86400)
@@ -154,17 +156,17 @@ def render_item(
     status: int = 200,
 ) -> tuple[str, int]:
     """The item page; ``quiz_input`` re-shows a posted quiz form with its errors."""
-    course = _course_or_404(course_slug)
+    course = course_or_404(course_slug)
     user_id = _user_id()
     # No quiz scores: the item page shows what is complete, not module or course progress
     # (the quiz panel reads the learner's attempts itself).
-    outline = services.course_outline(course, language=page_language(), user_id=user_id)
+    outline = course_outline(course, language=page_language(), user_id=user_id)
     flat = outline.flat_items()
-    index = _find(flat, module_slug, item_slug)
+    index = find_item(flat, module_slug, item_slug)
     if index is None:
         abort(404)
     entry = flat[index]
-    text = services.item_body(entry.item, page_language(), course, entry.content_hash)
+    text = item_body(entry.item, page_language(), course, entry.content_hash)
     now = utcnow()
     panel = None
     if entry.quiz_settings is not None:  # a quiz in the release the learner follows
@@ -192,7 +194,7 @@ def render_item(
     return page, status
 
 
-def _find(flat: list[services.OutlineItem], module_slug: str, item_slug: str) -> int | None:
+def find_item(flat: list[OutlineItem], module_slug: str, item_slug: str) -> int | None:
     for index, entry in enumerate(flat):
         if entry.module_slug == module_slug and entry.item.slug == item_slug:
             return index
@@ -206,10 +208,10 @@ def complete(course_slug: str, module_slug: str, item_slug: str) -> Response:
         return redirect(url_for("lms.auth.login", next=request.path))
     if not ActionForm().validate_on_submit():
         abort(400)
-    course = _course_or_404(course_slug)
-    outline = services.course_outline(course, language=page_language(), user_id=current_user.id)
+    course = course_or_404(course_slug)
+    outline = course_outline(course, language=page_language(), user_id=current_user.id)
     flat = outline.flat_items()
-    index = _find(flat, module_slug, item_slug)
+    index = find_item(flat, module_slug, item_slug)
     if index is None:
         abort(404)
     entry = flat[index]

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from wtforms.fields.core import UnboundField
 
 from lms.problems import N_, Problem
-from lms.quizzes.builtin.common import (
+from lms.questions.builtin.common import (
     BULLET_RE,
     NUMBERED_RE,
     MultiValueField,
@@ -24,8 +24,8 @@ from lms.quizzes.builtin.common import (
     token,
     token_index,
 )
-from lms.quizzes.builtin.text import parse_match
-from lms.quizzes.types import (
+from lms.questions.builtin.text import parse_match
+from lms.questions.types import (
     AnswerMistake,
     BodyLine,
     QuestionBlock,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from lms.quizzes.builtin.common import normalise_text
-from lms.quizzes.gift_text import (
+from lms.questions.builtin.common import normalise_text
+from lms.questions.gift_text import (
     BLANK,
     numeric_answer,
     paragraphs,
@@ -27,8 +27,8 @@ from lms.quizzes.gift_text import (
     split_format,
     text_line,
 )
-from lms.quizzes.parse import parse_questions
-from lms.quizzes.types import QuestionType, load_question_types
+from lms.questions.parse import parse_questions
+from lms.questions.types import QuestionType, load_question_types
 
 __all__ = ["GiftImport", "GiftNote", "gift_to_markdown"]
 

@@ -13,9 +13,9 @@ from wtforms import StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 
 from lms.problems import N_, Problem
-from lms.quizzes.builtin.common import normalise_text, parse_number, safe_float
-from lms.quizzes.numbers import AmbiguousNumber
-from lms.quizzes.types import AnswerMistake, QuestionBlock, QuestionLike, QuestionType, Score
+from lms.questions.builtin.common import normalise_text, parse_number, safe_float
+from lms.questions.numbers import AmbiguousNumber
+from lms.questions.types import AnswerMistake, QuestionBlock, QuestionLike, QuestionType, Score
 
 #: Longest typed answer accepted; anything longer is not an honest answer to a short question.
 MAX_SHORT_ANSWER = 500

@@ -16,8 +16,8 @@ from typing import Any
 
 from lms.markdown import render_inline, render_markdown
 from lms.problems import N_, Problem
-from lms.quizzes.builtin.common import CHECK_RE
-from lms.quizzes.types import (
+from lms.questions.builtin.common import CHECK_RE
+from lms.questions.types import (
     COMMON_KEYWORDS,
     BodyLine,
     KeywordLine,

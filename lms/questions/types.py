@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -112,8 +113,9 @@ class QuestionLike(Protocol):
     prompt_html: str
 
 
-class QuestionType:
-    """Base class of question types. Subclass it, set ``name`` and ``label``, override all.
+class QuestionType(ABC):
+    """Base class of question types. Subclass it, set ``name`` and ``label`` and implement the
+    abstract methods (a plugin missing one is refused at start-up, naming it).
 
     ``keywords`` lists the lower-case keyword lines the type understands besides ``Type`` and
     ``Explanation``; any other known keyword in a question of this type is reported.
@@ -124,6 +126,7 @@ class QuestionType:
     graded: ClassVar[bool] = True
     keywords: ClassVar[frozenset[str]] = frozenset()
 
+    @abstractmethod
     def parse(self, block: QuestionBlock) -> tuple[dict[str, Any], list[Problem]]:
         """Build the config from a question block; report problems with exact lines."""
         raise NotImplementedError
@@ -135,10 +138,12 @@ class QuestionType:
         """
         return list(block.lines)
 
+    @abstractmethod
     def validate_config(self, config: dict[str, Any]) -> list[str]:
         """Messages for a config loaded from JSON or another source; empty when valid."""
         raise NotImplementedError
 
+    @abstractmethod
     def public_view(self, config: dict[str, Any], rng: random.Random | None) -> dict[str, Any]:
         """What the form shows: no answer keys, options shuffled with ``rng`` (None: keep order).
 
@@ -146,10 +151,12 @@ class QuestionType:
         """
         raise NotImplementedError
 
+    @abstractmethod
     def build_field(self, question: QuestionLike, view: dict[str, Any]) -> UnboundField:
         """A labelled wtforms field (native inputs) for the question, unbound."""
         raise NotImplementedError
 
+    @abstractmethod
     def parse_answer(self, formdata_values: Sequence[str], view: dict[str, Any]) -> Any:
         """The answer from the raw posted strings; None if blank; ValueError if tampered."""
         raise NotImplementedError
@@ -160,6 +167,7 @@ class QuestionType:
         answers are written differently by language (numbers) override this one."""
         return self.parse_answer(formdata_values, view)
 
+    @abstractmethod
     def grade(self, config: dict[str, Any], answer: Any) -> Score:
         """Grade any answer, however malformed, without raising."""
         raise NotImplementedError
@@ -204,6 +212,11 @@ def _check_class(cls: Any, source: str) -> type[QuestionType]:
         raise TypeError(f"{source} is not a QuestionType subclass: {cls!r}")
     if not isinstance(getattr(cls, "name", None), str) or not cls.name:
         raise TypeError(f"question type {_qualname(cls)} has no name")
+    missing = sorted(getattr(cls, "__abstractmethods__", ()))
+    if missing:
+        # Said at start-up, naming what to write, rather than when a learner opens a quiz.
+        raise TypeError(f"question type {_qualname(cls)} ({source}) does not implement "
+                        f"{', '.join(missing)}")
     return cls
 
 
@@ -224,7 +237,7 @@ def load_question_types(
     Raises :class:`DuplicateQuestionType` when two classes use the same name; a plugin
     silently replacing a built-in would change how existing attempts are graded.
     """
-    from lms.quizzes.builtin import BUILTIN_TYPES
+    from lms.questions.builtin import BUILTIN_TYPES
 
     registry: dict[str, QuestionType] = {}
     classes = [*BUILTIN_TYPES, *_entry_point_classes(), *(_check_class(c, "extra") for c in extra)]

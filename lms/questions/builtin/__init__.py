@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from lms.quizzes.builtin.choice import MultipleChoice, SingleChoice, TrueFalse
-from lms.quizzes.builtin.structured import Cloze, Matching, Ordering
-from lms.quizzes.builtin.text import Numeric, Reflection, ShortText
-from lms.quizzes.types import QuestionType
+from lms.questions.builtin.choice import MultipleChoice, SingleChoice, TrueFalse
+from lms.questions.builtin.structured import Cloze, Matching, Ordering
+from lms.questions.builtin.text import Numeric, Reflection, ShortText
+from lms.questions.types import QuestionType
 
 __all__ = ["BUILTIN_TYPES"]
 

@@ -7,15 +7,15 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from lms.courses import services as courses
-from lms.courses.views import _course_or_404, _find, render_item
 from lms.db import utcnow
+from lms.forms import ActionForm
 from lms.i18n import page_language
+from lms.learning.course_views import course_or_404, find_item, render_item
+from lms.progress.outline import CourseOutline, course_outline
+from lms.questions.settings import QuizSettings
 from lms.quizzes import errors, services
 from lms.quizzes.forms import CONTROL_FIELDS, QuizInput
 from lms.quizzes.review import reveals_answers, review
-from lms.quizzes.settings import QuizSettings
-from lms.web import ActionForm
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses")
 
@@ -29,13 +29,13 @@ def _item_url(course_slug: str, module_slug: str, item_slug: str) -> str:
 
 
 def _locate(course_slug: str, module_slug: str, item_slug: str, user_id: int) -> tuple[
-        courses.CourseOutline, int]:
+        CourseOutline, int]:
     """The course outline (with quiz scores) and the item's index in it; 404 if not a quiz."""
-    course = _course_or_404(course_slug)
-    outline = courses.course_outline(course, language=page_language(), user_id=user_id,
+    course = course_or_404(course_slug)
+    outline = course_outline(course, language=page_language(), user_id=user_id,
                                      quiz_scores=services.best_scores(user_id, course.id))
     flat = outline.flat_items()
-    index = _find(flat, module_slug, item_slug)
+    index = find_item(flat, module_slug, item_slug)
     if index is None or flat[index].quiz_settings is None:  # no quiz in the learner's release
         abort(404)
     return outline, index

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from lms.quizzes.types import QuestionType, Score
+from lms.questions.types import QuestionType, Score
 
 __all__ = ["AttemptGrade", "GradableQuestion", "UnknownQuestionType", "grade_attempt"]
 

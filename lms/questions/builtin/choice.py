@@ -15,7 +15,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.problems import N_, Problem
-from lms.quizzes.builtin.common import (
+from lms.questions.builtin.common import (
     CHECK_RE,
     FEEDBACK_RE,
     normalise_text,
@@ -24,7 +24,7 @@ from lms.quizzes.builtin.common import (
     token,
     token_index,
 )
-from lms.quizzes.types import BodyLine, QuestionBlock, QuestionLike, QuestionType, Score
+from lms.questions.types import BodyLine, QuestionBlock, QuestionLike, QuestionType, Score
 
 
 @dataclass

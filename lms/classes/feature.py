@@ -1,0 +1,18 @@
+"""The classes feature's registration (see lms.features)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from lms import hooks
+from lms.classes.services import wears_a_teachers_name
+from lms.classes.views import bp
+from lms.features import Feature
+
+
+def setup(app: Flask, blueprint: Blueprint) -> None:
+    # Classes build on accounts: a student may not take the name of a teacher of their classes.
+    hooks.add(hooks.name_refusals, wears_a_teachers_name)
+
+
+feature = Feature(name="classes", blueprints=(bp,), models=("lms.classes.models",), setup=setup)

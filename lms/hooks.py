@@ -1,0 +1,44 @@
+"""Where a feature plugs into a page or a rule of a feature below it, so that the lower one
+never imports the higher one (see ARCHITECTURE.md). A feature adds its functions from its
+registration's ``setup`` (:mod:`lms.features`); each list keeps one copy of a function.
+
+These are internal: unlike :mod:`lms.signals` they may carry secrets (a typed password).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+#: After a wrong password, ``fallback(login, typed)`` may log the visitor in another way
+#: (lms.resets: a teacher's one-time code). It returns ``(response, None)`` when it did,
+#: ``(None, message)`` to explain a refusal, ``(None, None)`` when ``typed`` is not its kind.
+login_fallbacks: list[Callable[[str, str], tuple[Response | None, str | None]]] = []
+
+#: ``refuses(user_id, name)`` is True when the account may not take ``name`` (lms.classes:
+#: a student may not take the name of a teacher of their classes).
+name_refusals: list[Callable[[int, str], bool]] = []
+
+#: Extra values for a class's members page: ``provide(teacher_id, students)`` returns a dict
+#: (lms.resets: ``may_reset`` and ``resets``).
+class_members_extras: list[Callable[[int, list[Any]], dict[str, Any]]] = []
+
+#: Extra values for a student's page in a class: ``provide(user_id)`` returns a dict
+#: (lms.resets: ``resets``).
+class_student_extras: list[Callable[[int], dict[str, Any]]] = []
+
+
+def add(hooks: list[Any], function: Any) -> None:
+    """Add ``function`` once (several apps in one process register the same features)."""
+    if function not in hooks:
+        hooks.append(function)
+
+
+def extras(hooks: list[Callable[..., dict[str, Any]]], *args: Any) -> dict[str, Any]:
+    """The merged values of every provider in ``hooks``."""
+    values: dict[str, Any] = {}
+    for provide in hooks:
+        values.update(provide(*args))
+    return values
