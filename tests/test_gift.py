@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from lms.questions.gift_text import plain_number
 
 from lms.courses.package import check_courses
 from lms.questions.gift import GiftImport, gift_to_markdown
+from lms.questions.gift_text import plain_number
 from lms.questions.parse import QuestionSpec, parse_questions
 
 DATA = Path(__file__).parent / "data"
