@@ -27,6 +27,10 @@ POSTGRES_HELP = (
 )
 
 
+#: Tables every LMS database has, whatever its revision: the mark of an LMS schema.
+LMS_MARKER_TABLES = frozenset({"alembic_version", "lms_user"})
+
+
 class BackupError(RuntimeError):
     """A backup or restore was refused; the message says why."""
 
@@ -75,13 +79,17 @@ def require_lms_database(path: Path) -> None:
         raise BackupError(f"{path}: no database there; {hint}")
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-            tables = {row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = _table_names(connection)
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{path} is not an SQLite database ({error})") from error
-    if not {"alembic_version", "lms_user"} <= tables:
+    if not tables >= LMS_MARKER_TABLES:
         raise BackupError(f"{path} holds no LMS database (no alembic_version or lms_user "
                           f"table); {hint}")
+
+
+def _table_names(connection: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def new_private_file(target: Path) -> None:
@@ -99,7 +107,7 @@ def backup_postgres(engine: Engine, target: Path) -> int:
     the command line where other local users could read it."""
     tables = set(inspect(engine).get_table_names())
     url = engine.url
-    if not {"alembic_version", "lms_user"} <= tables:
+    if not tables >= LMS_MARKER_TABLES:
         raise BackupError(f"database {url.database!r} on {url.host or 'the local server'} "
                           "holds no LMS schema; check LMS_DATABASE_URL")
     pg_dump = shutil.which("pg_dump")
@@ -127,8 +135,7 @@ def read_backup(path: Path) -> tuple[str, dict[str, frozenset[str]]]:
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             header_ok = connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            tables = [row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")]
+            tables = _table_names(connection)
             rows = (connection.execute("SELECT version_num FROM alembic_version").fetchall()
                     if "alembic_version" in tables else [])
             schema = {table: frozenset(row[0] for row in connection.execute(
@@ -136,14 +143,9 @@ def read_backup(path: Path) -> tuple[str, dict[str, frozenset[str]]]:
                 for table in tables if table != "alembic_version"}
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{path}: not an SQLite database ({error})") from error
-    if not header_ok or len(rows) != 1 or "lms_user" not in tables:
+    if not header_ok or len(rows) != 1 or not tables >= LMS_MARKER_TABLES:
         raise BackupError(f"{path}: not an LMS backup (no alembic_version or lms_user table)")
     return str(rows[0][0]), schema
-
-
-def backup_revision(path: Path) -> str:
-    """The schema revision recorded in an LMS backup; BackupError when it is not one."""
-    return read_backup(path)[0]
 
 
 def restore_sqlite(backup: Path, target: Path) -> None:
