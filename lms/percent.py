@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-#: The same tolerance as the grading's pass check.
+#: Slack for sums of fractions such as 1/3; lms.questions.grading's pass check uses it too.
 TOLERANCE = 1e-9
 
 

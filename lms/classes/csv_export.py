@@ -33,6 +33,7 @@ from flask_babel import gettext
 
 from lms.classes.codes import ascii_fold
 from lms.classes.dashboard import ModuleMatrix
+from lms.percent import shown_percent
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -79,7 +80,7 @@ def progress_rows(matrices: Sequence[ModuleMatrix], *, timezone: str) -> list[li
                 rows.append([
                     row.user.display_name, row.user.username, matrix.course.title,
                     column.info.title, cell.percent,
-                    "" if cell.best_score is None else round(cell.best_score),
+                    "" if cell.best_score is None else shown_percent(cell.best_score),
                     _day(cell.completed_at, timezone), _day(cell.due_at, timezone),
                     gettext("yes") if cell.overdue else gettext("no"),
                 ])

@@ -7,14 +7,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from lms.percent import TOLERANCE
 from lms.questions.types import QuestionType, Score
 
 __all__ = ["AttemptGrade", "GradableQuestion", "UnknownQuestionType", "grade_attempt"]
 
 logger = logging.getLogger(__name__)
 
-# Scores are sums of fractions such as 1/3; compare against the pass mark with a little slack.
-_EPSILON = 1e-9
+# Scores are sums of fractions such as 1/3; compare against the pass mark with the slack the
+# shown percentage uses too, so "70%" is shown exactly when a 70% pass mark is reached.
+_EPSILON = TOLERANCE
 
 
 class GradableQuestion(Protocol):
