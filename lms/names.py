@@ -20,7 +20,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["clean_name", "has_invisible", "name_key"]
+__all__ = ["MARKUP_ENTITY", "MARKUP_TAG", "clean_name", "has_invisible", "name_key"]
+
+#: Markup people paste into names (``<b>Luca</b>``, ``Tom &amp; Jerry``): never part of a
+#: username, refused on a certificate.
+MARKUP_TAG = re.compile(r"<[^<>]*>")
+MARKUP_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 _JOINERS = frozenset("\u200c\u200d")
 #: Letters that draw nothing (category Lo/Mn, so the control-character test misses them).

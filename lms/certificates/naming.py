@@ -20,16 +20,13 @@ form (the learner still sees and confirms the result).
 from __future__ import annotations
 
 import html
-import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
-from lms.names import clean_name, has_invisible
+from lms.names import MARKUP_ENTITY, MARKUP_TAG, clean_name, has_invisible
 
 MAX_NAME_LENGTH = 120
-_TAG = re.compile(r"<[^<>]*>")
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: Emoji modifiers (skin tones), variation selectors, the keycap enclosure, tag characters.
 _EMOJI_PARTS = (
     (0x1F3FB, 0x1F3FF), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x20E3, 0x20E3),
@@ -50,7 +47,7 @@ def _undrawable(char: str) -> bool:
 def clean_printed_name(value: str) -> str:
     """The name exactly as it will be printed, or :class:`CertificateError` saying why not."""
     value = value or ""
-    if "<" in value or ">" in value or _ENTITY.search(value):
+    if "<" in value or ">" in value or MARKUP_ENTITY.search(value):
         raise CertificateError(_l("The name cannot contain markup such as <b>: it is printed "
                                   "as plain text."))
     if any(_undrawable(char) for char in value):
@@ -71,7 +68,7 @@ def clean_printed_name(value: str) -> str:
 def suggest_printed_name(raw: str | None) -> str:
     """``raw`` with markup, emoji and invisible characters removed (possibly empty), for the
     confirmation form to show: ``Giulia 😀 <b>Rossi</b>`` suggests ``Giulia Rossi``."""
-    text = _TAG.sub("", raw or "")
+    text = MARKUP_TAG.sub("", raw or "")
     text = html.unescape(text).replace("<", "").replace(">", "")
     text = "".join(char for char in text if not _undrawable(char))
     # A ZWJ that glued emoji together is left between spaces; clean_name drops it.

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from anyascii import anyascii
 
+from lms.names import MARKUP_ENTITY, MARKUP_TAG
+
 #: Upper-case letters and digits without 0 O 1 I L (31 symbols; 31**6 ≈ 887 million codes).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -31,8 +33,6 @@ FALLBACK_USERNAME = "learner"
 # the long vowels a name is read with make usernames people recognise (إلياس -> ilyas,
 # فاطمة -> fatma, علي -> aly rather than lys, ftmh, ly).
 _ARABIC_READING = str.maketrans({"إ": "i", "أ": "a", "ا": "a", "ة": "a", "ع": "a", "ى": "a"})
-# Markup typed into a name ("<b>Luca</b>", "Tom &amp; Jerry") is never a part of a username.
-_MARKUP = re.compile(r"<[^<>]*>|&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);")
 
 
 def generate_join_code(length: int = CODE_LENGTH) -> str:
@@ -78,7 +78,7 @@ def ascii_fold(text: str) -> str:
 def username_base(display_name: str) -> str:
     """First name plus the initial of the last word: ``"Amina Khalil"`` -> ``"amina.k"``,
     ``"إلياس"`` -> ``"ilyas"``. Markup is dropped first, so ``<b>Luca</b>`` is ``luca``."""
-    plain = _MARKUP.sub(" ", display_name)
+    plain = MARKUP_ENTITY.sub(" ", MARKUP_TAG.sub(" ", display_name))
     words = [w for w in re.split(r"[^a-z0-9]+", ascii_fold(plain).lower()) if w]
     if not words:
         return FALLBACK_USERNAME
