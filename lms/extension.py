@@ -13,7 +13,6 @@ from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
 
 from lms.config import PACKAGE_DIR, load_config, template_dir
-from lms.config import migrations_dir as migrations_dir  # its old home, kept importable
 from lms.db import MigrationCommands, db, use_sqlite_pragmas
 from lms.features import Feature, NavEntry, load_feature, plugin_features, visible_nav
 

@@ -7,13 +7,6 @@ from werkzeug.wrappers import Response
 
 from lms.limits import init_limits
 
-# Kept importable from here (explicit re-exports) for code written before lms.limits existed.
-from lms.limits import join_limit as join_limit
-from lms.limits import limiter as limiter
-from lms.limits import login_limit as login_limit
-from lms.limits import reset_limit as reset_limit
-from lms.limits import signup_limit as signup_limit
-
 
 def init_security(app: Flask, blueprint: Blueprint, standalone: bool = False) -> None:
     """Limits for the whole app; security headers on every LMS response: on the standalone

@@ -28,7 +28,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from lms.db import db
-from lms.forms import ActionForm as ActionForm  # re-exported for code written before lms.forms
 from lms.forms import LanguageForm, language_choices
 from lms.i18n import SESSION_KEY, page_language, supported_languages, text_direction
 from lms.percent import shown_percent

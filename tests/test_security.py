@@ -53,7 +53,7 @@ def test_login_is_rate_limited_without_revealing_accounts(app: Flask, database_u
                                                           tmp_path: Path) -> None:
     app = make_test_app(database_url, tmp_path, RATELIMIT_ENABLED=True,
                         LMS_LOGIN_LIMIT="3 per minute")
-    from lms.security import limiter
+    from lms.limits import limiter
 
     limiter.reset()
     client = app.test_client()
@@ -91,7 +91,7 @@ def test_join_codes_are_rate_limited(app: Flask, database_url: str, tmp_path: Pa
     app = make_test_app(database_url, tmp_path, RATELIMIT_ENABLED=True,
                         LMS_JOIN_LIMIT="3 per minute")
     from lms.auth.services import create_user
-    from lms.security import limiter
+    from lms.limits import limiter
 
     limiter.reset()
     client = app.test_client()
