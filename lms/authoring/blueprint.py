@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.authoring import services
+from lms.authoring.shared import SharedDirs
 from lms.authoring.storage import AuthoringDirs
 from lms.authoring.translated import translated_filter
 
@@ -21,7 +22,10 @@ bp.add_app_template_filter(translated_filter, "translated")
 
 
 def authoring_dirs() -> AuthoringDirs:
-    return AuthoringDirs(Path(current_app.instance_path) / "authoring")
+    """Drafts in the database, worked on in this server's instance folder."""
+    # Outside a request (a test, a command) nobody is logged in: updated_by stays empty.
+    user_id = current_user.id if current_user and current_user.is_authenticated else None
+    return SharedDirs(Path(current_app.instance_path) / "authoring", user_id=user_id)
 
 
 def lms_state() -> Any:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from lms.authoring import drafts, publishing, reorder, services, storage
+from lms.authoring import drafts, publishing, reorder, services
 from lms.authoring.blueprint import (
     authoring_dirs,
     back_to_course,
@@ -127,9 +127,8 @@ def _structure_change(slug: str, change: Any, done: str) -> Response:
     draft_role(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
-    root = authoring_dirs().draft(slug)
     try:
-        with storage.course_lock(root):
+        with authoring_dirs().editing(slug) as root:
             change(root)
     except DraftError as error:
         flash(translated(error), "error")
