@@ -12,7 +12,9 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.authoring import services
+from lms.authoring.published import published_folder
 from lms.authoring.shared import SharedDirs
 from lms.authoring.storage import AuthoringDirs
 from lms.authoring.translated import translated_filter
@@ -26,6 +28,15 @@ def authoring_dirs() -> AuthoringDirs:
     # Outside a request (a test, a command) nobody is logged in: updated_by stays empty.
     user_id = current_user.id if current_user and current_user.is_authenticated else None
     return SharedDirs(Path(current_app.instance_path) / "authoring", user_id=user_id)
+
+
+def _published_folder(slug: str) -> Path | None:
+    return published_folder(authoring_dirs(), slug)
+
+
+@bp.record_once
+def _register_hooks(_: Any) -> None:
+    hooks.add(hooks.course_folder_fallbacks, _published_folder)
 
 
 def lms_state() -> Any:

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.authoring import drafts, storage
-from lms.authoring.media import check_image
+from lms.authoring.media import MAX_IMAGE_BYTES, check_image
 from lms.authoring.models import CourseAuthor
+from lms.authoring.photos import prepare_image
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.courses.models import Course
 from lms.courses.package import CourseSpec, TextVersion, find_course_dirs
@@ -272,11 +273,15 @@ def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: st
 
 
 def upload_image(dirs: AuthoringDirs, slug: str, folder: str, filename: str, data: bytes,
-                 alt: str) -> str:
-    """Store a checked image in the course folder or a module folder; returns its path."""
+                 alt: str, *, max_bytes: int = MAX_IMAGE_BYTES, max_width: int = 1600) -> str:
+    """Store a checked image in the course folder or a module folder; returns its path.
+
+    Photos are re-encoded without their EXIF and scaled down to ``max_width`` pixels
+    (:mod:`lms.authoring.photos`)."""
     if not alt.strip():
         raise DraftError(N_("describe the image: alt text is required"))
-    extension = check_image(filename, data)
+    extension = check_image(filename, data, max_bytes)
+    data = prepare_image(data, extension, max_width)
     stem = drafts.slugify(PurePosixPath(filename).stem) or "image"
     root = dirs.draft(slug)
     target_dir = storage.resolve_rel(root, folder) if folder else root
