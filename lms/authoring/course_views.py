@@ -189,7 +189,8 @@ def upload_image(slug: str) -> Response:
         flash(gettext("Choose an image and describe it (alt text is required)."), "error")
         return back_to_course(slug)
     max_bytes = current_app.config["LMS_IMAGE_MAX_BYTES"]
-    data = form.image.data.read(max_bytes + 1)
+    with form.image.data.stream as stream:  # a photo is spooled to a temporary file
+        data = stream.read(max_bytes + 1)
     try:
         rel = services.upload_image(authoring_dirs(), slug, form.folder.data or "",
                                     form.image.data.filename or "", data, form.alt.data,

@@ -62,9 +62,12 @@ def _open(data: bytes, extension: str) -> Image.Image:
                                       "most %(megapixels)s million pixels are accepted"),
                                    width=width, height=height, megapixels=MAX_PIXELS // 10**6)
             image.load()
+    except ImageRefused:  # a ValueError too: not "damaged"
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRefused(N_("the image claims more pixels than it can hold (a "
-                              "decompression bomb?)")) from None
+        raise ImageRefused(N_("the image claims far more pixels than a photo has (a "
+                              "decompression bomb?); at most %(megapixels)s million pixels "
+                              "are accepted"), megapixels=MAX_PIXELS // 10**6) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRefused(N_("the file is named .%(extension)s but it cannot be read as a "
                               "%(name)s image (damaged or not an image)"),
