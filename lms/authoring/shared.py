@@ -92,6 +92,8 @@ class SharedDirs(AuthoringDirs):
                 yield root
                 self._write_back(slug, root, draft)
             except BaseException:
+                # Nothing of a failed change is kept, and the row lock goes at once.
+                db.session.rollback()
                 self._forget(slug)
                 if draft is None and not existed:
                     shutil.rmtree(root, ignore_errors=True)
