@@ -37,6 +37,11 @@ class_student_extras: list[Callable[[int], dict[str, Any]]] = []
 course_folder_fallbacks: list[Callable[[str], Path | None]] = []
 
 
+#: ``prepare()`` runs before ``lms courses sync`` reads the course folders (lms.authoring:
+#: brings this server's published folders up to date with the database).
+before_course_sync: list[Callable[[], None]] = []
+
+
 def add(hooks: list[Any], function: Any) -> None:
     """Add ``function`` once (several apps in one process register the same features)."""
     if function not in hooks:

@@ -18,9 +18,11 @@ from lms.authoring import drafts, publishing, removal, services, storage
 from lms.authoring.models import Draft, DraftFile
 from lms.authoring.shared import SharedDirs
 from lms.authoring.storage import AuthoringDirs
+from lms.courses.models import Course
 from lms.db import db, utcnow
 
 SLUG = "shared-course"
+LESSON_ONE = "01-introduction/01-first-lesson.md"
 
 
 def _server(tmp_path: Path, name: str, user_id: int | None = None) -> SharedDirs:
@@ -126,3 +128,32 @@ def test_the_migration_imports_draft_folders(app: Flask) -> None:
     # The folder is the working copy of that revision: nothing is rebuilt.
     marker = Path(app.instance_path) / "authoring" / "drafts" / ".before-upgrade.revision"
     assert marker.read_text() == "1"
+
+
+def test_courses_sync_on_one_server_keeps_what_another_published(app: Flask, make_user, runner,
+                                                                 tmp_path: Path) -> None:
+    owner = make_user(role="trainer")
+    here = SharedDirs(Path(app.instance_path) / "authoring")  # the server `runner` runs on
+    there = _server(tmp_path, "there")
+    types = app.extensions["lms"].question_types
+    _start(app, here, owner)
+    publishing.publish(here, SLUG, user_id=None, note="", now=utcnow(), question_types=types)
+    text = (there.draft(SLUG) / LESSON_ONE).read_text()
+    services.save_file(there, SLUG, LESSON_ONE, text.replace("Write the lesson", "Read it"),
+                       storage.content_hash(text.encode()), types)
+    second = publishing.publish(there, SLUG, user_id=None, note="", now=utcnow(),
+                                question_types=types)
+    course = db.session.scalar(select(Course).where(Course.slug == SLUG))
+    assert second is not None and course.content_hash == second.content_hash
+
+    result = runner.invoke(args=["courses", "sync"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert course.content_hash == second.content_hash  # not turned back to version 1
+    published = Path(app.instance_path) / "authoring" / "published" / SLUG / LESSON_ONE
+    assert "Read it" in published.read_text()
+
+    publishing.unpublish(there, SLUG)
+    assert runner.invoke(args=["courses", "sync"]).exit_code == 0
+    db.session.expire_all()
+    assert not course.available and not published.exists()

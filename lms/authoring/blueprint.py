@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from lms import hooks
 from lms.authoring import services
-from lms.authoring.published import published_folder
+from lms.authoring.published import prepare_published, published_folder
 from lms.authoring.shared import SharedDirs
 from lms.authoring.storage import AuthoringDirs
 from lms.authoring.translated import translated_filter
@@ -34,9 +34,14 @@ def _published_folder(slug: str) -> Path | None:
     return published_folder(authoring_dirs(), slug)
 
 
+def _prepare_published() -> None:
+    prepare_published(authoring_dirs())
+
+
 @bp.record_once
 def _register_hooks(_: Any) -> None:
     hooks.add(hooks.course_folder_fallbacks, _published_folder)
+    hooks.add(hooks.before_course_sync, _prepare_published)
 
 
 def lms_state() -> Any:

@@ -27,7 +27,7 @@ from lms.authoring.storage import (
 from lms.courses.models import Course
 from lms.db import db
 
-__all__ = ["published_folder"]
+__all__ = ["mark_published", "prepare_published", "published_folder"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def published_folder(dirs: AuthoringDirs, slug: str) -> Path | None:
     if version is None:
         return None
     target = dirs.published_course(slug)
-    marker = dirs.published / f".{slug}.version"
+    marker = _marker(dirs, slug)
     with course_lock(target):
         if target.is_dir() and marker.is_file() and marker.read_text() == str(version.number):
             return target
@@ -60,3 +60,28 @@ def published_folder(dirs: AuthoringDirs, slug: str) -> Path | None:
             shutil.rmtree(scratch, ignore_errors=True)
     logger.info("course %s: version %s unpacked into %s", slug, version.number, target)
     return target
+
+
+def _marker(dirs: AuthoringDirs, slug: str) -> Path:
+    return dirs.published / f".{slug}.version"
+
+
+def mark_published(dirs: AuthoringDirs, slug: str, number: int) -> None:
+    """Record which version this server's published folder holds (it just published it)."""
+    atomic_write(_marker(dirs, slug), str(number).encode())
+
+
+def prepare_published(dirs: AuthoringDirs) -> None:
+    """Before ``lms courses sync`` reads this server's published folders: each one holds the
+    version the site shows (another server may have published a newer one), and the folders
+    of courses taken off the site (on any server) are removed, so the sync neither turns a
+    course back to an older version nor brings back one that was unpublished."""
+    slugs = set(db.session.scalars(select(CourseVersion.course_slug).distinct()))
+    available = {slug: live for slug, live in db.session.execute(
+        select(Course.slug, Course.available).where(Course.slug.in_(slugs)))}
+    for slug in sorted(slugs):
+        if available.get(slug):
+            published_folder(dirs, slug)
+        else:
+            shutil.rmtree(dirs.published_course(slug), ignore_errors=True)
+            _marker(dirs, slug).unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.authoring.packages import ZipLimits, extract_package, pack_folder, read_package
+from lms.authoring.published import mark_published
 from lms.authoring.services import DraftProblem, _load, role_for, slug_in_use
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.courses.models import Course
@@ -90,10 +91,12 @@ def publish(dirs: AuthoringDirs, slug: str, *, user_id: int | None, note: str, n
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     course = db.session.scalar(select(Course).where(Course.slug == slug))
-    for row in versions(slug):
+    rows = versions(slug)
+    for row in rows:
         if row.course_id is None and course is not None:
             row.course_id = course.id
     db.session.commit()
+    mark_published(dirs, slug, rows[0].number)
     return version
 
 
