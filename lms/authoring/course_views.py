@@ -208,7 +208,8 @@ def too_large(error: RequestEntityTooLarge) -> Response | RequestEntityTooLarge:
     """An image larger than the whole request may be goes back to the image form with the
     limit, not to the bare 413 page (nothing of the request could be read)."""
     slug = (request.view_args or {}).get("slug")
-    if request.endpoint != "lms.authoring.upload_image" or not slug:
+    if request.url_rule is None or request.url_rule.endpoint.rsplit(".", 1)[-1] != \
+            "upload_image" or not slug:
         return error
     flash(gettext("Image not saved: %(reason)s",
                   reason=gettext("the image is larger than %(size)s MB",
