@@ -157,3 +157,19 @@ def test_courses_sync_on_one_server_keeps_what_another_published(app: Flask, mak
     assert runner.invoke(args=["courses", "sync"]).exit_code == 0
     db.session.expire_all()
     assert not course.available and not published.exists()
+
+
+def test_a_change_made_on_an_older_copy_is_refused(app: Flask, make_user,
+                                                   tmp_path: Path) -> None:
+    """What the row lock prevents on PostgreSQL, checked again when the change is stored: two
+    copies changed at once (here nested, in one transaction, so no lock can wait)."""
+    owner = make_user(role="trainer")
+    a, b = _server(tmp_path, "a"), _server(tmp_path, "b")
+    _start(app, a, owner)
+    original = (a.draft(SLUG) / "course.md").read_text()
+    with pytest.raises(storage.DraftError, match="changed elsewhere at the same moment"), \
+            a.editing(SLUG) as root:
+        (root / "course.md").write_text(original + "From A\n")
+        with b.editing(SLUG) as other:
+            (other / "course.md").write_text(original + "From B\n")
+    assert (a.draft(SLUG) / "course.md").read_text() == original + "From B\n"

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.authoring.models import Draft, DraftFile
@@ -89,8 +89,9 @@ class SharedDirs(AuthoringDirs):
             try:
                 if draft is not None and self._revision(slug) != draft.revision:
                     self._rebuild(slug, root, draft)
+                started = draft.revision if draft is not None else 0
                 yield root
-                self._write_back(slug, root, draft)
+                self._write_back(slug, root, draft.id if draft is not None else None, started)
             except BaseException:
                 # Nothing of a failed change is kept, and the row lock goes at once.
                 db.session.rollback()
@@ -145,11 +146,13 @@ class SharedDirs(AuthoringDirs):
             shutil.rmtree(scratch, ignore_errors=True)
         logger.info("draft %s: working copy rebuilt at revision %s", slug, draft.revision)
 
-    def _write_back(self, slug: str, root: Path, draft: Draft | None) -> None:
-        """Store the files of the working copy that differ from the database's; commits."""
+    def _write_back(self, slug: str, root: Path, draft_id: int | None, started: int) -> None:
+        """Store the files of the working copy that differ from the database's and count a
+        new revision of the draft, unless the draft is no longer at revision ``started`` (the
+        change was made on an older copy); commits."""
         files = {str(rel): (root / rel).read_bytes()
                  for rel in (package_files(root) if root.is_dir() else [])}
-        if draft is None:
+        if draft_id is None:
             if not files:
                 return
             draft = Draft(course_slug=slug, revision=0, updated_by_id=self.user_id)
@@ -159,14 +162,15 @@ class SharedDirs(AuthoringDirs):
             except IntegrityError:  # another server started a draft with this id meanwhile
                 db.session.rollback()
                 raise DraftError(N_("a course with this id exists already")) from None
+            draft_id = draft.id
         now = utcnow()
         rows = {row.path: row for row in db.session.scalars(
-            select(DraftFile).where(DraftFile.draft_id == draft.id))}
+            select(DraftFile).where(DraftFile.draft_id == draft_id))}
         changed = False
         for path, data in files.items():
             digest, row = content_hash(data), rows.pop(path, None)
             if row is None:
-                db.session.add(DraftFile(draft_id=draft.id, path=path, content=data,
+                db.session.add(DraftFile(draft_id=draft_id, path=path, content=data,
                                          content_type=content_type(path), content_hash=digest,
                                          updated_at=now, updated_by_id=self.user_id))
             elif row.content_hash != digest:
@@ -179,10 +183,18 @@ class SharedDirs(AuthoringDirs):
         for row in rows.values():
             db.session.delete(row)
             changed = True
-        if changed or draft.revision == 0:
-            draft.revision += 1
-            draft.updated_at, draft.updated_by_id = now, self.user_id
-        revision = draft.revision
+        revision = started
+        if changed or started == 0:
+            # The row lock makes this a formality on PostgreSQL; elsewhere (SQLite shared by
+            # two instance folders) it is what refuses a change made on an older copy.
+            counted = db.session.execute(
+                update(Draft).where(Draft.id == draft_id, Draft.revision == started)
+                .values(revision=started + 1, updated_at=now, updated_by_id=self.user_id))
+            if counted.rowcount != 1:  # type: ignore[attr-defined]
+                db.session.rollback()
+                raise DraftError(N_("the course was changed elsewhere at the same moment: "
+                                    "nothing was saved, please try again"))
+            revision = started + 1
         db.session.commit()
         atomic_write(self._marker(slug), str(revision).encode())
 
@@ -198,7 +210,7 @@ def import_local_draft(dirs: SharedDirs, slug: str) -> bool:
     with course_lock(root):
         dirs._held.add(slug)
         try:
-            dirs._write_back(slug, root, None)
+            dirs._write_back(slug, root, None, 0)
         finally:
             dirs._held.discard(slug)
     logger.info("draft %s: imported from %s into the database", slug, root)
