@@ -89,9 +89,10 @@ class SharedDirs(AuthoringDirs):
             try:
                 if draft is not None and self._revision(slug) != draft.revision:
                     self._rebuild(slug, root, draft)
-                started = draft.revision if draft is not None else 0
+                # Read now: a change may commit (publishing does), which expires the row.
+                draft_id, started = (draft.id, draft.revision) if draft is not None else (None, 0)
                 yield root
-                self._write_back(slug, root, draft.id if draft is not None else None, started)
+                self._write_back(slug, root, draft_id, started)
             except BaseException:
                 # Nothing of a failed change is kept, and the row lock goes at once.
                 db.session.rollback()
