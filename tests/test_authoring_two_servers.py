@@ -121,7 +121,7 @@ def gunicorn(tmp_path: Path, name: str, database_url: str) -> Iterator[Server]:
 
 
 def _wait_until_ready(server: Server) -> None:
-    for _ in range(300):  # bounded: 30 s
+    for _ in range(900):  # bounded: 90 s (a busy machine imports the app slowly)
         if server.process.poll() is not None:
             break
         try:
