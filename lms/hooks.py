@@ -29,6 +29,10 @@ class_members_extras: list[Callable[[int, list[Any]], dict[str, Any]]] = []
 #: (lms.resets: ``resets``).
 class_student_extras: list[Callable[[int], dict[str, Any]]] = []
 
+#: Links under each certificate on *My certificates*: ``links(certificates)`` returns
+#: ``{code: [(url, label), ...]}`` (lms.badges: "Download as Open Badge").
+certificate_links: list[Callable[[list[Any]], dict[str, list[tuple[str, str]]]]] = []
+
 
 def add(hooks: list[Any], function: Any) -> None:
     """Add ``function`` once (several apps in one process register the same features)."""

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms.fields import SelectChoice
 
+from lms import hooks
 from lms.certificates import claims, listing, services
 from lms.certificates.codes import normalise_code
 from lms.certificates.forms import (
@@ -59,8 +60,14 @@ def mine() -> str | Response:
     certificates = services.certificates_of(current_user.id)
     reissuable = {c.code for c in certificates
                   if c.is_valid and claims.self_reissues_left(c) > 0}
+    # Links other features add under a certificate (lms.badges: the Open Badge download).
+    extra_links: dict[str, list[tuple[str, str]]] = {}
+    for provide in hooks.certificate_links:
+        for code, links in provide(certificates).items():
+            extra_links.setdefault(code, []).extend(links)
     return render_template("lms/certificates/mine.html", form=form, preference=preference,
                            certificates=certificates, reissuable=reissuable,
+                           extra_links=extra_links,
                            claimable=claims.claimable_courses(current_user.id,
                                                                  page_language()))
 
