@@ -33,6 +33,10 @@ class_student_extras: list[Callable[[int], dict[str, Any]]] = []
 #: ``{code: [(url, label), ...]}`` (lms.badges: "Download as Open Badge").
 certificate_links: list[Callable[[list[Any]], dict[str, list[tuple[str, str]]]]] = []
 
+#: Links on a certificate's public verification page: ``links(certificate)`` returns
+#: ``[(url, label), ...]`` (lms.badges: the certificate as an Open Badge credential).
+verification_links: list[Callable[[Any], list[tuple[str, str]]]] = []
+
 
 def add(hooks: list[Any], function: Any) -> None:
     """Add ``function`` once (several apps in one process register the same features)."""

@@ -281,6 +281,8 @@ def test_public_documents_for_verifiers(client: FlaskClient, owner: User) -> Non
     assert schema_errors(credential) == []
     assert not [i for i in credential["credentialSubject"]["identifier"]
                 if i["identityType"] == "name"]
+    verification_page = client.get(f"/verify/{certificate.code}").text
+    assert f"/badges/credentials/{certificate.code}.json" in verification_page
     people = client.get(f"/badges/credentials/{certificate.code}")
     assert people.status_code == 302 and "/verify/" in people.headers["Location"]
     assert client.get("/badges/credentials/NOPE-NOPE-NOPE.json").status_code == 404

@@ -19,8 +19,16 @@ def _certificate_links(certificates: list[Any]) -> dict[str, list[tuple[str, str
             for c in certificates if c.is_valid}
 
 
+def _verification_links(certificate: Any) -> list[tuple[str, str]]:
+    if not certificate.is_valid:
+        return []
+    return [(url_for("lms.badges.credential_json", code=certificate.code),
+             gettext("This certificate as an Open Badge credential (JSON)"))]
+
+
 def setup(app: Flask, blueprint: Blueprint) -> None:
     hooks.add(hooks.certificate_links, _certificate_links)
+    hooks.add(hooks.verification_links, _verification_links)
 
 
 feature = Feature(

@@ -135,9 +135,10 @@ def verify(code: str) -> str | Response | tuple[str, int]:
                                not_found=True), 404
     is_admin = current_user.is_authenticated and current_user.has_role("admin")
     latest, history = claims.history(certificate)
+    extra_links = [link for provide in hooks.verification_links for link in provide(certificate)]
     return render_template("lms/certificates/verify.html", form=VerifyForm(formdata=None),
                            certificate=certificate, latest=latest, history=history,
-                           can_revoke=is_admin)
+                           can_revoke=is_admin, extra_links=extra_links)
 
 
 @bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
