@@ -295,3 +295,43 @@ def test_two_servers_share_one_key(app: Flask, owner: User) -> None:
     second = keys.signing_key(now=utcnow())
     assert first.thumbprint == second.thumbprint
     assert db.session.query(BadgeKey).count() == 1
+
+
+def test_a_reissued_certificate_s_credential_says_replaced(client: FlaskClient,
+                                                           owner: User) -> None:
+    from lms.certificates import claims
+
+    certificate = claim(owner)
+    old = download(client, certificate.code)
+    new_certificate = claims.reissue_certificate(
+        certificate.code, "Giulia D'Angelo", shown_name="Giulia D'Angelo", by_user_id=owner.id,
+        by_admin=False, now=utcnow())
+    answer = check(client, old)
+    assert (answer["status"], answer["code"]) == ("revoked", "replaced")
+    assert check(client, download(client, new_certificate.code))["status"] == "valid"
+
+
+def test_the_database_allows_one_signing_key(app: Flask, owner: User) -> None:
+    """Two servers making the first key at once: the partial unique index lets one win."""
+    from sqlalchemy.exc import IntegrityError
+
+    from lms.badges import keys
+
+    keys.signing_key(now=utcnow())
+    db.session.add(BadgeKey(thumbprint="second", algorithm="RS256", public_jwk="{}",
+                            private_pem=b"x", signing=True, created_at=utcnow()))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_an_eddsa_site_signs_with_ed25519(app: Flask, client: FlaskClient,
+                                          owner: User) -> None:
+    app.config["LMS_BADGES_ALGORITHM"] = "EdDSA"  # read when the first key is made
+    token = download(client, claim(owner).code)
+    keys = site_keys(client)
+    assert json.loads(keys.export(private_keys=False))["keys"][0]["crv"] == "Ed25519"
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    assert header["alg"] == "EdDSA"
+    assert schema_errors(verify_with_jwcrypto(token, keys)["vc"]) == []
+    assert check(client, token)["status"] == "valid"
