@@ -335,3 +335,43 @@ def test_an_eddsa_site_signs_with_ed25519(app: Flask, client: FlaskClient,
     assert header["alg"] == "EdDSA"
     assert schema_errors(verify_with_jwcrypto(token, keys)["vc"]) == []
     assert check(client, token)["status"] == "valid"
+
+
+def test_a_configured_key_signs_and_only_its_public_half_is_stored(
+        app: Flask, client: FlaskClient, owner: User, tmp_path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    certificate = claim(owner)
+    generated = download(client, certificate.code)  # signed with the database's key
+    private = ed25519.Ed25519PrivateKey.generate()
+    key_file = tmp_path / "badges-key.pem"
+    key_file.write_bytes(private.private_bytes(serialization.Encoding.PEM,
+                                               serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    app.config["LMS_BADGES_KEY_FILE"] = str(key_file)
+    configured = download(client, certificate.code)
+    header = json.loads(base64.urlsafe_b64decode(configured.split(".")[0] + "=="))
+    assert header["alg"] == "EdDSA"
+    public = jwk.JWK.from_pyca(private.public_key())
+    assert verify_with_jwcrypto(configured, site_keys(client))["vc"]["id"].endswith(
+        certificate.code)
+    signed = jws.JWS()
+    signed.deserialize(configured)
+    signed.verify(public, alg="EdDSA")  # really the configured key
+    assert check(client, generated)["status"] == check(client, configured)["status"] == "valid"
+    stored = db.session.scalars(select(BadgeKey).where(
+        BadgeKey.thumbprint == header["kid"].rsplit("/", 1)[-1])).one()
+    assert stored.private_pem == b""
+    rotate = app.test_cli_runner().invoke(args=["badges", "rotate-key"])
+    assert rotate.exit_code != 0 and "LMS_BADGES_KEY_FILE" in rotate.output
+
+
+def test_a_bad_key_file_stops_start_up(database_url: str, tmp_path) -> None:
+    from lms.config import ConfigError
+    from tests.conftest import make_test_app
+
+    bad = tmp_path / "not-a-key.pem"
+    bad.write_text("hello")
+    with pytest.raises(ConfigError, match="LMS_BADGES_KEY_FILE"):
+        make_test_app(database_url, tmp_path, LMS_BADGES_KEY_FILE=str(bad))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.badges import keys
@@ -20,7 +21,8 @@ def list_keys() -> None:
     """List the keys: thumbprint, algorithm, made, and state."""
     for row in keys.all_keys():
         state = ("withdrawn" if row.withdrawn_at else "signing" if row.signing
-                 else f"retired {row.retired_at:%Y-%m-%d}" if row.retired_at else "retired")
+                 else f"retired {row.retired_at:%Y-%m-%d}" if row.retired_at
+                 else "configured (LMS_BADGES_KEY_FILE; public key only)")
         click.echo(f"{row.thumbprint}  {row.algorithm:6}  {row.created_at:%Y-%m-%d}  {state}")
 
 
@@ -31,6 +33,10 @@ def list_keys() -> None:
 def rotate_key(algorithm: str | None) -> None:
     """Make a new signing key. The old one's public key stays published, so credentials
     it signed keep verifying."""
+    if current_app.config.get("LMS_BADGES_KEY_FILE"):
+        raise click.ClickException(
+            "the signing key is configured (LMS_BADGES_KEY_FILE): put a new key in that file "
+            "to rotate; the old public key stays published")
     row = keys.rotate_key(now=utcnow(), algorithm=algorithm)
     click.echo(f"new signing key {row.thumbprint} ({row.algorithm})")
 

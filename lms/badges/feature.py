@@ -9,7 +9,9 @@ from flask_babel import gettext
 
 from lms import hooks
 from lms.badges.cli import badges_cli
+from lms.badges.keys import load_key_file
 from lms.badges.views import bp
+from lms.config import ConfigError
 from lms.features import Feature
 
 
@@ -27,6 +29,12 @@ def _verification_links(certificate: Any) -> list[tuple[str, str]]:
 
 
 def setup(app: Flask, blueprint: Blueprint) -> None:
+    key_file = app.config.get("LMS_BADGES_KEY_FILE")
+    if key_file:  # a wrong key file stops start-up, not the first learner's download
+        try:
+            load_key_file(key_file)
+        except (OSError, ValueError, TypeError) as error:
+            raise ConfigError(f"LMS_BADGES_KEY_FILE: {key_file}: {error}") from error
     hooks.add(hooks.certificate_links, _certificate_links)
     hooks.add(hooks.verification_links, _verification_links)
 

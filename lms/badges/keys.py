@@ -12,9 +12,11 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from flask import current_app
 from joserfc.jwk import OKPKey, RSAKey
 from sqlalchemy import select
@@ -71,6 +73,36 @@ def _decrypt(row: BadgeKey) -> JWKey | None:
     return (OKPKey if row.algorithm == "EdDSA" else RSAKey).import_key(pem)
 
 
+def load_key_file(path: str) -> tuple[str, JWKey]:
+    """(algorithm, key) of a configured PEM private key: Ed25519 signs with EdDSA, RSA (2048
+    bits or more) with RS256. Raises ValueError (or OSError) with the reason otherwise."""
+    data = Path(path).read_bytes()
+    private = serialization.load_pem_private_key(data, password=None)
+    if isinstance(private, ed25519.Ed25519PrivateKey):
+        return "EdDSA", OKPKey.import_key(data)
+    if isinstance(private, rsa.RSAPrivateKey) and private.key_size >= 2048:
+        return "RS256", RSAKey.import_key(data)
+    raise ValueError("expected an Ed25519 or RSA (2048 bits or more) private key")
+
+
+def _configured(now: datetime) -> SigningKey | None:
+    """The key of LMS_BADGES_KEY_FILE, its public half recorded (never its private half) so
+    that it is published and what it signed verifies after the file is replaced."""
+    path = current_app.config.get("LMS_BADGES_KEY_FILE")
+    if not path:
+        return None
+    algorithm, key = load_key_file(path)
+    if find_key(key.thumbprint()) is None:
+        db.session.add(BadgeKey(thumbprint=key.thumbprint(), algorithm=algorithm,
+                                public_jwk=json.dumps(key.as_dict(private=False), sort_keys=True),
+                                private_pem=b"", signing=False, created_at=now))
+        try:
+            db.session.commit()
+        except IntegrityError:  # recorded by another server at the same moment
+            db.session.rollback()
+    return SigningKey(key.thumbprint(), algorithm, key)
+
+
 def _new_row(algorithm: str, now: datetime) -> tuple[BadgeKey, JWKey]:
     key = _generate(algorithm)
     row = BadgeKey(thumbprint=key.thumbprint(), algorithm=algorithm,
@@ -80,7 +112,11 @@ def _new_row(algorithm: str, now: datetime) -> tuple[BadgeKey, JWKey]:
 
 
 def signing_key(*, now: datetime) -> SigningKey:
-    """The key that signs today, made on first use (LMS_BADGES_ALGORITHM)."""
+    """The key that signs today: LMS_BADGES_KEY_FILE's, or the stored one, made on first
+    use (LMS_BADGES_ALGORITHM)."""
+    configured = _configured(now)
+    if configured is not None:
+        return configured
     row = db.session.scalar(select(BadgeKey).options(undefer(BadgeKey.private_pem))
                             .where(BadgeKey.signing))
     if row is not None:
