@@ -181,6 +181,10 @@ def test_rotation_keeps_older_credentials_valid_and_withdrawal_ends_them(
     assert [h["alg"] for h in headers] == ["RS256", "EdDSA"]
     assert headers[0]["kid"] != headers[1]["kid"]
     assert check(client, old)["status"] == check(client, new)["status"] == "valid"
+    # As curl --data posts it (form-encoded), and as a raw body.
+    for content_type in ("application/x-www-form-urlencoded", "application/jwt"):
+        raw = client.post("/badges/verify", data=old, content_type=content_type)
+        assert raw.get_json()["status"] == "valid", (content_type, raw.get_json())
     old_thumbprint = headers[0]["kid"].rsplit("/", 1)[-1]
     result = app.test_cli_runner().invoke(args=["badges", "withdraw-key", old_thumbprint[:10]])
     assert result.exit_code == 0, result.output

@@ -21,7 +21,6 @@ from flask import current_app
 from joserfc.jwk import OKPKey, RSAKey
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import undefer
 
 from lms.badges.models import BadgeKey
 from lms.db import db
@@ -63,14 +62,25 @@ def _encrypt(key: JWKey) -> bytes:
                                  serialization.BestAvailableEncryption(_password()))
 
 
+def _decrypted_keys() -> dict[str, JWKey]:
+    # Decrypting the PEM takes a quarter of a second (its key derivation is slow on purpose),
+    # so each process keeps the keys it has opened, by thumbprint, for the app's lifetime.
+    return current_app.extensions.setdefault("lms.badges.keys", {})
+
+
 def _decrypt(row: BadgeKey) -> JWKey | None:
+    cache = _decrypted_keys()
+    if row.thumbprint in cache:
+        return cache[row.thumbprint]
     try:
         private = serialization.load_pem_private_key(row.private_pem, password=_password())
     except (ValueError, TypeError):  # the secret key changed since the key was made
         return None
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    return (OKPKey if row.algorithm == "EdDSA" else RSAKey).import_key(pem)
+    key = (OKPKey if row.algorithm == "EdDSA" else RSAKey).import_key(pem)
+    cache[row.thumbprint] = key
+    return key
 
 
 def load_key_file(path: str) -> tuple[str, JWKey]:
@@ -117,8 +127,7 @@ def signing_key(*, now: datetime) -> SigningKey:
     configured = _configured(now)
     if configured is not None:
         return configured
-    row = db.session.scalar(select(BadgeKey).options(undefer(BadgeKey.private_pem))
-                            .where(BadgeKey.signing))
+    row = db.session.scalar(select(BadgeKey).where(BadgeKey.signing))
     if row is not None:
         key = _decrypt(row)
         if key is not None:
