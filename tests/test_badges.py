@@ -290,6 +290,11 @@ def test_public_documents_for_verifiers(client: FlaskClient, owner: User) -> Non
     people = client.get(f"/badges/credentials/{certificate.code}")
     assert people.status_code == 302 and "/verify/" in people.headers["Location"]
     assert client.get("/badges/credentials/NOPE-NOPE-NOPE.json").status_code == 404
+    # Each kid is a URL that serves its public key.
+    download(client, certificate.code)
+    (published,) = client.get("/badges/jwks.json").get_json()["keys"]
+    served = client.get(published["kid"].removeprefix("http://localhost")).get_json()
+    assert served == published and "d" not in served
 
 
 def test_two_servers_share_one_key(app: Flask, owner: User) -> None:
