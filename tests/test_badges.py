@@ -271,6 +271,8 @@ def test_verification_explains_bad_input(client: FlaskClient) -> None:
     empty_form = client.post("/badges/verify", data={"credential": ""})
     assert empty_form.status_code == 400 and "Paste a credential" in empty_form.text
     assert client.get("/badges/verify").status_code == 200
+    assert client.get(f"/badges/status/{10**30}").status_code == 404
+    assert client.get("/badges/keys/" + "x" * 500).status_code == 404
 
 
 def test_public_documents_for_verifiers(client: FlaskClient, owner: User) -> None:

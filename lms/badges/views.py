@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from lms.badges import publishing, services
+from lms.badges.credentials import STATUS_LIST_SIZE
 from lms.badges.forms import VerifyBadgeForm
 from lms.badges.keys import find_key, public_jwk
 from lms.badges.signing import key_id
@@ -19,6 +20,7 @@ from lms.badges.verification import MAX_CREDENTIAL_BYTES, verify_credential
 from lms.db import utcnow
 
 bp = Blueprint("badges", __name__)
+MAX_STATUS_LIST = 2**31 // STATUS_LIST_SIZE
 
 
 def _json(document: Any, status: int = 200, mimetype: str = "application/json") -> Response:
@@ -141,6 +143,8 @@ def public_key(thumbprint: str) -> Response:
 @bp.get("/badges/status/<int:number>")
 def status_list(number: int) -> Response:
     """The signed revocation list; computed per request, so never cached for long."""
+    if number > MAX_STATUS_LIST:  # no certificate id gets there (and PostgreSQL's int would not)
+        abort(404)
     response = current_app.response_class(
         publishing.status_list_credential(number, now=utcnow()), mimetype="application/vc+jwt")
     response.headers["Access-Control-Allow-Origin"] = "*"
