@@ -192,6 +192,9 @@ def test_rotation_keeps_older_credentials_valid_and_withdrawal_ends_them(
     assert check(client, new)["status"] == "valid"
     with pytest.raises(LookupError):
         verify_with_jwcrypto(old, site_keys(client))
+    listing = app.test_cli_runner().invoke(args=["badges", "keys"]).output.splitlines()
+    assert [line.split()[-1] for line in listing] == ["withdrawn", "signing"]
+    assert "PRIVATE" not in "\n".join(listing)
     bad = app.test_cli_runner().invoke(args=["badges", "withdraw-key", "no-such-key"])
     assert bad.exit_code != 0 and "0 keys match" in bad.output
 
