@@ -128,6 +128,13 @@ SETTINGS: tuple[Setting, ...] = (
       "separated by `:`; by default the courses shipped with the LMS"),
     S("LMS_SITE_NAME", "str", "Global Citizenship Learning", "shown in the layout"),
     S("LMS_ORGANISATION", "str", "Global Citizenship Learning", "shown on certificates"),
+    S("LMS_ORGANISATION_URL", "str", "", "the organisation's website, named as the issuer of "
+      "Open Badges (LMS_BASE_URL when empty)", check=_url),
+    S("LMS_BADGES_ALGORITHM", "str", "RS256", "signature of new Open Badges keys: `RS256` or "
+      "`EdDSA` (Ed25519)",
+      check=lambda value: None if value in ("RS256", "EdDSA") else "expected RS256 or EdDSA"),
+    S("LMS_BADGES_KEY_FILE", "str", "", "a PEM private key (Ed25519 or RSA) to sign Open Badges "
+      "with instead of the key generated into the database"),
     S("LMS_CERTIFICATE_LOGO", "str", "lms/certificate-logo.svg",
       "the certificate logo, a path under lms/static/"),
     S("LMS_LANGUAGES", "list", ["en", "it", "ar"], "languages offered, separated by commas"),

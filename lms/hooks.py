@@ -30,6 +30,14 @@ class_members_extras: list[Callable[[int, list[Any]], dict[str, Any]]] = []
 #: (lms.resets: ``resets``).
 class_student_extras: list[Callable[[int], dict[str, Any]]] = []
 
+#: Links under each certificate on *My certificates*: ``links(certificates)`` returns
+#: ``{code: [(url, label), ...]}`` (lms.badges: "Download as Open Badge").
+certificate_links: list[Callable[[list[Any]], dict[str, list[tuple[str, str]]]]] = []
+
+#: Links on a certificate's public verification page: ``links(certificate)`` returns
+#: ``[(url, label), ...]`` (lms.badges: the certificate as an Open Badge credential).
+verification_links: list[Callable[[Any], list[tuple[str, str]]]] = []
+
 
 #: ``find(course_slug)`` returns this server's folder of a course whose ``source_dir`` is not on
 #: this server's disk, or None (lms.authoring: the published version, unpacked from the

@@ -138,6 +138,20 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.certificates.revoke": (lambda w: {"code": w.certificate_code},
                                 logged_in(403, admin=200)),
     "lms.certificates.admin_list": (lambda w: {}, logged_in(403, admin=200)),
+    # -- open badges (lms.badges) -------------------------------------------------------------
+    "lms.badges.badge": (lambda w: {"code": w.certificate_code}, owner_only(200)),
+    "lms.badges.download_jwt": (lambda w: {"code": w.certificate_code}, owner_only(200)),
+    "lms.badges.download_png": (lambda w: {"code": w.certificate_code}, owner_only(200)),
+    # For people, a credential's id leads to the certificate's verification page.
+    "lms.badges.credential": (lambda w: {"code": w.certificate_code}, everyone(302)),
+    "lms.badges.credential_json": (lambda w: {"code": w.certificate_code}, everyone(200)),
+    "lms.badges.issuer": (lambda w: {}, everyone(200)),
+    "lms.badges.achievement": (lambda w: {"slug": w.course_slug}, everyone(200)),
+    "lms.badges.achievement_image": (lambda w: {"slug": w.course_slug}, everyone(200)),
+    "lms.badges.jwks": (lambda w: {}, everyone(200)),
+    "lms.badges.public_key": (lambda w: {"thumbprint": "no-such-key"}, everyone(404)),
+    "lms.badges.status_list": (lambda w: {"number": 0}, everyone(200)),
+    "lms.badges.verify": (lambda w: {}, everyone(200)),
     # Nothing to claim (the course is not completed): back to "My certificates".
     "lms.certificates.claim": (lambda w: {"course_slug": w.course_slug}, logged_in(302)),
     "lms.certificates.reissue": (lambda w: {"code": w.certificate_code},

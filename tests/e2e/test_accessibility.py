@@ -58,6 +58,8 @@ PAGES = [
     PageType("verify-form", "/verify/"),
     PageType("verify", "/verify/{certificate}"),
     PageType("verify-unknown", "/verify/AAAA-AAAA-AAAA", status=404),
+    PageType("open-badge", "/badges/{certificate}/", "student"),
+    PageType("open-badge-verify", "/badges/verify"),
     PageType("join-class", "/join", "student"),
     PageType("classes", "/teach/classes/", "teacher"),
     PageType("class-new", "/teach/classes/new", "teacher"),
