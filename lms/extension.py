@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 FEATURES: list[str] = [
     "lms.classes.feature",
     "lms.resets.feature",
+    "lms.reflections.feature",
+    "lms.reminders.feature",
 ]
 
 
