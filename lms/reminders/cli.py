@@ -31,7 +31,8 @@ def send_command() -> None:
                f"{report.nothing} with nothing due")
     try:
         check_ready(config)
-        sent = send_due(config, now=now)
+        # retry_now: a weekly run is the next chance for anything that failed meanwhile.
+        sent = send_due(config, now=now, retry_now=True)
     except MailConfigError as error:
         click.echo(f"reminders: {error}; the digests stay queued", err=True)
         sys.exit(1)
