@@ -190,3 +190,19 @@ def test_comments_are_in_the_data_download_and_go_with_the_account(
     assert export_user_data(users[1].id)["reflection_comments"] == []
     delete_account(student_id, now=utcnow())
     assert db.session.scalar(select(ReflectionComment)) is None
+
+
+def test_answers_to_a_question_since_removed_are_still_shown(
+        app: Flask, make_user: Callable[..., User]) -> None:
+    from lms.courses.models import Item
+
+    teacher, client = _teacher(app, make_user)
+    school_class, users, quiz_id, attempts = _setup(teacher)
+    item = db.session.get(Item, quiz_id)
+    item.content_hash = "y"  # a new version of the quiz without the reflection
+    item.texts[0].content_hash = "y"
+    item.texts[0].questions = REFLECTION_QUESTIONS[:1]
+    db.session.commit()
+    page = client.get(_url(school_class, quiz_id)).text
+    assert "What <em>surprised</em> you?" in page  # the prompt from the attempts' snapshot
+    assert page.count(">Much</div>") == len(attempts)

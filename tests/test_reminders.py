@@ -127,7 +127,7 @@ def _people(make_user: Callable[..., User]) -> dict[str, User]:
 def test_reminders_send_one_digest_per_person_and_week(
         app: Flask, make_user: Callable[..., User]) -> None:
     port = _smtp(app)
-    people = _people(make_user)
+    _people(make_user)
     runner = app.test_cli_runner()
     with smtp_server(port) as sink:
         result = runner.invoke(args=["reminders", "send"])

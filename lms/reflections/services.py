@@ -41,7 +41,7 @@ class Prompt:
 
 @dataclass
 class Answer:
-    attempt: QuizAttempt
+    attempt: Any  # a row of QuizAttempt's id, user_id, number, content_hash, answers
     key: str
     text: str
     comments: list[ReflectionComment] = field(default_factory=list)
@@ -50,7 +50,7 @@ class Answer:
 @dataclass
 class StudentRow:
     student: User
-    attempt: QuizAttempt | None
+    attempt: Any | None  # as in Answer
     answers: dict[str, Answer] = field(default_factory=dict)
 
 
@@ -122,22 +122,30 @@ def board(class_id: int, item_id: int, *, language: str) -> Board | None:
     text = _pick(_current_texts([item.id]).get(item.id, {}), language, default)
     prompts = _reflections_of(text.questions if text else None)
     students = queries.class_students(class_id)
-    attempts = db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.item_id == item.id,
-                                  QuizAttempt.user_id.in_(queries.member_ids(class_id)),
-                                  QuizAttempt.submitted_at.is_not(None))
+    # The question snapshots are the heavy part of an attempt: only those of attempts at an
+    # earlier version of the quiz are read (one more query), the others ask what it asks now.
+    attempts = db.session.execute(
+        select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.number,
+               QuizAttempt.content_hash, QuizAttempt.answers)
+        .where(QuizAttempt.item_id == item.id,
+               QuizAttempt.user_id.in_(queries.member_ids(class_id)),
+               QuizAttempt.submitted_at.is_not(None))
         .order_by(QuizAttempt.number)).all()
+    older = [a.id for a in attempts if a.content_hash != item.content_hash]
+    snapshots = dict(db.session.execute(select(QuizAttempt.id, QuizAttempt.questions).where(
+        QuizAttempt.id.in_(older))).all()) if older else {}
     rows = {student.id: StudentRow(student, None) for student in students}
     known = {prompt.key for prompt in prompts}
     for attempt in attempts:  # oldest first: a later attempt with answers replaces it
-        answers = {p.key: Answer(attempt, p.key, str((attempt.answers or {}).get(p.key)))
-                   for p in _reflections_of(attempt.questions)
-                   if str((attempt.answers or {}).get(p.key) or "").strip()}
+        asked = _reflections_of(snapshots[attempt.id]) if attempt.id in snapshots else prompts
+        given = attempt.answers or {}
+        answers = {p.key: Answer(attempt, p.key, str(given.get(p.key)))
+                   for p in asked if str(given.get(p.key) or "").strip()}
         row = rows.get(attempt.user_id)
         if row is None or not answers:
             continue
         row.attempt, row.answers = attempt, answers
-        for prompt in _reflections_of(attempt.questions):  # a question since removed
+        for prompt in asked:  # a question since removed
             if prompt.key not in known:
                 known.add(prompt.key)
                 prompts.append(prompt)
