@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from lms.auth.models import User
 from lms.classes import queries
-from lms.classes.models import ClassMember, SchoolClass
+from lms.classes.models import ClassMember
 from lms.courses.lookup import choose_language
 from lms.courses.models import Course, Item, ItemText, Module
 from lms.db import db
@@ -171,7 +171,6 @@ def add_comment(*, class_id: int, teacher_id: int, attempt_id: int, question_key
         raise ValueError("comment length")
     attempt = db.session.scalar(
         select(QuizAttempt).join(ClassMember, ClassMember.user_id == QuizAttempt.user_id)
-        .join(SchoolClass, SchoolClass.id == ClassMember.class_id)
         .where(QuizAttempt.id == attempt_id, ClassMember.class_id == class_id,
                QuizAttempt.submitted_at.is_not(None)))
     if attempt is None:

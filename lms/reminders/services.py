@@ -17,7 +17,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, format_date, gettext
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import Role, User
@@ -48,16 +48,17 @@ def week_of(now: datetime, timezone: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _reachable(query: object) -> object:
-    return query.where(User.email.is_not(None), User.deleted_at.is_(None),  # type: ignore[attr-defined]
-                       User.active, User.digest_opt_out.is_(False))
+def _reachable(query: Select[tuple[User]]) -> Select[tuple[User]]:
+    """Accounts that can and want to get the digest: an address, active, not opted out."""
+    return query.where(User.email.is_not(None), User.deleted_at.is_(None), User.active,
+                       User.digest_opt_out.is_(False)).order_by(User.id)
 
 
 def teachers_to_remind() -> list[User]:
     """Teachers (and admins) running an open class, with an address, not opted out."""
     query = _reachable(select(User).where(User.id.in_(
         select(SchoolClass.teacher_id).where(SchoolClass.archived_at.is_(None)))))
-    return list(db.session.scalars(query.order_by(User.id)))  # type: ignore[attr-defined]
+    return list(db.session.scalars(query))
 
 
 def students_to_remind() -> list[User]:
@@ -67,7 +68,7 @@ def students_to_remind() -> list[User]:
         SchoolClass.archived_at.is_(None))
     query = _reachable(select(User).where(User.id.in_(members), User.role == Role.STUDENT,
                                           User.email_confirmed_at.is_not(None)))
-    return list(db.session.scalars(query.order_by(User.id)))  # type: ignore[attr-defined]
+    return list(db.session.scalars(query))
 
 
 def _day(value: datetime, timezone: str) -> str:
