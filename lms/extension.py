@@ -24,6 +24,8 @@ FEATURES: list[str] = [
     "lms.classes.feature",
     "lms.resets.feature",
     "lms.badges.feature",
+    "lms.reflections.feature",
+    "lms.reminders.feature",
 ]
 
 

@@ -174,6 +174,11 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
                                   class_teacher(200)),  # the confirmation page
     "lms.classes.unassign": (lambda w: klass(w, assignment_id=w.assignment_id),
                              class_teacher(302)),
+    # -- reflections: a class's teacher reads and comments ----------------------------------
+    "lms.reflections.index": (klass, class_teacher(200)),
+    "lms.reflections.board": (lambda w: klass(w, item_id=w.quiz_id), class_teacher(200)),
+    # An empty comment is a form error.
+    "lms.reflections.comment": (lambda w: klass(w, item_id=w.quiz_id), class_teacher(400)),
     # -- password resets (one-time codes) ------------------------------------------------------
     # S was created by teacher A: A (from A's class) and admins may reset it.
     "lms.resets.teacher_reset": (lambda w: klass(w, user_id=w.student_id),

@@ -86,11 +86,17 @@ def catalogue() -> str:
 
     assignments = (my_assignments(current_user.id, language=page_language(), now=utcnow())
                    if current_user.is_authenticated else None)
+    # [reflections] teachers' comments the learner has not read yet
+    from lms.reflections.services import new_comments
+
+    comments = (new_comments(current_user.id, language=page_language())
+                if current_user.is_authenticated else [])
     return render_template(
         "lms/courses/catalogue.html",
         entries=entries,
         resume=resume,
         assignments=assignments,
+        new_comments=comments,
         topics=TOPICS,
         topic=topic,
         course_language=course_language,
