@@ -136,7 +136,7 @@ def test_an_attempt_is_graded_and_reviewed_by_its_own_draw(
     learner = make_user()
     client = logged_in(app, learner)
     page = client.get(CHECK).text
-    assert "3 questions" in page
+    assert "3 questions, drawn from 10 for each attempt" in page
     attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == learner.id))
     assert attempt is not None and attempt.seed == 1234
     expected = [f"Statement {n + 1} is true." for n in draw_positions(10, 3, random.Random(1234))]
@@ -158,3 +158,27 @@ def test_an_attempt_is_graded_and_reviewed_by_its_own_draw(
     assert result.count('class="review-item') == 3
     for text in expected:
         assert text in result
+
+
+def test_switching_language_keeps_the_draw(
+    package: Path, runner: FlaskCliRunner, app: Flask,  # noqa: F811
+    make_user: Callable[..., User],
+) -> None:
+    path = write_quiz(package.parent, "pass_mark: 60\nattempts: 0\nshow_answers: after_pass\n"
+                      "draw: 3\n", 10)
+    path.with_name("02-check.quiz.it.md").write_text("---\ntitle: Pool\n---\n" + "".join(
+        f"## L'affermazione {n} è vera.\nType: true-false\nAnswer: true\n\n"
+        for n in range(1, 11)))
+    assert "updated: sample-course" in runner.invoke(args=["courses", "sync"]).output
+    learner = make_user()
+    client = logged_in(app, learner)
+    client.get(CHECK)
+    english = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == learner.id))
+    assert english is not None and english.language == "en"
+    drawn, seed = [q["key"] for q in english.questions], english.seed
+    client.post("/language", data={"language": "it"})
+    assert "affermazione" in client.get(CHECK).text
+    db.session.expire_all()
+    italian = db.session.get(QuizAttempt, english.id)
+    assert italian is not None and italian.language == "it" and italian.seed == seed
+    assert [q["key"] for q in italian.questions] == drawn

@@ -128,7 +128,11 @@ def start_or_resume_attempt(
         if attempt is not None:
             wanted = quiz_text(item, language, content_hash).language
             if attempt.content_hash != content_hash or attempt.language != wanted:
-                take_snapshot(attempt, item, settings, language, content_hash)
+                # Another language of the same quiz keeps the seed, so the same questions
+                # are drawn: switching language never draws a pool again.
+                same = attempt.content_hash == content_hash
+                take_snapshot(attempt, item, settings, language, content_hash,
+                              seed=attempt.seed if same else None)
                 attempt.started_at = now
                 db.session.commit()
             return attempt

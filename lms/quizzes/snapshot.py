@@ -137,10 +137,11 @@ def public_questions(
 
 
 def take_snapshot(attempt: QuizAttempt, item: Item, settings: QuizSettings, language: str,
-              content_hash: str) -> None:
-    """Fill ``attempt`` with the quiz as the learner's release has it, with a fresh seed."""
+                  content_hash: str, *, seed: int | None = None) -> None:
+    """Fill ``attempt`` with the quiz as the learner's release has it, with a fresh seed
+    unless ``seed`` is given (the same quiz shown in another language: the same draw)."""
     text = quiz_text(item, language, content_hash)
-    seed = secrets.randbits(31)
+    seed = secrets.randbits(31) if seed is None else seed
     attempt.language = text.language
     attempt.seed = seed
     attempt.content_hash = content_hash
