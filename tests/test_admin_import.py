@@ -78,6 +78,7 @@ def test_lines_are_counted_as_the_file_has_them() -> None:
     (b"name,nome,role\nAnna,Anna,teacher\n", "duplicate_column"),
     (b"name,role\n" + b"Anna,teacher\n" * (csv_import.MAX_ROWS + 1), "too_many"),
     (b"name,role\n" + b"x" * csv_import.MAX_BYTES, "too_large"),
+    (b"name,role\n" + b"x" * 200_000 + b",teacher\n", "encoding"),  # over csv's cell limit
 ])
 def test_files_that_cannot_be_read(data: bytes, reason: str) -> None:
     read = read_csv(data)

@@ -140,7 +140,14 @@ def read_csv(data: bytes) -> ReadFile:
     first = next((number for number, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return ReadFile([], [Problem("empty")], encoding)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[first]))
+    try:
+        return _read_rows(text, _delimiter(lines[first]), encoding)
+    except csv.Error:  # e.g. one cell over the csv module's 128 KB limit
+        return ReadFile([], [Problem("encoding")], encoding)
+
+
+def _read_rows(text: str, delimiter: str, encoding: str) -> ReadFile:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[Row] = []
     positions: dict[str, int] | None = None
     line = 1
