@@ -16,6 +16,7 @@ from lms.questions.settings import QuizSettings
 from lms.quizzes import errors, services
 from lms.quizzes.forms import CONTROL_FIELDS, QuizInput
 from lms.quizzes.review import reveals_answers, review
+from lms.reflections.services import comments_on_attempt
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses")
 
@@ -134,6 +135,9 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
     # an attempt graded with another one says so.
     passed = bool(found.passed) or services.meets(found.score_percent, status.settings.pass_mark)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
+    # [reflections] the teacher's comments; opening the page marks them seen (the "new" label
+    # shows this once, as was read from the database before the update).
+    comments = comments_on_attempt(current_user.id, found.id, now=utcnow())
     return render_template(
         "lms/quizzes/result.html",
         outline=outline,
@@ -150,4 +154,5 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
         questions=review(found, current_app.extensions["lms"].question_types, reveal=reveal),
         back_url=back,
         following=flat[index + 1] if index + 1 < len(flat) else None,
+        comments=comments,
     )
