@@ -50,6 +50,12 @@ course_folder_fallbacks: list[Callable[[str], Path | None]] = []
 before_course_sync: list[Callable[[], None]] = []
 
 
+#: When a learner moves to a course's current release, ``passed(user_id, course_id)`` names
+#: the items they already passed under its rules, which then count as complete (lms.quizzes:
+#: quizzes whose best score meets the pass mark of that release, e.g. after it was lowered).
+release_passes: list[Callable[[int, int], set[int]]] = []
+
+
 def add(hooks: list[Any], function: Any) -> None:
     """Add ``function`` once (several apps in one process register the same features)."""
     if function not in hooks:

@@ -1,39 +1,25 @@
-"""Admin pages: create an account, change a role, deactivate or reactivate, the admin log."""
+"""Admin pages: create an account, change a role, deactivate or reactivate, the admin log
+(importing accounts from a CSV file: :mod:`lms.admin.import_views`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from lms.admin import import_views, services
 from lms.admin import log as admin_log
-from lms.admin import services
+from lms.admin.blueprint import admin_required, bp
 from lms.admin.forms import CreateUserForm, RoleForm, role_choices
-from lms.auth.models import Role, User
+from lms.auth.models import User
 from lms.auth.services import AccountError, set_active, set_role
 from lms.db import utcnow
 from lms.forms import ActionForm
 from lms.resets.views import remember_code
 
-bp = Blueprint("admin", __name__)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def admin_required(view: F) -> F:
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if current_user.role != Role.ADMIN:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+# import_views is imported for its routes (registered on bp); listed so it is not "unused".
+__all__ = ["admin_required", "bp", "import_views"]
 
 
 def _target(user_id: int) -> User:
