@@ -98,9 +98,9 @@ PAGES = [
 #: (locale, viewport width): English and Italian on a desktop, Italian on a small phone.
 VARIANTS = [("en-GB", 1280), ("it-IT", 1280), ("it-IT", 360)]
 #: Pages checked in the partners' languages, with the regional tags their browsers send
-#: (the LMS offers plain pt/es/fr): a form, a lesson, a quiz, a teacher's table, the catalogue.
+#: (the LMS offers plain pt/es/fr): forms, a lesson, a quiz, a teacher's table, the catalogue.
 PARTNER_PAGES = ("catalogue", "lesson-student", "quiz-form", "signup", "class-dashboard",
-                 "certificate-claim")
+                 "certificate-claim", "open-badge", "admin-import")
 PARTNER_LOCALES = ["pt-MZ", "es-UY", "fr-TN"]
 #: WCAG 2.0/2.1 A and AA, plus axe's best practices (heading order, landmarks, regions).
 AXE_OPTIONS = {
