@@ -150,6 +150,7 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.classes.accounts": (klass, class_teacher(200)),
     "lms.classes.assign": (klass, class_teacher(200)),
     "lms.classes.export_csv": (klass, class_teacher(200)),
+    "lms.classes.export_xlsx": (klass, class_teacher(200)),
     "lms.classes.module_detail": (lambda w: klass(w, module_id=w.module_id),
                                   class_teacher(200)),
     "lms.classes.student_detail": (lambda w: klass(w, user_id=w.student_id),
