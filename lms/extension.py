@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 FEATURES: list[str] = [
     "lms.classes.feature",
     "lms.resets.feature",
+    "lms.handouts.feature",
 ]
 
 

@@ -161,6 +161,9 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
                                   class_teacher(200)),  # the confirmation page
     "lms.classes.unassign": (lambda w: klass(w, assignment_id=w.assignment_id),
                              class_teacher(302)),
+    # -- handouts (a module of the class's course, printed) -------------------------------------
+    "lms.handouts.handout": (lambda w: klass(w, module_id=w.module_id), class_teacher(200)),
+    "lms.handouts.answers": (lambda w: klass(w, module_id=w.module_id), class_teacher(200)),
     # -- password resets (one-time codes) ------------------------------------------------------
     # S was created by teacher A: A (from A's class) and admins may reset it.
     "lms.resets.teacher_reset": (lambda w: klass(w, user_id=w.student_id),
