@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import make_test_app
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -154,7 +155,8 @@ def test_in_the_classes_language(teacher: tuple[FlaskClient, int, int]) -> None:
 
 
 def test_cached_per_version_and_language(app: Flask, teacher: tuple[FlaskClient, int, int],
-                                         course_dir: Path) -> None:
+                                         course_dir: Path, database_url: str,
+                                         tmp_path: Path) -> None:
     client, class_id, module_id = teacher
     first = services.handout(module_id, kind="handout", language="en")
     again = services.handout(module_id, kind="handout", language="en")
@@ -169,8 +171,14 @@ def test_cached_per_version_and_language(app: Flask, teacher: tuple[FlaskClient,
     assert changed is not None and not changed.from_cache
     assert db.session.scalar(select(func.count(Handout.id)).where(
         Handout.kind == "handout", Handout.language == "en")) == 1
-    # Served from the database: another app server (another app object) finds it there.
-    assert services.handout(module_id, kind="handout", language="en").from_cache
+    # Served from the database: a second app server (another app on the same database, with
+    # its own instance folder) finds the PDF the first one rendered.
+    second = make_test_app(database_url, tmp_path / "second-server")
+    with second.app_context():
+        found = services.handout(module_id, kind="handout", language="en")
+        assert found is not None and found.from_cache and found.pdf == changed.pdf
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_only_the_classes_teacher_and_only_its_modules(
