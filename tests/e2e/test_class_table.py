@@ -16,6 +16,7 @@ from tests.e2e.test_accessibility import axe_violations
 
 DASHBOARD = "/teach/classes/{}/"
 ASSIGN = "/teach/classes/{}/assign"
+MODULE = "/teach/classes/{}/modules/{module_id}/"  # with the print links
 LANGUAGES = [("en-GB", "ltr"), ("it-IT", "ltr"), ("ar", "rtl")]
 STUDENTS = ["Amina Diallo", "Bruno Ferreira", "Chiara Esposito-Lombardi", "Dmitri Ivanov",
             "إلياس الحسيني", "Zoë Müller"]
@@ -140,16 +141,16 @@ def test_date_field_looks_like_the_others(locale: str, direction: str, teacher_c
     screenshot(page, f"class-assign-{locale[:2]}")
 
 
-@pytest.mark.parametrize("path", [DASHBOARD, ASSIGN], ids=["dashboard", "assign"])
+@pytest.mark.parametrize("path", [DASHBOARD, ASSIGN, MODULE], ids=["dashboard", "assign", "module"])
 @pytest.mark.parametrize("width", [1280, 375])
-def test_class_pages_in_arabic_have_no_axe_violations(path: str, width: int,
+def test_class_pages_in_arabic_have_no_axe_violations(path: str, width: int, site: Any,
                                                       teacher_class: Any,
                                                       open_page: Callable[..., Page]) -> None:
     """English and Italian are covered by test_accessibility; here the teacher's pages in
     Arabic (right to left), on a desktop and a phone."""
     teacher, class_id = teacher_class("ar")
     page = open_page(teacher, width=width)
-    page.goto(path.format(class_id))
+    page.goto(path.format(class_id, module_id=site["module_id"]))
     assert page.locator("html").get_attribute("dir") == "rtl"
     violations = axe_violations(page)
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
