@@ -28,7 +28,7 @@ class ClassProgress:
 
 
 def class_progress(school_class: SchoolClass, *, language: str, now: datetime) -> ClassProgress:
-    """Every course of the class with its titles in ``language`` (10 queries)."""
+    """Every course of the class with its titles in ``language`` (11 queries)."""
     assignments = queries.class_assignments(school_class.id)
     courses = queries.load_courses(queries.class_course_ids(school_class, assignments), language)
     students = queries.class_students(school_class.id)

@@ -97,7 +97,10 @@ class Document:
         """Changes whenever anything printed changes: the HTML and the images' bytes."""
         digest = hashlib.sha256(f"{FORMAT}\n{self.html}".encode())
         for path in self.images:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:  # removed since it was found: WeasyPrint will skip it too
+                digest.update(b"unreadable " + str(path).encode())
         return digest.hexdigest()
 
 
