@@ -79,6 +79,10 @@ def test_table_fits_a_desktop(locale: str, direction: str, teacher_class: Any,
         " / parseFloat(getComputedStyle(a).lineHeight))])")
     assert lines and all(count <= 2 for _, count in lines), lines
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # The chart's labels are drawn inside the picture (in Arabic they fell off its left edge).
+    chart, label = _box(page, ".chart svg"), _box(page, ".chart svg text")
+    assert chart["x"] - 1 <= label["x"]
+    assert label["x"] + label["width"] <= chart["x"] + chart["width"] + 1
     # The page header (navigation, languages) takes at most two lines of links.
     header = _box(page, ".site-header")
     line = _box(page, ".site-header .brand")["height"]
