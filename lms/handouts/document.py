@@ -29,6 +29,7 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
+from lms.config import PACKAGE_DIR
 from lms.courses.layout import MEDIA_SUFFIXES
 from lms.courses.models import Course, CourseText, Item, ItemText, Module, ModuleText
 from lms.courses.services import choose_language
@@ -45,7 +46,9 @@ KINDS = ("handout", "answers")
 ITEM_BASE = "https://course.lms.invalid/c/m/i/"
 MEDIA_BASE = "https://course.lms.invalid/c/media/"
 STATIC_BASE = "https://static.lms.invalid/"
-#: Bump when the printed layout changes in a way the HTML does not show (fonts, renderer).
+#: The print stylesheet (lms/static/lms/handout.css); its bytes are part of the version.
+STYLESHEET = PACKAGE_DIR / "static" / "lms" / "handout.css"
+#: Bump when the printed layout changes in a way neither the HTML nor the stylesheet shows.
 FORMAT = "1"
 
 _IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -96,7 +99,7 @@ class Document:
     def version(self) -> str:
         """Changes whenever anything printed changes: the HTML and the images' bytes."""
         digest = hashlib.sha256(f"{FORMAT}\n{self.html}".encode())
-        for path in self.images:
+        for path in (STYLESHEET, *self.images):
             try:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
             except OSError:  # removed since it was found: WeasyPrint will skip it too
