@@ -181,6 +181,10 @@ SETTINGS: tuple[Setting, ...] = (
     S("LMS_COMPRESS", "bool", True, "gzip pages, CSS and SVG; `false` leaves it to the proxy"),
     S("LMS_MAX_CONTENT_LENGTH", "int", 16 * 1024 * 1024, "largest upload in bytes "
       "(nginx's client_max_body_size must allow it)", key="MAX_CONTENT_LENGTH"),
+    S("LMS_IMAGE_MAX_BYTES", "int", 10 * 1024 * 1024, "largest image a trainer may upload, in "
+      "bytes (below LMS_MAX_CONTENT_LENGTH)"),
+    S("LMS_IMAGE_MAX_WIDTH", "int", 1600, "uploaded photos wider than this many pixels are "
+      "scaled down (and always stored without their EXIF data)"),
     S("LMS_LOG_LEVEL", "str", "INFO", "`DEBUG`, `INFO`, `WARNING` or `ERROR`",
       choices=("DEBUG", "INFO", "WARNING", "ERROR")),
 )

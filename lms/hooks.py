@@ -8,6 +8,7 @@ These are internal: unlike :mod:`lms.signals` they may carry secrets (a typed pa
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -28,6 +29,17 @@ class_members_extras: list[Callable[[int, list[Any]], dict[str, Any]]] = []
 #: Extra values for a student's page in a class: ``provide(user_id)`` returns a dict
 #: (lms.resets: ``resets``).
 class_student_extras: list[Callable[[int], dict[str, Any]]] = []
+
+
+#: ``find(course_slug)`` returns this server's folder of a course whose ``source_dir`` is not on
+#: this server's disk, or None (lms.authoring: the published version, unpacked from the
+#: database, when another app server published it).
+course_folder_fallbacks: list[Callable[[str], Path | None]] = []
+
+
+#: ``prepare()`` runs before ``lms courses sync`` reads the course folders (lms.authoring:
+#: brings this server's published folders up to date with the database).
+before_course_sync: list[Callable[[], None]] = []
 
 
 def add(hooks: list[Any], function: Any) -> None:

@@ -2,8 +2,8 @@
 
 A new table only, so nothing to convert: handouts are rendered on first download.
 
-Revision ID: 0015_teachexport_handouts
-Revises: 0014_admin_log
+Revision ID: 0016_teachexport_handouts
+Revises: 0015_storage_drafts
 Create Date: 2026-12-05 02:30:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_teachexport_handouts'
-down_revision = '0014_admin_log'
+revision = '0016_teachexport_handouts'
+down_revision = '0015_storage_drafts'
 branch_labels = None
 depends_on = None
 
