@@ -36,6 +36,8 @@ class LMSState:
     # Fingerprinted static URLs by (script root, file name); see lms.static_files.
     static_urls: dict[tuple[str, str], str] = field(default_factory=dict)
     features: list[Feature] = field(default_factory=list)
+    #: The whole app is the LMS (lms.create_app), not a host it is mounted in.
+    standalone: bool = False
 
 
 class LMS:
@@ -93,6 +95,7 @@ class LMS:
             course_dirs=resolve_course_dirs(app),
             question_types=load_question_types(),
             features=features,
+            standalone=standalone,
         )
         app.extensions["lms"] = state
         from lms.cli import register_commands
@@ -107,6 +110,9 @@ class LMS:
         from lms.static_files import cache_fingerprinted, static_url
 
         app.add_template_global(static_url)
+        from lms.compression import LMSCompression
+
+        LMSCompression(app)
         blueprint.after_app_request(cache_fingerprinted)
         register_error_handlers(app if standalone else blueprint)
         app.register_blueprint(blueprint, url_prefix=state.url_prefix or None)
