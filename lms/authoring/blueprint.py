@@ -8,13 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.authoring import services
 from lms.authoring.storage import AuthoringDirs
 from lms.authoring.translated import translated_filter
+from lms.security import access_refused
 
 bp = Blueprint("authoring", __name__, url_prefix="/author")
 bp.add_app_template_filter(translated_filter, "translated")
@@ -32,11 +33,7 @@ def lms_state() -> Any:
 @bp.before_request
 def trainers_only() -> Response | None:
     """Everyone here is a logged-in trainer (admins have every role)."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("lms.auth.login", next=request.path))
-    if not current_user.has_role("trainer"):
-        abort(403)
-    return None
+    return access_refused("trainer")
 
 
 def draft_role(slug: str) -> str:

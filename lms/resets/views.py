@@ -26,7 +26,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.auth.models import Role, User
@@ -37,6 +37,7 @@ from lms.db import db, utcnow
 from lms.forms import ActionForm
 from lms.resets import services
 from lms.resets.services import IssuedCode, Permission, ResetRefused
+from lms.security import role_required
 from lms.urls import external_url
 
 bp = Blueprint("resets", __name__)
@@ -185,8 +186,6 @@ def teacher_code(class_id: int, user_id: int) -> Response | tuple[str, int]:
 
 
 def _admin_target(user_id: int) -> User:
-    if current_user.role != Role.ADMIN:
-        abort(403)
     user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         abort(404)
@@ -194,7 +193,7 @@ def _admin_target(user_id: int) -> User:
 
 
 @bp.route("/admin/users/<int:user_id>/reset", methods=["GET", "POST"])
-@login_required
+@role_required(Role.ADMIN)
 def admin_reset(user_id: int) -> str | Response | tuple[str, int]:
     """Admins: confirm, then make a one-time code for any account but their own."""
     user = _admin_target(user_id)
@@ -203,7 +202,7 @@ def admin_reset(user_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.get("/admin/users/<int:user_id>/reset/code")
-@login_required
+@role_required(Role.ADMIN)
 def admin_code(user_id: int) -> Response | tuple[str, int]:
     user = _admin_target(user_id)
     return _code_page(user, class_name="", back_url=url_for("lms.privacy.users"),
@@ -211,10 +210,8 @@ def admin_code(user_id: int) -> Response | tuple[str, int]:
 
 
 @bp.get("/admin/resets/")
-@login_required
+@role_required(Role.ADMIN)
 def admin_list() -> str:
     """Admins: the latest password resets on the site, who made them and for whom."""
-    if current_user.role != Role.ADMIN:
-        abort(403)
     return render_template("lms/resets/admin_list.html", records=services.recent_resets(),
                            now=utcnow())
