@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from lms.db import db
+from lms.features import Feature
 from lms.forms import LanguageForm, language_choices
 from lms.i18n import SESSION_KEY, page_language, supported_languages, text_direction
 from lms.percent import shown_percent
@@ -170,3 +171,7 @@ def database_unavailable(error: Exception) -> tuple[str, int]:
     except Exception:  # a page of last resort must not fail
         log.debug("error page failed", exc_info=True)
         return message, 503
+
+
+#: The site pages' registration (see lms.features).
+feature = Feature(name="site", blueprints=(bp,))

@@ -61,9 +61,3 @@ def import_command(source: Path, new_slug: str, owner: str) -> None:
         click.echo(f"{source}: {error}; nothing was written", err=True)
         sys.exit(1)
     click.echo(f"imported {slug} as a draft in {_dirs().draft(slug)}")
-
-
-def register_authoring_commands(courses_group: click.Group) -> None:
-    """Add ``export`` and ``import`` to the ``lms courses`` group."""
-    courses_group.add_command(export_command)
-    courses_group.add_command(import_command)

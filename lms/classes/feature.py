@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 from lms import hooks
 from lms.classes.services import wears_a_teachers_name
 from lms.classes.views import bp
-from lms.features import Feature
+from lms.features import Feature, NavEntry
 
 
 def setup(app: Flask, blueprint: Blueprint) -> None:
@@ -15,4 +16,11 @@ def setup(app: Flask, blueprint: Blueprint) -> None:
     hooks.add(hooks.name_refusals, wears_a_teachers_name)
 
 
-feature = Feature(name="classes", blueprints=(bp,), models=("lms.classes.models",), setup=setup)
+feature = Feature(
+    name="classes",
+    blueprints=(bp,),
+    models=("lms.classes.models",),
+    setup=setup,
+    nav=(NavEntry("lms.classes.index", _l("My classes"), roles=("teacher",), order=10),
+         NavEntry("lms.classes.join", _l("Join a class"), hidden_from=("teacher",), order=50)),
+)
