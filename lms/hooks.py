@@ -30,6 +30,20 @@ class_members_extras: list[Callable[[int, list[Any]], dict[str, Any]]] = []
 class_student_extras: list[Callable[[int], dict[str, Any]]] = []
 
 
+#: ``record(action, actor_id=…, target_id=…, detail=…)`` in the caller's transaction when an
+#: operator or admin changes an account (password, role, (de)activation; ``actor_id`` None:
+#: the command line). lms.admin writes its audit log.
+account_changes: list[Callable[..., None]] = []
+
+#: After sign-up or login, ``redirect(user_id, next_url)`` may answer instead of the usual
+#: landing page (lms.classes: into the class of a join link that led to the login page).
+after_sign_in: list[Callable[[int, str | None], Response | None]] = []
+
+#: Extra values for the login and sign-up pages: ``provide(next_url)`` returns a dict
+#: (lms.classes: ``pending``, the class a join link is about to join).
+sign_in_extras: list[Callable[[str | None], dict[str, Any]]] = []
+
+
 def add(hooks: list[Any], function: Any) -> None:
     """Add ``function`` once (several apps in one process register the same features)."""
     if function not in hooks:

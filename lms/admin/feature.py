@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from flask import Blueprint, Flask
+
+from lms import hooks
+from lms.admin import log
 from lms.admin.views import bp
 from lms.features import Feature
 
-feature = Feature(name="admin", blueprints=(bp,), models=("lms.admin.models",))
+
+def setup(app: Flask, blueprint: Blueprint) -> None:
+    # Account changes made through lms.auth's services (the command line too) are logged.
+    hooks.add(hooks.account_changes, log.record)
+
+
+feature = Feature(name="admin", blueprints=(bp,), models=("lms.admin.models",), setup=setup)

@@ -14,7 +14,7 @@ from lms.auth.models import Role, User
 from lms.auth.services import AccountError, set_active, set_role
 from lms.db import utcnow
 from lms.forms import ActionForm
-from lms.resets.views import remember_code
+from lms.resets.shown_code import remember_code
 from lms.security import role_required
 
 bp = Blueprint("admin", __name__)

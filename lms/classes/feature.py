@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 from lms import hooks
+from lms.classes.join_links import join_pending, pending_extras
 from lms.classes.services import wears_a_teachers_name
 from lms.classes.views import bp
 from lms.features import Feature, NavEntry
@@ -14,6 +15,10 @@ from lms.features import Feature, NavEntry
 def setup(app: Flask, blueprint: Blueprint) -> None:
     # Classes build on accounts: a student may not take the name of a teacher of their classes.
     hooks.add(hooks.name_refusals, wears_a_teachers_name)
+    # A join link followed before logging in: the login and sign-up pages name the class,
+    # and the learner lands in it once they are in.
+    hooks.add(hooks.sign_in_extras, pending_extras)
+    hooks.add(hooks.after_sign_in, join_pending)
 
 
 feature = Feature(

@@ -2,18 +2,13 @@
 
 Each reset is a confirmation page, then a POST that makes the code and redirects to a page
 that shows it once (POST-redirect-GET): reloading that page never makes another code, it says
-the code was already shown. Between the POST and that page the code travels in the session
-cookie, sealed with the app's secret key, and is taken out on the first view, so the plain
-code is never stored anywhere, not even in the browser once the page is shown.
+the code was already shown. Between the POST and that page the code travels in the session,
+sealed (lms.resets.shown_code).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import secrets
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -22,7 +17,6 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    session,
     url_for,
 )
 from flask_babel import gettext
@@ -36,49 +30,12 @@ from lms.classes.services import NewAccount
 from lms.db import db, utcnow
 from lms.forms import ActionForm
 from lms.resets import services
-from lms.resets.services import IssuedCode, Permission, ResetRefused
+from lms.resets.services import Permission, ResetRefused
+from lms.resets.shown_code import remember_code, take_code
 from lms.security import role_required
 from lms.urls import external_url
 
 bp = Blueprint("resets", __name__)
-
-SHOWN_KEY = "lms_reset_code"
-
-
-# -- the code between the POST and the page that shows it -----------------------------------
-
-
-def _pad(nonce: str, size: int) -> bytes:
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, b"lms-reset-code:" + nonce.encode(), hashlib.sha256).digest()[:size]
-
-
-def _remember(issued: IssuedCode) -> None:
-    """Keep the code for the next page only: encrypted (a one-time pad from HMAC of a random
-    nonce) inside the signed session, which guards it against changes."""
-    nonce = secrets.token_hex(16)
-    plain = issued.code.encode()
-    session[SHOWN_KEY] = {"user_id": issued.user_id, "nonce": nonce,
-                          "sealed": bytes(a ^ b for a, b in zip(plain, _pad(nonce, len(plain)),
-                                                                strict=True)).hex(),
-                          "expires_at": issued.expires_at.isoformat()}
-
-
-#: For pages elsewhere that make a code (an admin creating an account).
-remember_code = _remember
-
-
-def _take(user: User) -> IssuedCode | None:
-    """The code just made for ``user``, once; None when it was already shown."""
-    kept = session.get(SHOWN_KEY)
-    if not isinstance(kept, dict) or kept.get("user_id") != user.id:
-        return None
-    session.pop(SHOWN_KEY)
-    sealed = bytes.fromhex(kept["sealed"])
-    code = bytes(a ^ b for a, b in zip(sealed, _pad(kept["nonce"], len(sealed)), strict=True))
-    return IssuedCode(user.id, user.display_name, user.username, code.decode(),
-                      datetime.fromisoformat(kept["expires_at"]))
-
 
 # -- shared pages ----------------------------------------------------------------------------
 
@@ -117,7 +74,7 @@ def _confirm_or_issue(user: User, back_url: str, code_url: str) -> str | Respons
         if not form.validate():
             abort(400)
         try:
-            _remember(services.issue_code(current_user.id, user.id, now=utcnow()))
+            remember_code(services.issue_code(current_user.id, user.id, now=utcnow()))
         except ResetRefused as error:
             return _refused(user, error.permission, back_url)
         return redirect(code_url, code=303)
@@ -132,7 +89,7 @@ def _code_page(user: User, *, class_name: str, back_url: str, again_url: str
     allowed = services.permission(current_user.id, user.id)
     if not allowed.allowed:
         return _refused(user, allowed, back_url)
-    issued = _take(user)
+    issued = take_code(user)
     cards_uri = None
     if issued is not None:
         account = NewAccount(user.id, user.display_name, user.username,
