@@ -86,3 +86,25 @@ def test_the_built_in_features_give_each_role_its_links_in_order(
         shown = re.findall(r'<li><a href="[^"]+">([^<]+)</a></li>', nav)
         assert shown == ["Courses", *links, "My account"], role
         client.post("/account/logout")
+
+
+def test_command_groups_merge_by_name_and_a_hosts_own_command_stays(tmp_path: Path) -> None:
+    """``lms courses`` gathers lms.cli's and lms.authoring's commands; a host app's own
+    ``users`` command is not replaced by the LMS's group."""
+    from lms import LMS
+    from lms.cli import courses_group
+
+    host = Flask("host", instance_path=str(tmp_path / "instance"))
+
+    @host.cli.command("users")
+    def host_users() -> None:
+        """The host's own."""
+
+    LMS(host, config={"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert host.cli.commands["users"] is host_users
+    courses = host.cli.commands["courses"]
+    assert {"check", "sync", "move-learners", "import-gift", "export", "import"} <= set(
+        courses.commands)  # type: ignore[attr-defined]
+    assert courses.help == "Check and load course packages."
+    assert "export" not in courses_group.commands  # merged per app, the module's group intact
+    assert {"backup", "restore", "mail", "certificates"} <= set(host.cli.commands)

@@ -15,4 +15,12 @@ def setup(app: Flask, blueprint: Blueprint) -> None:
     hooks.add(hooks.account_changes, log.record)
 
 
-feature = Feature(name="admin", blueprints=(bp,), models=("lms.admin.models",), setup=setup)
+feature = Feature(
+    name="admin",
+    blueprints=(bp,),
+    models=("lms.admin.models",),
+    setup=setup,
+    access={endpoint: ("admin",) for endpoint in (
+        "lms.admin.create_user", "lms.admin.change_role", "lms.admin.toggle_active",
+        "lms.admin.admin_log_page")},
+)

@@ -28,4 +28,9 @@ feature = Feature(
     setup=setup,
     nav=(NavEntry("lms.classes.index", _l("My classes"), roles=("teacher",), order=10),
          NavEntry("lms.classes.join", _l("Join a class"), hidden_from=("teacher",), order=50)),
+    # The teacher pages; which class is whose is the views' check (404 for another's).
+    access={f"lms.classes.{name}": ("teacher",) for name in (
+        "index", "create", "dashboard", "members", "accounts", "assign", "export_csv",
+        "module_detail", "student_detail", "archive", "regenerate_code", "remove_member",
+        "unassign")},
 )
