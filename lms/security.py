@@ -28,7 +28,8 @@ def role_required(*roles: str) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def with_role(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.has_role(*roles):
+            # Anonymous only under LOGIN_DISABLED (tests), which lets no one past a role.
+            if not current_user.is_authenticated or not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -40,10 +41,14 @@ def role_required(*roles: str) -> Callable[[F], F]:
 def access_refused(*roles: str) -> Response | None:
     """The same rule for a blueprint's ``before_request``: the login redirect for a visitor,
     403 for a user without one of ``roles`` (any account when none are named), else None."""
-    if request.method == "OPTIONS" or current_app.config.get("LOGIN_DISABLED"):
+    if request.method == "OPTIONS":
         return None  # as Flask-Login's login_required
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if not current_app.config.get("LOGIN_DISABLED"):
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if roles:
+            abort(403)  # as role_required: no role without an account
+        return None
     if roles and not current_user.has_role(*roles):
         abort(403)
     return None
