@@ -80,14 +80,37 @@ def _raster_problem(path: str, mtime_ns: int, size: int) -> str | None:
     try:
         with Image.open(path, formats=BROWSER_FORMATS) as image:
             image.load()
+            cut_short = _cut_short(path, image.format or "")
     except UnidentifiedImageError:
         return N_("image is not a PNG, JPEG, WebP or GIF picture (renamed from another "
                   "format?): save it again in one of them: %(url)s")
     except Image.DecompressionBombError:
         return N_("image has too many pixels to show on a phone: make it smaller: %(url)s")
     except _PILLOW_ERRORS:
+        cut_short = True
+    if cut_short:
         return N_("image is damaged or cut short: save or copy it again: %(url)s")
     return None
+
+
+def _cut_short(path: str, format: str) -> bool:
+    """Whether the file stops before its format's end mark. Checked by hand because Pillow
+    fills in a cut-short picture without a word once anything in the process has set
+    ``ImageFile.LOAD_TRUNCATED_IMAGES`` (WeasyPrint does, on import)."""
+    with open(path, "rb") as file:
+        head = file.read(12)
+        size = file.seek(0, 2)
+        file.seek(max(0, size - 64))
+        tail = file.read()
+    if format == "PNG":
+        return b"IEND" not in tail
+    if format == "JPEG":
+        return b"\xff\xd9" not in tail
+    if format == "GIF":
+        return not tail.rstrip(b"\x00").endswith(b";")
+    if format == "WEBP":  # RIFF: the header says how long the file is
+        return int.from_bytes(head[4:8], "little") + 8 > size
+    return False
 
 
 def _svg_size(head: str) -> tuple[int, int] | None:

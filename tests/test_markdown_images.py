@@ -120,3 +120,18 @@ def test_tables_scroll_by_keyboard_and_have_no_empty_headers() -> None:
     assert '<table tabindex="0">' in html
     assert "<td></td>" in html and "<th></th>" not in html
     assert "<th>Offer A</th>" in html and '<th class="align-end">Offer B</th>' in html
+
+
+@pytest.mark.parametrize(("name", "format"), [("a.jpg", "JPEG"), ("b.webp", "WEBP"),
+                                              ("c.png", "PNG"), ("d.gif", "GIF")])
+def test_a_half_copied_picture_is_named_even_when_pillow_would_fill_it_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, format: str) -> None:
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process on import."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    whole = _picture(tmp_path / name, (300, 200), format).read_bytes()
+    assert image_problem(tmp_path / name) is None
+    cut = tmp_path / ("cut-" + name)
+    cut.write_bytes(whole[:len(whole) * 2 // 3])
+    assert "damaged or cut short" in str(image_problem(cut))
