@@ -37,6 +37,9 @@ FEATURES: list[str] = [
     "lms.maintenance.feature",
     "lms.classes.feature",
     "lms.resets.feature",
+    "lms.badges.feature",
+    "lms.reflections.feature",
+    "lms.reminders.feature",
 ]
 
 

@@ -13,6 +13,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.authoring import services
+from lms.authoring.published import prepare_published, published_folder
+from lms.authoring.shared import SharedDirs
 from lms.authoring.storage import AuthoringDirs
 from lms.authoring.translated import translated_filter
 from lms.security import access_refused
@@ -22,7 +24,20 @@ bp.add_app_template_filter(translated_filter, "translated")
 
 
 def authoring_dirs() -> AuthoringDirs:
-    return AuthoringDirs(Path(current_app.instance_path) / "authoring")
+    """Drafts in the database, worked on in this server's instance folder."""
+    # Outside a request (a test, a command) nobody is logged in: updated_by stays empty.
+    user_id = current_user.id if current_user and current_user.is_authenticated else None
+    return SharedDirs(Path(current_app.instance_path) / "authoring", user_id=user_id)
+
+
+def published_folder_here(slug: str) -> Path | None:
+    """lms.hooks.course_folder_fallbacks (see lms.authoring.feature)."""
+    return published_folder(authoring_dirs(), slug)
+
+
+def prepare_published_here() -> None:
+    """lms.hooks.before_course_sync (see lms.authoring.feature)."""
+    prepare_published(authoring_dirs())
 
 
 def lms_state() -> Any:
