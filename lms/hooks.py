@@ -63,6 +63,11 @@ after_sign_in: list[Callable[[int, str | None], Response | None]] = []
 #: (lms.classes: ``pending``, the class a join link is about to join).
 sign_in_extras: list[Callable[[str | None], dict[str, Any]]] = []
 
+#: When a learner moves to a course's current release, ``passed(user_id, course_id)`` names
+#: the items they already passed under its rules, which then count as complete (lms.quizzes:
+#: quizzes whose best score meets the pass mark of that release, e.g. after it was lowered).
+release_passes: list[Callable[[int, int], set[int]]] = []
+
 
 def add(hooks: list[Any], function: Any) -> None:
     """Add ``function`` once (several apps in one process register the same features)."""

@@ -194,6 +194,9 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.admin.toggle_active": (lambda w: {"user_id": w.student_id},
                                 logged_in(403, admin=200)),  # the confirmation page
     "lms.admin.admin_log_page": (lambda w: {}, logged_in(403, admin=200)),
+    "lms.admin.import_users": (lambda w: {}, logged_in(403, admin=200)),
+    # Posted without the signed rows of a preview: refused, nothing made.
+    "lms.admin.import_commit": (lambda w: {}, logged_in(403, admin=400)),
     # Only a session opened with a code has something to do there; others go to their account.
     "lms.resets.choose_password": (lambda w: {}, logged_in(302)),
     # -- classes: students --------------------------------------------------------------------

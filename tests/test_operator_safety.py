@@ -76,8 +76,12 @@ def test_another_instance_path_never_withdraws_browser_courses(
     app.instance_path = str(tmp_path / "wrong-instance")
     result = runner.invoke(args=["courses", "sync"])
     assert result.exit_code == 0, result.output
-    assert f"left live (use --withdraw-missing to withdraw): {SLUG}" in result.output
+    # The published version is stored in the database, so this instance folder gets the
+    # course back from it (lms.authoring's before_course_sync) instead of finding it missing.
+    assert f"updated: {SLUG}" in result.output
+    assert "withdrawn" not in result.output
     assert SLUG in live_slugs()
+    assert any((tmp_path / "wrong-instance").rglob("course.md"))
 
 
 def test_backup_refuses_a_database_without_the_lms_schema(tmp_path: Path) -> None:

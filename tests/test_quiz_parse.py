@@ -186,7 +186,7 @@ def test_settings_problems() -> None:
     settings, problems = parse_quiz_settings(meta, path="q", line_of=lines)
     assert [str(p) for p in problems] == [
         "q:9: pass_mrk: unknown quiz setting (known: title, pass_mark, attempts, "
-        "shuffle_questions, shuffle_options, show_answers, required)",
+        "shuffle_questions, shuffle_options, show_answers, required, draw)",
         "q:3: pass_mark: must be between 0 and 100, not 120",
         "q:4: attempts: must be 0 (unlimited) or more, not -1",
         "q:9: shuffle_options: must be true or false, not 'yes'",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from lms.auth.forms import USERNAME_PATTERN, lower_strip, normalise, not_blank
@@ -34,3 +35,17 @@ class CreateUserForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("New role"), choices=role_choices, validators=[DataRequired()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"), validators=[FileRequired()],
+        description=_l("A header row, then one line per account. Columns: username "
+                       "(optional), display name, email (optional), role (teacher or "
+                       "trainer). Commas or semicolons; UTF-8 or what Excel saves as CSV."),
+        render_kw={"accept": ".csv,text/csv"})
+
+
+class ImportCommitForm(FlaskForm):
+    #: The previewed rows, signed (see lms.admin.import_views).
+    rows = HiddenField(validators=[DataRequired()])

@@ -23,7 +23,8 @@ class AdminAction(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("lms_user.id", ondelete="SET NULL"), index=True)
     target_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_user.id", ondelete="SET NULL"), index=True)
-    #: created, role, deactivated, activated, password (a stable key, translated on display)
+    #: created, imported (from a CSV file), role, deactivated, activated, password (a stable
+    #: key, translated on display)
     action: Mapped[str] = mapped_column(String(32))
     #: the value set: the new role, or the role an account was created with
     detail: Mapped[str] = mapped_column(String(64), default="")

@@ -1,26 +1,25 @@
-"""Admin pages: create an account, change a role, deactivate or reactivate, the admin log."""
+"""Admin pages: create an account, change a role, deactivate or reactivate, the admin log
+(importing accounts from a CSV file: :mod:`lms.admin.import_views`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from lms.admin import import_views, services
 from lms.admin import log as admin_log
-from lms.admin import services
+from lms.admin.blueprint import admin_required, bp
 from lms.admin.forms import CreateUserForm, RoleForm, role_choices
-from lms.auth.models import Role, User
+from lms.auth.models import User
 from lms.auth.services import AccountError, set_active, set_role
 from lms.db import utcnow
 from lms.forms import ActionForm
 from lms.resets.shown_code import remember_code
-from lms.security import role_required
 
-bp = Blueprint("admin", __name__)
-
-#: Every page here is an administrator's (lms.security.role_required).
-admin_required = role_required(Role.ADMIN)
+# import_views is imported for its routes (registered on bp); listed so it is not "unused".
+__all__ = ["admin_required", "bp", "import_views"]
 
 
 def _target(user_id: int) -> User:

@@ -253,7 +253,8 @@ class CourseLoader:
         """Render every text and put the spec together."""
         default = self.default_language
         builder = TextBuilder(self.root, self.slug, self.pages, self.question_types, self.problems,
-                              languages=self.languages)
+                              languages=self.languages,
+                              certificate=course.meta.get("certificate") is True)
 
         def page_texts(sources: Mapping[str, SourceFile], to_root: str) -> dict[str, Any]:
             original = sources.get(default)

@@ -42,7 +42,7 @@ _SUMMARY = Key("text", text=True)
 # Values of these are checked by lms.questions.settings.parse_quiz_settings.
 _SETTING = Key("setting")
 _QUIZ_SETTINGS = ("pass_mark", "attempts", "shuffle_questions", "shuffle_options",
-                  "show_answers", "required")  # fmt: skip
+                  "show_answers", "required", "draw")  # fmt: skip
 
 COURSE_KEYS: Mapping[str, Key] = {
     "title": _TITLE,

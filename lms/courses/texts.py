@@ -18,7 +18,8 @@ __all__ = ["QUIZ_SETTING_KEYS", "TextBuilder", "split_quiz_fence", "text_value"]
 
 #: Front-matter keys of a quiz file that are quiz settings (the rest is the item's).
 QUIZ_SETTING_KEYS = frozenset(
-    {"pass_mark", "attempts", "shuffle_questions", "shuffle_options", "show_answers", "required"}
+    {"pass_mark", "attempts", "shuffle_questions", "shuffle_options", "show_answers", "required",
+     "draw"}
 )
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUIZ_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*quiz[ \t]*$")
@@ -88,8 +89,10 @@ class TextBuilder:
         question_types: Mapping[str, Any] | None,
         problems: list[Problem],
         languages: Sequence[str] = (),
+        certificate: bool = False,
     ) -> None:
         self.root = root
+        self.certificate = certificate  # the course issues one: its quizzes must not leak
         self.languages = tuple(languages)
         self.course_slug = course_slug
         self.pages = pages
@@ -206,7 +209,7 @@ class TextBuilder:
         content_hash: str,
     ) -> ItemSpec | None:
         """Build a lesson or quiz item; None when its default-language file could not be read."""
-        from lms.questions.settings import parse_quiz_settings
+        from lms.questions.settings import certificate_leak, parse_quiz_settings, pool_problems
 
         original = sources.get(default_language)
         if original is None:
@@ -256,10 +259,18 @@ class TextBuilder:
                 default_title=title or slug,
             )
             self.problems += problems
+        bank = len(texts[default_language].questions)
+        if settings is not None:
+            prefix = "" if is_quiz else "quiz."
+            self.problems += pool_problems(settings, bank, path=original.path,
+                                           line=original.line_of(prefix + "draw"))
+            self.problems += certificate_leak(
+                settings, certificate=self.certificate, path=original.path,
+                line=original.line_of(prefix + "show_answers"))
         minutes = original.meta.get("estimated_minutes")
         if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
-            # Quizzes may leave it out: about a minute a question.
-            minutes = max(1, len(texts[default_language].questions))
+            # Quizzes may leave it out: about a minute a question (asked, when drawn).
+            minutes = max(1, min(bank, settings.draw) if settings and settings.draw else bank)
         return ItemSpec(
             slug=slug,
             kind="quiz" if is_quiz else "lesson",

@@ -131,6 +131,9 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
     # The pass mark and answer policy this attempt was shown (and graded) with.
     settings = services.shown_settings(found, status.settings, entry.content_hash)
     reveal = reveals_answers(settings, passed_ever=status.passed)
+    # The verdict and pass mark shown are those of the learner's release, as on every page;
+    # an attempt graded with another one says so.
+    passed = bool(found.passed) or services.meets(found.score_percent, status.settings.pass_mark)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
     # [reflections] the teacher's comments; opening the page marks them seen (the "new" label
     # shows this once, as was read from the database before the update).
@@ -145,6 +148,8 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
         attempt=found,
         status=status,
         settings=settings,
+        pass_mark=status.settings.pass_mark,
+        passed=passed,
         reveal=reveal,
         questions=review(found, current_app.extensions["lms"].question_types, reveal=reveal),
         back_url=back,

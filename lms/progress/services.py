@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms import hooks
 from lms.courses.models import Course, CourseRelease, Item, Module, ReleaseItem
 from lms.db import db
 from lms.progress.models import Enrollment, ItemCompletion
@@ -164,7 +165,33 @@ def move_to_current_release(user_id: int, course_id: int, *, now: datetime) -> b
     db.session.commit()
     log.info("user %s moved to release %d of course %s", user_id, course.current_release,
              course.slug)
+    _credit_passes(user_id, course_id, enrollment.release, now=now)
     return close_course_if_complete(user_id, course_id, now=now)
+
+
+def _credit_passes(user_id: int, course_id: int, release: int, *, now: datetime) -> None:
+    """Items the learner already passed under the rules of the release they moved to (a quiz
+    whose pass mark went down below their best score) become complete, so every page agrees
+    with the pass mark shown (see :data:`lms.hooks.release_passes`)."""
+    passed: set[int] = set()
+    for provide in hooks.release_passes:
+        passed |= provide(user_id, course_id)
+    done = set(db.session.scalars(select(ItemCompletion.item_id).where(
+        ItemCompletion.user_id == user_id, ItemCompletion.course_id == course_id)))
+    new = sorted(passed - done)
+    for item_id in new:
+        db.session.add(ItemCompletion(user_id=user_id, item_id=item_id, course_id=course_id,
+                                      completed_at=now, release=release))
+    if not new:
+        return
+    try:
+        db.session.commit()
+    except IntegrityError:  # completed in another request meanwhile
+        db.session.rollback()
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for item_id in new:
+        item_completed.send(app, user_id=user_id, item_id=item_id, course_id=course_id)
 
 
 def move_all_to_current_release(course_id: int, *, now: datetime) -> int:

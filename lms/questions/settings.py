@@ -8,14 +8,16 @@ from typing import Any
 
 from lms.problems import N_, Problem
 
-__all__ = ["SHOW_ANSWERS", "QuizSettings", "parse_quiz_settings"]
+__all__ = ["SHOW_ANSWERS", "QuizSettings", "certificate_leak", "parse_quiz_settings",
+           "pool_problems"]
 
 SHOW_ANSWERS = ("after_each_attempt", "after_pass", "never")
 
 
 @dataclass(frozen=True)
 class QuizSettings:
-    """How a quiz behaves. ``attempts == 0`` means unlimited."""
+    """How a quiz behaves. ``attempts == 0`` means unlimited; ``draw == 0`` asks every
+    question, ``draw: 5`` five of them, drawn afresh for each attempt."""
 
     title: str
     pass_mark: int = 70
@@ -24,6 +26,7 @@ class QuizSettings:
     shuffle_options: bool = True
     show_answers: str = "after_each_attempt"  # | "after_pass" | "never"
     required: bool = True
+    draw: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with every field."""
@@ -81,7 +84,7 @@ def parse_quiz_settings(
         title = default_title or ""
     values["title"] = title.strip()
 
-    for key in ("pass_mark", "attempts"):
+    for key in ("pass_mark", "attempts", "draw"):
         if key not in meta:
             continue
         value = meta[key]
@@ -91,6 +94,9 @@ def parse_quiz_settings(
             bad(key, N_("%(key)s: must be between 0 and 100, not %(value)s"), value=value)
         elif key == "attempts" and value < 0:
             bad(key, N_("%(key)s: must be 0 (unlimited) or more, not %(value)s"), value=value)
+        elif key == "draw" and value < 1:
+            bad(key, N_("%(key)s: must be 1 or more (the questions asked per attempt), "
+                        "not %(value)s"), value=value)
         else:
             values[key] = value
 
@@ -109,3 +115,24 @@ def parse_quiz_settings(
             bad("show_answers", N_("%(key)s: must be one of %(choices)s, not %(value)s"),
                 choices=" | ".join(SHOW_ANSWERS), value=repr(meta["show_answers"]))
     return QuizSettings(**values), problems
+
+
+def pool_problems(settings: QuizSettings, bank: int, *, path: str, line: int) -> list[Problem]:
+    """A pool drawing more questions than the quiz has is an error (``bank``: how many)."""
+    if settings.draw > bank:
+        return [Problem.of(path, line, N_("draw: %(draw)s questions per attempt, but the quiz "
+                                          "has only %(bank)s"), draw=settings.draw, bank=bank)]
+    return []
+
+
+def certificate_leak(settings: QuizSettings, *, certificate: bool, path: str, line: int
+                     ) -> list[Problem]:
+    """A warning for a quiz on the way to a certificate that shows the right answers after a
+    failed attempt while attempts are unlimited: the next attempt can copy them."""
+    if not (certificate and settings.required and settings.attempts == 0
+            and settings.show_answers == "after_each_attempt"):
+        return []
+    return [Problem.of(path, line, N_(
+        "this quiz leads to the certificate and shows the right answers after every attempt "
+        "with unlimited attempts, so a failed attempt gives the answers to the next: set "
+        "show_answers: after_pass (or never), or limit attempts"), is_error=False)]

@@ -101,6 +101,7 @@ class QuizPanel:
     errors: dict[str, str] = field(default_factory=dict)
     form_error: str = ""
     language: str = ""  # the language of the questions (course content may be untranslated)
+    bank: int = 0  # how many questions the quiz has (more than shown when it draws a pool)
 
 
 def quiz_panel(
@@ -125,7 +126,7 @@ def quiz_panel(
         questions = public(snapshot.public_questions(text.questions or [], settings,
                                                      random.Random(item.id)))
         return QuizPanel("anonymous", settings, questions, build_quiz_form(questions),
-                         language=text.language)
+                         language=text.language, bank=len(text.questions or []))
     status = services.quiz_status(user_id, item.id, settings=settings)
     try:
         attempt = services.start_or_resume_attempt(user_id, item.id, language=language, now=now)
@@ -136,5 +137,5 @@ def quiz_panel(
         "form", settings, questions, build_quiz_form(questions, formdata),
         attempt_id=attempt.id, token=snapshot.form_token(attempt),
         attempt_number=attempt.number, status=status, errors=dict(errors or {}),
-        form_error=form_error, language=attempt.language,
+        form_error=form_error, language=attempt.language, bank=len(text.questions or []),
     )

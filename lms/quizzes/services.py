@@ -20,7 +20,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms.courses.models import Item
 from lms.db import db
+from lms.percent import TOLERANCE
 from lms.progress.services import CompletionResult, mark_item_complete
 from lms.questions.grading import grade_attempt
 from lms.questions.settings import QuizSettings
@@ -51,6 +53,8 @@ __all__ = [
     "QuizStatus",
     "best_scores",
     "get_attempt",
+    "meets",
+    "passed_in_current_release",
     "quiz_status",
     "shown_settings",
     "start_or_resume_attempt",
@@ -124,7 +128,11 @@ def start_or_resume_attempt(
         if attempt is not None:
             wanted = quiz_text(item, language, content_hash).language
             if attempt.content_hash != content_hash or attempt.language != wanted:
-                take_snapshot(attempt, item, settings, language, content_hash)
+                # Another language of the same quiz keeps the seed, so the same questions
+                # are drawn: switching language never draws a pool again.
+                same = attempt.content_hash == content_hash
+                take_snapshot(attempt, item, settings, language, content_hash,
+                              seed=attempt.seed if same else None)
                 attempt.started_at = now
                 db.session.commit()
             return attempt
@@ -273,8 +281,32 @@ def quiz_status(user_id: int, item_id: int, *, settings: QuizSettings) -> QuizSt
         .where(QuizAttempt.user_id == user_id, QuizAttempt.item_id == item_id,
                QuizAttempt.submitted_at.is_not(None))
     ).one()
+    # Passed: an attempt passed when graded, or the best score meets the pass mark of the
+    # learner's release (lower than the one it was graded with, after a move to a new one).
     return QuizStatus(settings=settings, used=used or 0, best_score=best,
-                      passed=bool(passed), last_number=last)
+                      passed=bool(passed) or meets(best, settings.pass_mark),
+                      last_number=last)
+
+
+def meets(score: float | None, pass_mark: int) -> bool:
+    """Whether a score reaches a pass mark, with grading's tolerance."""
+    return score is not None and score + TOLERANCE >= pass_mark
+
+
+def passed_in_current_release(user_id: int, course_id: int) -> set[int]:
+    """The course's quiz items whose pass mark in the current release the learner's best
+    score meets (two queries)."""
+    best = dict(db.session.execute(
+        select(QuizAttempt.item_id, func.max(QuizAttempt.score_percent))
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == course_id,
+               QuizAttempt.submitted_at.is_not(None))
+        .group_by(QuizAttempt.item_id)).all())
+    if not best:
+        return set()
+    # The current release reads the items' own settings (lms.progress.releases).
+    items = db.session.scalars(select(Item).where(Item.id.in_(sorted(best)), Item.available))
+    return {item.id for item in items if item.quiz_settings is not None and meets(
+        best[item.id], QuizSettings.from_dict(item.quiz_settings).pass_mark)}
 
 
 def best_scores(user_id: int, course_id: int) -> dict[int, float]:

@@ -21,6 +21,7 @@ from lms.courses.item_texts import ItemBody, item_body
 from lms.courses.models import Course, Item
 from lms.db import db
 from lms.progress.releases import learner_version, settings_at
+from lms.questions.pools import draw_positions
 from lms.questions.settings import QuizSettings
 from lms.questions.types import QuestionType
 from lms.quizzes.errors import QuizUnavailable
@@ -120,9 +121,12 @@ def quiz_text(item: Item, language: str, content_hash: str) -> ItemBody:
 def public_questions(
     questions: Sequence[Mapping[str, Any]], settings: QuizSettings, rng: random.Random | None,
 ) -> list[dict[str, Any]]:
-    """Questions in the order shown, each with its ``view`` (options shuffled by ``rng``)."""
+    """The questions one attempt asks (all, or ``settings.draw`` of them, drawn by ``rng``)
+    in the order shown, each with its ``view`` (options shuffled by ``rng``). What is
+    returned is the attempt's snapshot: grading and review read only that."""
     types = question_types()
-    chosen = [dict(q) for q in questions if q.get("type") in types]
+    known = [q for q in questions if q.get("type") in types]
+    chosen = [dict(known[i]) for i in draw_positions(len(known), settings.draw, rng)]
     if rng is not None and settings.shuffle_questions:
         rng.shuffle(chosen)
     for question in chosen:
@@ -133,10 +137,11 @@ def public_questions(
 
 
 def take_snapshot(attempt: QuizAttempt, item: Item, settings: QuizSettings, language: str,
-              content_hash: str) -> None:
-    """Fill ``attempt`` with the quiz as the learner's release has it, with a fresh seed."""
+                  content_hash: str, *, seed: int | None = None) -> None:
+    """Fill ``attempt`` with the quiz as the learner's release has it, with a fresh seed
+    unless ``seed`` is given (the same quiz shown in another language: the same draw)."""
     text = quiz_text(item, language, content_hash)
-    seed = secrets.randbits(31)
+    seed = secrets.randbits(31) if seed is None else seed
     attempt.language = text.language
     attempt.seed = seed
     attempt.content_hash = content_hash

@@ -168,15 +168,22 @@ def issue_code(actor_id: int, target_id: int, *, now: datetime) -> IssuedCode:
         raise ResetRefused(allowed)
     target = db.session.get(User, target_id)
     assert target is not None  # permission() said "deleted" otherwise
-    code = generate_code()
     db.session.execute(update(PasswordReset).where(
         PasswordReset.user_id == target_id, PasswordReset.code_hash.is_not(None))
         .values(code_hash=None))
-    reset = PasswordReset(user_id=target_id, reset_by_id=actor_id, created_at=now,
-                          expires_at=now + CODE_LIFETIME, code_hash=hash_password(code))
-    db.session.add(reset)
+    issued = add_code(actor_id, target, now=now)
     db.session.commit()
     log.info("user %s made a one-time code for account %s", actor_id, target_id)
+    return issued
+
+
+def add_code(actor_id: int, target: User, *, now: datetime) -> IssuedCode:
+    """A code for an account created in the caller's transaction (which the creator may
+    reset by definition): no permission check, no commit."""
+    code = generate_code()
+    reset = PasswordReset(user_id=target.id, reset_by_id=actor_id, created_at=now,
+                          expires_at=now + CODE_LIFETIME, code_hash=hash_password(code))
+    db.session.add(reset)
     return IssuedCode(target.id, target.display_name, target.username, code, reset.expires_at)
 
 

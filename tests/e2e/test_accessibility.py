@@ -79,6 +79,7 @@ PAGES = [
     PageType("admin-role", "/admin/users/{student_id}/role", "admin"),
     PageType("admin-active", "/admin/users/{student_id}/active", "admin"),
     PageType("admin-log", "/admin/log/", "admin"),
+    PageType("admin-import", "/admin/users/import", "admin"),
     PageType("class-remove", "/teach/classes/{class_id}/students/{student_id}/remove", "teacher"),
     PageType("reset-confirm", "/teach/classes/{class_id}/students/{student_id}/reset", "teacher"),
     PageType("reset-code-shown", "/teach/classes/{class_id}/students/{student_id}/reset/code",
