@@ -119,6 +119,8 @@ def run(args: argparse.Namespace, instance: Path, results: dict[str, Any]) -> No
              teacher),
             ("reflections view (40 students)", base + f"/teach/classes/{seeded.class_id}/"
              f"reflections/{seeded.reflection_item_id}/", teacher),
+            ("class spreadsheet export (40 students)",
+             base + f"/teach/classes/{seeded.class_id}/export.xlsx", teacher),
             ("certificate re-download", base + f"/certificates/{code}.pdf", student),
         ]
         for name, url, cookie in cases:

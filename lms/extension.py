@@ -40,6 +40,7 @@ FEATURES: list[str] = [
     "lms.badges.feature",
     "lms.reflections.feature",
     "lms.reminders.feature",
+    "lms.handouts.feature",
 ]
 
 

@@ -164,6 +164,7 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.classes.accounts": (klass, class_teacher(200)),
     "lms.classes.assign": (klass, class_teacher(200)),
     "lms.classes.export_csv": (klass, class_teacher(200)),
+    "lms.classes.export_xlsx": (klass, class_teacher(200)),
     "lms.classes.module_detail": (lambda w: klass(w, module_id=w.module_id),
                                   class_teacher(200)),
     "lms.classes.student_detail": (lambda w: klass(w, user_id=w.student_id),
@@ -179,6 +180,9 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.reflections.board": (lambda w: klass(w, item_id=w.quiz_id), class_teacher(200)),
     # An empty comment is a form error.
     "lms.reflections.comment": (lambda w: klass(w, item_id=w.quiz_id), class_teacher(400)),
+    # -- handouts (a module of the class's course, printed) -------------------------------------
+    "lms.handouts.handout": (lambda w: klass(w, module_id=w.module_id), class_teacher(200)),
+    "lms.handouts.answers": (lambda w: klass(w, module_id=w.module_id), class_teacher(200)),
     # -- password resets (one-time codes) ------------------------------------------------------
     # S was created by teacher A: A (from A's class) and admins may reset it.
     "lms.resets.teacher_reset": (lambda w: klass(w, user_id=w.student_id),

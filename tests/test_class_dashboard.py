@@ -97,6 +97,7 @@ def test_query_count_does_not_grow_with_class_or_course_size(
             "module": f"{base}/modules/{course.modules[0].id}/",
             "student": f"{base}/students/{users[0].id}/",
             "members": f"{base}/students/",  # with who may reset whom and the last resets
+            "xlsx": f"{base}/export.xlsx",
             "csv": f"{base}/export.csv",
         }
         for name, url in pages.items():

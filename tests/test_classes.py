@@ -82,6 +82,7 @@ def teacher_routes(w: World) -> list[tuple[str, str, dict[str, str]]]:
         ("GET", f"{base}/students/{sid}/", {}),
         ("GET", f"{base}/modules/{mid}/", {}),
         ("GET", f"{base}/export.csv", {}),
+        ("GET", f"{base}/export.xlsx", {}),
         ("GET", f"{base}/accounts", {}),
         ("POST", f"{base}/accounts", {"names": "Intruder Kid"}),
         ("GET", f"{base}/assign", {}),

@@ -1,4 +1,4 @@
-"""Teacher pages that follow a class: the dashboard, one module, one student, the CSV export."""
+"""Teacher pages that follow a class: the dashboard, one module, one student, the downloads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import abort, render_template, request
 from werkzeug.wrappers import Response
 
 from lms import hooks
-from lms.classes import csv_export, queries
+from lms.classes import csv_export, exports, queries, spreadsheet
 from lms.classes.blueprint import (
     bp,
     own_class,
@@ -27,7 +27,7 @@ from lms.classes.dashboard import (
 from lms.classes.models import SchoolClass
 from lms.classes.overdue import standings
 from lms.db import utcnow
-from lms.i18n import page_language
+from lms.i18n import page_language, text_direction
 
 
 def _class_data(school_class: SchoolClass) -> tuple[list[Any], dict[int, Any], list[Any]]:
@@ -105,18 +105,33 @@ def student_detail(class_id: int, user_id: int) -> str:
         **hooks.extras(hooks.class_student_extras, user_id))
 
 
-@bp.get("/teach/classes/<int:class_id>/export.csv")
-@teacher_required
-def export_csv(class_id: int) -> Response:
-    """The class's progress as CSV for Excel and LibreOffice (see lms.classes.csv_export)."""
-    school_class = own_class(class_id)
-    assignments, courses, students = _class_data(school_class)
-    progress = queries.load_progress(queries.member_ids(class_id), courses)
-    matrices = [module_matrix(c, students, progress, assignments, now=utcnow())
-                for c in courses.values()]
-    body = csv_export.progress_csv(matrices, timezone=school_timezone())
-    filename = csv_export.filename(school_class.name, utcnow())
-    return Response(body, mimetype="text/csv", headers={
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=\"{filename}\"",
         "Cache-Control": "no-store",
     })
+
+
+@bp.get("/teach/classes/<int:class_id>/export.csv")
+@teacher_required
+def export_csv(class_id: int) -> Response:
+    """The class's progress as CSV in the separators of the teacher's language (see
+    lms.classes.csv_export)."""
+    school_class = own_class(class_id)
+    language = page_language()
+    progress = exports.class_progress(school_class, language=language, now=utcnow())
+    body = csv_export.progress_csv(progress, timezone=school_timezone(), language=language)
+    return _download(body, "text/csv", csv_export.filename(school_class.name, utcnow()))
+
+
+@bp.get("/teach/classes/<int:class_id>/export.xlsx")
+@teacher_required
+def export_xlsx(class_id: int) -> Response:
+    """The class's progress as a workbook, one sheet per course (see lms.classes.spreadsheet)."""
+    school_class = own_class(class_id)
+    language = page_language()
+    progress = exports.class_progress(school_class, language=language, now=utcnow())
+    body = spreadsheet.progress_xlsx(progress, timezone=school_timezone(),
+                                     right_to_left=text_direction(language) == "rtl")
+    return _download(body, spreadsheet.MIMETYPE,
+                     csv_export.filename(school_class.name, utcnow(), "xlsx"))

@@ -21,7 +21,7 @@ from lms.classes.models import Assignment, ClassMember, SchoolClass
 from lms.courses.models import Course, CourseText, Item, ItemText, Module, ModuleText
 from lms.courses.services import choose_language
 from lms.db import db
-from lms.progress.models import ItemCompletion
+from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
 
@@ -137,6 +137,19 @@ def load_progress(users: Select[tuple[int]] | list[int], course_ids: Iterable[in
             progress.best_score[(user_id, item_id)] = float(best)
         progress.attempts[(user_id, item_id)] = count
     return progress
+
+
+def last_active(users: Select[tuple[int]] | list[int], course_ids: Iterable[int]
+                ) -> dict[tuple[int, int], datetime]:
+    """When each of ``users`` last opened a page of, or completed something in, each course,
+    keyed by (user id, course id) (1 query): the enrolment keeps that time."""
+    ids = sorted(set(course_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Enrollment.user_id, Enrollment.course_id, Enrollment.last_visited_at)
+        .where(Enrollment.user_id.in_(users), Enrollment.course_id.in_(ids)))
+    return {(user_id, course_id): when for user_id, course_id, when in rows}
 
 
 def member_ids(class_id: int) -> Select[tuple[int]]:

@@ -1,0 +1,1 @@
+"""Printed modules for classrooms without a connection: a handout and its answer key."""
