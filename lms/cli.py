@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
+
+from lms.features import Feature
 
 log = logging.getLogger(__name__)
 
@@ -209,21 +211,9 @@ def demo_users_command() -> None:
         click.echo(f"  {role:8} {username}")
 
 
-def register_commands(app: Flask) -> None:
-    """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
-    from lms.auth.cli import register_user_commands
-    from lms.authoring.cli import register_authoring_commands
-    from lms.certificates.cli import certificates_group
-    from lms.mail.cli import mail_group
-    from lms.maintenance.cli import register as register_maintenance
-
-    register_maintenance(app, users_group)
-
-    register_authoring_commands(courses_group)  # courses export / import
-    register_user_commands(users_group)  # list, set-password, set-role, (de)activate
-    for group in (courses_group, users_group, certificates_group, mail_group):
-        if group.name not in app.cli.commands:
-            app.cli.add_command(group)
+#: The LMS's own ``courses`` and ``users`` commands; features add theirs to the same groups
+#: (lms.extension merges groups of one name).
+feature = Feature(name="commands", commands=(courses_group, users_group))
 
 
 def __getattr__(name: str) -> Any:

@@ -83,10 +83,3 @@ def import_drafts_command() -> None:
     for slug in imported:
         click.echo(f"imported draft {slug}")
     click.echo(f"{len(imported)} draft(s) imported")
-
-
-def register_authoring_commands(courses_group: click.Group) -> None:
-    """Add ``export``, ``import`` and ``import-drafts`` to the ``lms courses`` group."""
-    courses_group.add_command(export_command)
-    courses_group.add_command(import_command)
-    courses_group.add_command(import_drafts_command)

@@ -21,6 +21,7 @@ from lms.authoring.storage import DraftError
 from lms.authoring.translated import translated
 from lms.db import utcnow
 from lms.forms import ActionForm
+from lms.security import role_required
 
 
 @bp.post("/courses/<slug>/publish")
@@ -49,11 +50,12 @@ def publish(slug: str) -> Response | tuple[str, int]:
 
 
 @bp.post("/courses/<slug>/unpublish")
+@role_required("admin")
 def unpublish(slug: str) -> Response:
     """Admins take a course off the site; learners' records and the versions stay."""
     draft_role(slug)
-    if not current_user.has_role("admin") or not ActionForm().validate_on_submit():
-        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     publishing.unpublish(authoring_dirs(), slug)
     flash(gettext("The course is no longer on the site. Publish it again to bring it back."),
           "success")
@@ -61,12 +63,11 @@ def unpublish(slug: str) -> Response:
 
 
 @bp.post("/courses/<slug>/authors")
+@role_required("admin")
 def add_coauthor(slug: str) -> Response:
     """Admins let another trainer edit this course."""
     draft_role(slug)
     form = CoauthorForm()
-    if not current_user.has_role("admin"):
-        abort(403)
     if form.validate_on_submit():
         try:
             services.add_coauthor(slug, form.username.data)
@@ -78,10 +79,11 @@ def add_coauthor(slug: str) -> Response:
 
 
 @bp.post("/courses/<slug>/authors/<int:user_id>/remove")
+@role_required("admin")
 def remove_coauthor(slug: str, user_id: int) -> Response:
     draft_role(slug)
-    if not current_user.has_role("admin") or not ActionForm().validate_on_submit():
-        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     services.remove_coauthor(slug, user_id)
     flash(gettext("Co-author removed."), "success")
     return back_to_course(slug)
