@@ -3,7 +3,7 @@ the extension imports), imported in one place so Alembic sees the whole schema."
 
 from lms.admin.models import AdminAction
 from lms.auth.models import User
-from lms.authoring.models import CourseAuthor, CourseVersion
+from lms.authoring.models import CourseAuthor, CourseTakeover, CourseVersion
 from lms.certificates.models import Certificate, CertificatePreference
 from lms.classes.models import Assignment, ClassMember, SchoolClass
 from lms.courses.models import (
@@ -22,7 +22,8 @@ from lms.quizzes.models import QuizAttempt
 
 __all__ = [
     "AdminAction",
-    "Assignment", "Certificate", "CertificatePreference", "CourseAuthor", "CourseVersion",
+    "Assignment", "Certificate", "CertificatePreference", "CourseAuthor",
+    "CourseTakeover", "CourseVersion",
     "ClassMember", "Course", "CourseRelease", "CourseText", "Enrollment", "Item", "ItemCompletion",
     "ItemText", "Module", "ModuleText", "OutboxMail", "QuizAttempt",
     "ReleaseItem",

@@ -79,7 +79,7 @@ def import_course() -> Response | str:
             slug = publishing.import_course(
                 authoring_dirs(), data, owner_id=current_user.id,
                 course_dirs=lms_state().course_dirs, question_types=lms_state().question_types,
-                new_slug=form.new_slug.data or "")
+                new_slug=form.new_slug.data or "", new_title=form.new_title.data or "")
         except (ZipRefused, DraftError) as error:
             form.package.errors = [*form.package.errors, translated(error)]
         else:

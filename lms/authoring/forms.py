@@ -49,6 +49,8 @@ class ImportForm(FlaskForm):
     package = FileField(_l("Course zip"), validators=[FileRequired()])
     new_slug = StringField(_l("Import as a copy with this course id (optional)"),
                            validators=[Optional(), Length(max=80), SLUG])
+    new_title = StringField(_l("The copy's title (a copy needs a title no other course has)"),
+                            validators=[Optional(), Length(max=200)])
 
 
 class AddModuleForm(FlaskForm):

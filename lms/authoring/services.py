@@ -7,6 +7,7 @@ authoring folders (``AuthoringDirs``) and plain values; none reads the request.
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -19,7 +20,7 @@ from lms.authoring import drafts, storage
 from lms.authoring.media import check_image
 from lms.authoring.models import CourseAuthor
 from lms.authoring.storage import AuthoringDirs, DraftError
-from lms.courses.models import Course
+from lms.courses.models import Course, CourseText
 from lms.courses.package import CourseSpec, TextVersion, find_course_dirs
 from lms.courses.schema import is_slug
 from lms.db import db
@@ -134,7 +135,8 @@ def editable_courses(dirs: AuthoringDirs, user_id: int, *, is_admin: bool) -> li
             entries.append(CourseEntry(slug, _title(dirs.draft(slug)), role, courses.get(slug)))
     published_root = dirs.published.resolve()
     for slug, course in sorted(courses.items()):
-        if not Path(course.source_dir).is_relative_to(published_root) and course.available:
+        if not Path(course.source_dir).is_relative_to(published_root) and course.available \
+                and slug not in slugs:  # taken over: its draft is listed above
             entries.append(CourseEntry(slug, _title(Path(course.source_dir)), None, course, True))
     return entries
 
@@ -152,12 +154,35 @@ def _title(root: Path) -> str:
 # -- creating ------------------------------------------------------------------------------
 
 
-def slug_in_use(dirs: AuthoringDirs, slug: str, course_dirs: list[Path]) -> str | None:
+def _same_title(title: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+
+
+def title_taken(dirs: AuthoringDirs, title: str) -> bool:
+    """Whether a course on the site or a draft has ``title`` already (in any language,
+    ignoring case and spacing): a copy must not look like its original in the catalogue."""
+    wanted = _same_title(title)
+    drafts_here = [p for p in dirs.drafts.iterdir() if not p.name.startswith(".")] \
+        if dirs.drafts.is_dir() else []
+    if any(_same_title(_title(root)) == wanted for root in drafts_here):
+        return True
+    return any(_same_title(other) == wanted
+               for other in db.session.scalars(select(CourseText.title)))
+
+
+
+def slug_in_use(dirs: AuthoringDirs, slug: str, course_dirs: list[Path], *,
+                live_ok: bool = False) -> str | None:
     """Why ``slug`` cannot be used for a new browser course (a template marked with N_), or
-    None."""
+    None. ``live_ok``: the course on the site (and its files) may have the id, because its
+    draft is being made under that same id (editing a live course in place)."""
     if not is_slug(slug):
         return N_("use lowercase letters, digits and single hyphens")
-    if dirs.draft(slug).exists() or dirs.published_course(slug).exists():
+    if dirs.draft(slug).exists():
+        return N_("a browser-authored course has this id already")
+    if live_ok:
+        return None
+    if dirs.published_course(slug).exists():
         return N_("a browser-authored course has this id already")
     if any(root.name == slug for root in find_course_dirs(course_dirs)):
         return N_("a course authored on disk (in the courses folder) has this id")
