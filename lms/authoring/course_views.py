@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from lms.authoring import drafts, publishing, reorder, services, storage
+from lms.authoring import drafts, labels, publishing, reorder, services, storage
 from lms.authoring.blueprint import (
     authoring_dirs,
     back_to_course,
@@ -104,7 +104,8 @@ def course(slug: str) -> str:
         is_admin=current_user.has_role("admin"), versions=publishing.versions(slug)[:3],
         authors=services.authors_of(slug), languages=_languages(dirs, slug),
         module_form=AddModuleForm(), item_form=AddItemForm(), image_form=image_form,
-        publish_form=PublishForm(), coauthor_form=CoauthorForm(),
+        publish_form=PublishForm(label=labels.propose_label(slug, _draft_label(dirs, slug))),
+        coauthor_form=CoauthorForm(),
         uploaded=request.args.get("uploaded"), alt=request.args.get("alt", ""),
         published=_is_live(slug))
 
@@ -114,6 +115,12 @@ def _is_live(slug: str) -> bool:
 
     course = get_course(slug)
     return course is not None and course.available
+
+
+def _draft_label(dirs: AuthoringDirs, slug: str) -> str:
+    text = (dirs.draft(slug) / "course.md").read_text(encoding="utf-8", errors="replace")
+    match = re.search(r"^version:\s*[\"']?([^\"'\n]*)", text, re.MULTILINE)
+    return match.group(1).strip() if match else ""
 
 
 def _languages(dirs: AuthoringDirs, slug: str) -> list[str]:

@@ -79,6 +79,9 @@ class ImageForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
+    label = StringField(_l("Version label"), validators=[Optional(), Length(max=40)],
+                        description=_l("Greater than the last one: 1.1 for a small change, "
+                                       "2.0 for a big one. Certificates print it."))
     note = TextAreaField(_l("What changed (shown in the version history)"),
                          validators=[Length(max=2000)])
 

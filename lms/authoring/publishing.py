@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from lms.authoring import storage
+from lms.authoring import labels, storage
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.authoring.packages import ZipLimits, extract_package, pack_folder, read_package
 from lms.authoring.services import DraftProblem, _load, _title, role_for, slug_in_use, title_taken
@@ -47,18 +47,31 @@ def get_version(slug: str, number: int) -> CourseVersion | None:
 
 
 def publish(dirs: AuthoringDirs, slug: str, *, user_id: int | None, note: str, now: datetime,
-            question_types: Mapping[str, Any] | None) -> CourseVersion | None:
+            question_types: Mapping[str, Any] | None, label: str = "") -> CourseVersion | None:
     """Check the draft, store it as the next version, copy it to the published folder and
     sync that one course. Returns None when the draft equals the latest version (the course
-    is only made available again)."""
+    is only made available again).
+
+    ``label`` (1.1, 2.0 …) becomes the course's ``version:``; empty: the draft's own when it
+    is acceptable, else the proposed next one. DraftError for a label that is not a number
+    greater than the last or that was used before (see :mod:`lms.authoring.labels`).
+    """
     root = dirs.draft(slug)
     with storage.course_lock(root):
         spec, problems = _load(root, question_types)
         if spec is None or any(p.is_error for p in problems):
             raise PublishRefused([p for p in problems if p.is_error])
-        package = pack_folder(root, slug)
         latest = versions(slug)[:1]
         changed = not latest or latest[0].content_hash != spec.content_hash
+        if changed:
+            chosen = label.strip() or labels.propose_label(slug, spec.version)
+            labels.check_label(slug, chosen)
+            if chosen != spec.version:
+                labels.write_label(root, chosen)
+                spec, problems = _load(root, question_types)
+                if spec is None or any(p.is_error for p in problems):
+                    raise PublishRefused([p for p in problems if p.is_error])
+        package = pack_folder(root, slug)
         version = None
         if changed:
             number = (db.session.scalar(select(func.max(CourseVersion.number))
