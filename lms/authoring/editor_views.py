@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -72,19 +72,21 @@ def edit(slug: str, rel: str) -> Response | tuple[str, int]:
     if request.form.get("action") != "save":
         return _editor(slug, rel, form, preview=None)
     try:
-        services.save_file(dirs, slug, rel, form.text.data or "",
-                           form.base_hash.data or "", lms_state().question_types)
+        _hash, problems = services.save_file(dirs, slug, rel, form.text.data or "",
+                                             form.base_hash.data or "",
+                                             lms_state().question_types)
     except services.Conflict as conflict:
         # Keep the trainer's text; the next save (after reading both) writes over the new one.
         form.base_hash.data = conflict.current_hash
         return _editor(slug, rel, form, preview=None, conflict=conflict, status=409)
-    except services.Invalid as invalid:
-        flash(gettext("Not saved: the file has errors. Fix the lines listed below."), "error")
-        preview = services.preview_file(dirs, slug, rel, form.text.data or "",
-                                        lms_state().question_types)
-        preview.problems = invalid.problems
-        return _editor(slug, rel, form, preview=preview, status=400)
-    flash(gettext("Saved."), "success")
+    errors = sum(1 for problem in problems if problem.is_error)
+    if errors:
+        flash(ngettext("Saved, with %(num)d error next to its line below: fix it before "
+                       "publishing.",
+                       "Saved, with %(num)d errors next to their lines below: fix them before "
+                       "publishing.", errors), "error")
+    else:
+        flash(gettext("Saved."), "success")
     return redirect(url_for(".edit", slug=slug, rel=rel))
 
 

@@ -64,7 +64,7 @@ class Conflict(Exception):
 
 
 class Invalid(Exception):
-    """The text has errors in this file: nothing was written."""
+    """The text has errors in this file (kept for callers; saving no longer refuses)."""
 
     def __init__(self, problems: list[DraftProblem]) -> None:
         super().__init__("the file has errors")
@@ -276,9 +276,13 @@ def normalise_text(text: str) -> str:
 
 
 def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: str,
-              question_types: Mapping[str, Any] | None) -> str:
-    """Write ``text`` to ``rel`` unless the file changed since ``base_hash`` (Conflict) or the
-    text has errors in this file (Invalid). Returns the new content hash."""
+              question_types: Mapping[str, Any] | None) -> tuple[str, list[DraftProblem]]:
+    """Write ``text`` to ``rel`` unless the file changed since ``base_hash`` (Conflict).
+
+    Text with errors is saved too (a trainer who writes first and uploads the image later
+    must not lose the text): publishing is what errors block. Returns the new content hash
+    and the file's problems.
+    """
     root = dirs.draft(slug)
     path = storage.resolve_rel(root, rel)
     if path.suffix != ".md":
@@ -289,12 +293,9 @@ def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: st
         if storage.content_hash(current) != base_hash:
             raise Conflict(current.decode("utf-8", errors="replace"),
                            storage.content_hash(current))
-        preview = preview_file(dirs, slug, rel, data.decode(), question_types)
-        errors = [p for p in preview.problems if p.is_error]
-        if errors:
-            raise Invalid(preview.problems)
         storage.atomic_write(path, data)
-    return storage.content_hash(data)
+    problems = preview_file(dirs, slug, rel, data.decode(), question_types).problems
+    return storage.content_hash(data), problems
 
 
 def upload_image(dirs: AuthoringDirs, slug: str, folder: str, filename: str, data: bytes,
