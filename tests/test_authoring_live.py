@@ -121,3 +121,39 @@ def test_a_copy_needs_a_new_title(app: Flask, client, make_user, login, synced) 
     assert response.status_code == 302, response.text
     assert 'title: "Sample course for the Rome group"' in (
         draft_root(app, "sample-copy") / "course.md").read_text()
+
+
+def test_cli_import_of_a_copy_needs_a_new_title(app: Flask, runner, synced,
+                                                tmp_path: Path) -> None:
+    package = tmp_path / "sample.zip"
+    package.write_bytes(_zip_of(Path(app.extensions["lms"].course_dirs[0]) / SAMPLE, SAMPLE))
+    result = runner.invoke(args=["courses", "import", str(package), "--as", "sample-copy"])
+    assert result.exit_code == 1
+    assert 'a course titled "Sample course" exists already' in result.output
+    result = runner.invoke(args=["courses", "import", str(package), "--as", "sample-copy",
+                                 "--title", "Sample course, Rome"])
+    assert result.exit_code == 0, result.output
+
+
+def test_edit_remakes_a_missing_draft_of_a_browser_course(app: Flask, client, make_user,
+                                                          login) -> None:
+    from authoring_support import SLUG, two_lessons_and_a_quiz
+
+    owner = make_user(role="trainer")
+    login(owner)
+    two_lessons_and_a_quiz(client)
+    assert client.post(f"/author/courses/{SLUG}/publish", data={"note": ""}).status_code == 302
+    shutil.rmtree(draft_root(app))  # e.g. a fresh instance folder
+    response = client.get(f"/author/live/{SLUG}/")
+    assert response.headers["Location"].endswith(f"/author/courses/{SLUG}/")
+    assert (draft_root(app) / "course.md").is_file()
+    # Another trainer is not an author: told so, nothing made.
+    shutil.rmtree(draft_root(app))
+    other = app.test_client()
+    other.post("/account/login", data={"login": make_user(role="trainer").username,
+                                       "password": "password123"})
+    page = other.get(f"/author/live/{SLUG}/")
+    assert page.status_code == 403
+    assert "Only the course&#39;s authors can edit it" in page.text or \
+        "Only the course's authors can edit it" in page.text
+    assert not draft_root(app).exists()
