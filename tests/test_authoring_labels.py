@@ -56,6 +56,7 @@ def test_labels_are_proposed_and_shown(app: Flask, client, make_user, login) -> 
     ("0.9", "version 0.9 is not greater than the last one (1.0)"),
     ("1.1 beta", "is not a version label: use numbers like 1.1 or 2.0"),
     ("v2", "is not a version label"),
+    ("1." + "1" * 60, "Field cannot be longer than 40 characters"),
 ])
 def test_bad_labels_are_refused_and_nothing_is_published(app: Flask, client, make_user, login,
                                                          label: str, message: str) -> None:

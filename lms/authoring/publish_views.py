@@ -31,7 +31,12 @@ def publish(slug: str) -> Response | tuple[str, int]:
         abort(403)
     form = PublishForm()
     if not form.validate_on_submit():
-        abort(400)
+        if not form.label.errors and not form.note.errors:
+            abort(400)  # no CSRF token: not a form of ours
+        # A label or note too long: say which, keep the draft as it is.
+        for problem in (*form.label.errors, *form.note.errors):
+            flash(gettext("Not published: %(reason)s", reason=problem), "error")
+        return back_to_course(slug)
     try:
         version = publishing.publish(authoring_dirs(), slug, user_id=current_user.id,
                                      note=form.note.data or "", now=utcnow(),
