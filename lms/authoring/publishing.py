@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from lms.authoring import labels, storage
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.authoring.packages import ZipLimits, extract_package, pack_folder, read_package
-from lms.authoring.services import DraftProblem, _load, _title, role_for, slug_in_use, title_taken
+from lms.authoring.services import DraftProblem, _load, _title, role_for, slug_in_use
 from lms.authoring.storage import AuthoringDirs, DraftError
+from lms.authoring.titles import title_taken
 from lms.courses.models import Course
 from lms.courses.package import load_course
 from lms.courses.sync import sync_courses

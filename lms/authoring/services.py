@@ -7,7 +7,6 @@ authoring folders (``AuthoringDirs``) and plain values; none reads the request.
 from __future__ import annotations
 
 import shutil
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,7 +19,7 @@ from lms.authoring import drafts, storage
 from lms.authoring.media import check_image
 from lms.authoring.models import CourseAuthor
 from lms.authoring.storage import AuthoringDirs, DraftError
-from lms.courses.models import Course, CourseText
+from lms.courses.models import Course
 from lms.courses.package import CourseSpec, TextVersion, find_course_dirs
 from lms.courses.schema import is_slug
 from lms.db import db
@@ -152,23 +151,6 @@ def _title(root: Path) -> str:
 
 
 # -- creating ------------------------------------------------------------------------------
-
-
-def _same_title(title: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
-
-
-def title_taken(dirs: AuthoringDirs, title: str) -> bool:
-    """Whether a course on the site or a draft has ``title`` already (in any language,
-    ignoring case and spacing): a copy must not look like its original in the catalogue."""
-    wanted = _same_title(title)
-    drafts_here = [p for p in dirs.drafts.iterdir() if not p.name.startswith(".")] \
-        if dirs.drafts.is_dir() else []
-    if any(_same_title(_title(root)) == wanted for root in drafts_here):
-        return True
-    return any(_same_title(other) == wanted
-               for other in db.session.scalars(select(CourseText.title)))
-
 
 
 def slug_in_use(dirs: AuthoringDirs, slug: str, course_dirs: list[Path], *,
