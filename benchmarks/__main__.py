@@ -117,6 +117,8 @@ def run(args: argparse.Namespace, instance: Path, results: dict[str, Any]) -> No
             ("lesson page (logged in)", base + seeded.lesson_path, student),
             ("teacher dashboard (40 students)", base + f"/teach/classes/{seeded.class_id}/",
              teacher),
+            ("reflections view (40 students)", base + f"/teach/classes/{seeded.class_id}/"
+             f"reflections/{seeded.reflection_item_id}/", teacher),
             ("certificate re-download", base + f"/certificates/{code}.pdf", student),
         ]
         for name, url, cookie in cases:

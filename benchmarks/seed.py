@@ -42,6 +42,7 @@ class Seeded:
     lesson_path: str = ""
     quiz_path: str = ""
     quiz_item_id: int = 0
+    reflection_item_id: int = 0
     certificate_code: str = ""
 
 
@@ -193,6 +194,9 @@ def _seed_rows(app: Any, result: Seeded, log: Any) -> None:
     result.quiz_path = f"/courses/{course_slug}/{final[5]}/{final[4]}/quiz"
     result.quiz_item_id = final[0]
     result.class_id = class_ids[0]
+    from benchmarks.teaching import seed_reflections
+
+    result.reflection_item_id = seed_reflections(class_ids[0], classes[0]["course_id"])
     result.counts["quiz_questions"] = len(snapshots[final[0]])
     result.counts["lessons_in_course"] = len(first)
 

@@ -62,6 +62,7 @@ def sync_command(rerender: bool, withdraw_missing: bool) -> None:
     A live course found in no folder stays live unless --withdraw-missing is given: a
     mistyped LMS_COURSE_DIRS or LMS_INSTANCE_PATH must not take every course off the site.
     """
+    from lms import hooks
     from lms.authoring.live import taken_over_slugs
     from lms.courses.package import find_course_dirs, load_course
     from lms.courses.sync import SyncReport, sync_courses, unchanged_packages
@@ -77,6 +78,8 @@ def sync_command(rerender: bool, withdraw_missing: bool) -> None:
             click.echo(message, err=True)
         click.echo(f"{len(folder_problems)} error(s): nothing was synced", err=True)
         sys.exit(1)
+    for prepare in hooks.before_course_sync:
+        prepare()
     roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs()])
     # A course taken over in the browser is published from there: its files no longer win.
     taken_over = taken_over_slugs()

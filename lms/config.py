@@ -128,6 +128,13 @@ SETTINGS: tuple[Setting, ...] = (
       "separated by `:`; by default the courses shipped with the LMS"),
     S("LMS_SITE_NAME", "str", "Global Citizenship Learning", "shown in the layout"),
     S("LMS_ORGANISATION", "str", "Global Citizenship Learning", "shown on certificates"),
+    S("LMS_ORGANISATION_URL", "str", "", "the organisation's website, named as the issuer of "
+      "Open Badges (LMS_BASE_URL when empty)", check=_url),
+    S("LMS_BADGES_ALGORITHM", "str", "RS256", "signature of new Open Badges keys: `RS256` or "
+      "`EdDSA` (Ed25519)",
+      check=lambda value: None if value in ("RS256", "EdDSA") else "expected RS256 or EdDSA"),
+    S("LMS_BADGES_KEY_FILE", "str", "", "a PEM private key (Ed25519 or RSA) to sign Open Badges "
+      "with instead of the key generated into the database"),
     S("LMS_CERTIFICATE_LOGO", "str", "lms/certificate-logo.svg",
       "the certificate logo, a path under lms/static/"),
     S("LMS_LANGUAGES", "list", ["en", "it", "ar"], "languages offered, separated by commas"),
@@ -181,6 +188,10 @@ SETTINGS: tuple[Setting, ...] = (
     S("LMS_COMPRESS", "bool", True, "gzip pages, CSS and SVG; `false` leaves it to the proxy"),
     S("LMS_MAX_CONTENT_LENGTH", "int", 16 * 1024 * 1024, "largest upload in bytes "
       "(nginx's client_max_body_size must allow it)", key="MAX_CONTENT_LENGTH"),
+    S("LMS_IMAGE_MAX_BYTES", "int", 10 * 1024 * 1024, "largest image a trainer may upload, in "
+      "bytes (below LMS_MAX_CONTENT_LENGTH)"),
+    S("LMS_IMAGE_MAX_WIDTH", "int", 1600, "uploaded photos wider than this many pixels are "
+      "scaled down (and always stored without their EXIF data)"),
     S("LMS_LOG_LEVEL", "str", "INFO", "`DEBUG`, `INFO`, `WARNING` or `ERROR`",
       choices=("DEBUG", "INFO", "WARNING", "ERROR")),
 )

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 FEATURES: list[str] = [
     "lms.classes.feature",
     "lms.resets.feature",
+    "lms.badges.feature",
+    "lms.reflections.feature",
+    "lms.reminders.feature",
 ]
 
 

@@ -8,6 +8,7 @@ These are internal: unlike :mod:`lms.signals` they may carry secrets (a typed pa
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -28,6 +29,25 @@ class_members_extras: list[Callable[[int, list[Any]], dict[str, Any]]] = []
 #: Extra values for a student's page in a class: ``provide(user_id)`` returns a dict
 #: (lms.resets: ``resets``).
 class_student_extras: list[Callable[[int], dict[str, Any]]] = []
+
+#: Links under each certificate on *My certificates*: ``links(certificates)`` returns
+#: ``{code: [(url, label), ...]}`` (lms.badges: "Download as Open Badge").
+certificate_links: list[Callable[[list[Any]], dict[str, list[tuple[str, str]]]]] = []
+
+#: Links on a certificate's public verification page: ``links(certificate)`` returns
+#: ``[(url, label), ...]`` (lms.badges: the certificate as an Open Badge credential).
+verification_links: list[Callable[[Any], list[tuple[str, str]]]] = []
+
+
+#: ``find(course_slug)`` returns this server's folder of a course whose ``source_dir`` is not on
+#: this server's disk, or None (lms.authoring: the published version, unpacked from the
+#: database, when another app server published it).
+course_folder_fallbacks: list[Callable[[str], Path | None]] = []
+
+
+#: ``prepare()`` runs before ``lms courses sync`` reads the course folders (lms.authoring:
+#: brings this server's published folders up to date with the database).
+before_course_sync: list[Callable[[], None]] = []
 
 
 def add(hooks: list[Any], function: Any) -> None:

@@ -19,9 +19,9 @@ from authoring_support import (
     two_lessons_and_a_quiz,
 )
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from lms.authoring.models import CourseAuthor, CourseVersion
+from lms.authoring.models import CourseAuthor, CourseVersion, Draft
 from lms.courses.models import Course, Item
 from lms.db import db
 from lms.progress.models import ItemCompletion
@@ -145,8 +145,10 @@ def test_export_import_round_trip(app: Flask, client, make_user, login, runner,
     assert result.exit_code == 0, result.output
     assert cli_file.read_bytes() == first
 
-    # Another installation: a fresh instance folder.
+    # Another installation: a fresh instance folder and a database without the draft.
     app.instance_path = str(tmp_path / "other-instance")
+    db.session.execute(delete(Draft))
+    db.session.commit()
     result = runner.invoke(args=["courses", "import", str(cli_file),
                                  "--owner", trainer.username])
     assert result.exit_code == 0, result.output

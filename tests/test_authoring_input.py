@@ -20,11 +20,18 @@ from authoring_support import (
     two_lessons_and_a_quiz,
 )
 from flask import Flask
+from PIL import Image
 
-from lms.authoring.media import ImageRefused, check_image
+from lms.authoring.media import MAX_IMAGE_BYTES, ImageRefused, check_image
 from lms.authoring.packages import ZipRefused, extract_package, pack_files
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
+
+
+def image_bytes(kind: str, size: tuple[int, int]) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(output, kind)
+    return output.getvalue()
 
 
 def zip_with(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
@@ -102,7 +109,7 @@ def test_import_of_a_course_with_errors_writes_nothing(app: Flask, client, make_
     ("photo.png", b"GIF89a" + b"\0" * 20, "content is a GIF image"),
     ("photo.jpg", b"<html>not an image</html>", "not an image"),
     ("photo.exe", PNG, "only .svg"),
-    ("big.png", PNG + b"\0" * (2 * 1024 * 1024), "larger than 2 MB"),
+    ("big.png", PNG + b"\0" * MAX_IMAGE_BYTES, "larger than 10 MB"),
     ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
      "<script>"),
     ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>',
@@ -140,17 +147,19 @@ def test_upload_needs_alt_text_and_real_images(app: Flask, client, make_user, lo
                                       "alt": "A map", "folder": "01-introduction"},
                            content_type="multipart/form-data", follow_redirects=True)
     assert "Image not saved" in response.text and "GIF" in response.text
-    big = PNG + b"\0" * (2 * 1024 * 1024)
+    big = PNG + b"\0" * MAX_IMAGE_BYTES
     response = client.post(url, data={"image": (io.BytesIO(big), "map.png"), "alt": "A map",
                                       "folder": "01-introduction"},
                            content_type="multipart/form-data", follow_redirects=True)
-    assert "larger than 2 MB" in response.text
+    assert "larger than 10 MB" in response.text
     assert not list(folder.glob("*.png"))
-    response = client.post(url, data={"image": (io.BytesIO(PNG), "Map of Rivers.png"),
+    real = image_bytes("PNG", (40, 30))
+    response = client.post(url, data={"image": (io.BytesIO(real), "Map of Rivers.png"),
                                       "alt": "A map of the rivers", "folder": "01-introduction"},
                            content_type="multipart/form-data", follow_redirects=True)
     assert "![A map of the rivers](map-of-rivers.png)" in response.text
-    assert (folder / "map-of-rivers.png").read_bytes() == PNG
+    with Image.open(folder / "map-of-rivers.png") as stored:
+        assert stored.size == (40, 30)
 
 
 @pytest.mark.parametrize(("rel", "text", "message", "line"), [

@@ -143,12 +143,12 @@ def test_edit_remakes_a_missing_draft_of_a_browser_course(app: Flask, client, ma
     login(owner)
     two_lessons_and_a_quiz(client)
     assert client.post(f"/author/courses/{SLUG}/publish", data={"note": ""}).status_code == 302
-    shutil.rmtree(draft_root(app))  # e.g. a fresh instance folder
+    _forget_draft(app, SLUG)  # e.g. deleted by an administrator
     response = client.get(f"/author/live/{SLUG}/")
     assert response.headers["Location"].endswith(f"/author/courses/{SLUG}/")
     assert (draft_root(app) / "course.md").is_file()
     # Another trainer is not an author: told so, nothing made.
-    shutil.rmtree(draft_root(app))
+    _forget_draft(app, SLUG)
     other = app.test_client()
     other.post("/account/login", data={"login": make_user(role="trainer").username,
                                        "password": "password123"})
@@ -157,3 +157,16 @@ def test_edit_remakes_a_missing_draft_of_a_browser_course(app: Flask, client, ma
     assert "Only the course&#39;s authors can edit it" in page.text or \
         "Only the course's authors can edit it" in page.text
     assert not draft_root(app).exists()
+
+
+def _forget_draft(app: Flask, slug: str) -> None:
+    """No draft at all: neither in the database nor in this server's working copy."""
+    from lms.authoring.models import Draft, DraftFile
+
+    draft = db.session.scalar(select(Draft).where(Draft.course_slug == slug))
+    for row in db.session.scalars(select(DraftFile).where(DraftFile.draft_id == draft.id)):
+        db.session.delete(row)
+    db.session.delete(draft)
+    db.session.commit()
+    shutil.rmtree(draft_root(app))
+    (draft_root(app).parent / f".{slug}.revision").unlink(missing_ok=True)

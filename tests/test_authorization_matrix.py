@@ -138,6 +138,20 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.certificates.revoke": (lambda w: {"code": w.certificate_code},
                                 logged_in(403, admin=200)),
     "lms.certificates.admin_list": (lambda w: {}, logged_in(403, admin=200)),
+    # -- open badges (lms.badges) -------------------------------------------------------------
+    "lms.badges.badge": (lambda w: {"code": w.certificate_code}, owner_only(200)),
+    "lms.badges.download_jwt": (lambda w: {"code": w.certificate_code}, owner_only(200)),
+    "lms.badges.download_png": (lambda w: {"code": w.certificate_code}, owner_only(200)),
+    # For people, a credential's id leads to the certificate's verification page.
+    "lms.badges.credential": (lambda w: {"code": w.certificate_code}, everyone(302)),
+    "lms.badges.credential_json": (lambda w: {"code": w.certificate_code}, everyone(200)),
+    "lms.badges.issuer": (lambda w: {}, everyone(200)),
+    "lms.badges.achievement": (lambda w: {"slug": w.course_slug}, everyone(200)),
+    "lms.badges.achievement_image": (lambda w: {"slug": w.course_slug}, everyone(200)),
+    "lms.badges.jwks": (lambda w: {}, everyone(200)),
+    "lms.badges.public_key": (lambda w: {"thumbprint": "no-such-key"}, everyone(404)),
+    "lms.badges.status_list": (lambda w: {"number": 0}, everyone(200)),
+    "lms.badges.verify": (lambda w: {}, everyone(200)),
     # Nothing to claim (the course is not completed): back to "My certificates".
     "lms.certificates.claim": (lambda w: {"course_slug": w.course_slug}, logged_in(302)),
     "lms.certificates.reissue": (lambda w: {"code": w.certificate_code},
@@ -160,6 +174,11 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
                                   class_teacher(200)),  # the confirmation page
     "lms.classes.unassign": (lambda w: klass(w, assignment_id=w.assignment_id),
                              class_teacher(302)),
+    # -- reflections: a class's teacher reads and comments ----------------------------------
+    "lms.reflections.index": (klass, class_teacher(200)),
+    "lms.reflections.board": (lambda w: klass(w, item_id=w.quiz_id), class_teacher(200)),
+    # An empty comment is a form error.
+    "lms.reflections.comment": (lambda w: klass(w, item_id=w.quiz_id), class_teacher(400)),
     # -- password resets (one-time codes) ------------------------------------------------------
     # S was created by teacher A: A (from A's class) and admins may reset it.
     "lms.resets.teacher_reset": (lambda w: klass(w, user_id=w.student_id),

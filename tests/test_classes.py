@@ -66,8 +66,9 @@ def world(make_user: Callable[..., User], synced: None) -> World:
                                       .order_by(Module.position)))
     school_class = services.create_class(teacher.id, CLASS_NAME, course.id, now=utcnow())
     services.join_class(student.id, school_class.join_code, now=utcnow())
+    # Due in ten days: "to do", not yet "due this week".
     assignment, _ = services.assign(school_class.id, course.id, modules[0].id,
-                                    utcnow() + timedelta(days=7), now=utcnow())
+                                    utcnow() + timedelta(days=10), now=utcnow())
     return World(teacher, other, student, outsider, school_class, course, modules, assignment)
 
 
@@ -271,7 +272,7 @@ def test_batch_creates_emailless_accounts_that_can_log_in(world: World, client_f
     assert kid.post("/account/login", data={"login": username, "password": password}
                     ).status_code == 302
     home = kid.get("/courses/").text
-    assert "My assignments" in home and "Due soon" not in home and "To do" in home
+    assert "My assignments" in home and "Due this week" not in home and "To do" in home
 
 
 @pytest.mark.parametrize(("names", "message"), [
@@ -377,14 +378,16 @@ def test_withdrawn_course_or_module_cannot_be_assigned(world: World) -> None:
 
 
 def test_student_home_lists_assignments_by_status(world: World, client_for: Login) -> None:
-    # Module 1 due in a week (to do); module 2 due tomorrow (due soon); then overdue; then done.
+    # Module 1 due in ten days (to do); module 2 due tomorrow (due this week, under the class's
+    # name); then overdue; then done.
     services.assign(world.school_class.id, world.course.id, world.modules[1].id,
                     utcnow() + timedelta(days=1), now=utcnow())
     client = client_for(world.student)
     home = client.get("/courses/").text
     section = home.split('id="assignments-heading"')[1].split("</section>")[0]
-    assert section.index("Due soon") < section.index("To do")
-    assert CLASS_NAME in section
+    assert section.index("Due this week") < section.index("To do")
+    assert section.index("Due this week") < section.index('<h4 class="class-group"><bdi>'
+                                                          + CLASS_NAME)
     assignment = db.session.scalar(select(Assignment).where(
         Assignment.module_id == world.modules[1].id))
     assignment.due_at = utcnow() - timedelta(days=1)

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash
 
 from lms.auth.models import User
 from lms.auth.services import AccountError, hash_password
-from lms.db import db
+from lms.db import db, utcnow
 from lms.mail.outbox import queue_mail
 from lms.urls import external_url
 
@@ -98,6 +98,7 @@ def confirm_email(token: str, *, secret_key: str, max_age: int) -> User:
     if _email_taken(data["email"], user.id):
         raise AccountError("email taken", "email")
     user.email = data["email"]
+    user.email_confirmed_at = utcnow()
     db.session.commit()
     log.info("email confirmed for %s", user.username)
     return user

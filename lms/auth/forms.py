@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -126,6 +127,9 @@ class AccountForm(FlaskForm):
                        "reissued."),
     )
     language = SelectField(_l("Language"), choices=[])
+    weekly_digest = BooleanField(
+        _l("Email me a weekly summary of due and overdue work"),
+        description=_l("Sent once a week to a confirmed email address."))
 
 
 class ChangePasswordForm(FlaskForm):

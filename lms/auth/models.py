@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import db, utcnow
@@ -42,6 +42,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # An administrator can deactivate an account (`lms users deactivate`): it can no longer
     # log in and its open sessions stop working; nothing else about it changes.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # [reminders] when the address was proved by opening a confirmation link (My account);
+    # only such addresses of students receive the weekly digest.
+    email_confirmed_at: Mapped[datetime | None]
+    # [reminders] the person asked for no weekly digest of due and overdue work.
+    digest_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def is_active(self) -> bool:

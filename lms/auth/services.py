@@ -106,7 +106,8 @@ def set_user_language(user_id: int, language: str | None) -> None:
         db.session.commit()
 
 
-def update_account(user_id: int, *, display_name: str, language: str | None) -> None:
+def update_account(user_id: int, *, display_name: str, language: str | None,
+                   weekly_digest: bool | None = None) -> None:
     """Save the account page; a student may not take the name of a teacher of their classes
     (AccountError on ``display_name``)."""
     user = db.get_or_404(User, user_id)
@@ -117,6 +118,8 @@ def update_account(user_id: int, *, display_name: str, language: str | None) -> 
         raise AccountError("teacher's name", "display_name")
     user.display_name = name
     user.language = language or None
+    if weekly_digest is not None:
+        user.digest_opt_out = not weekly_digest
     db.session.commit()
 
 

@@ -214,7 +214,8 @@ def account() -> str | Response:
             abort(400)
         try:
             services.update_account(current_user.id, display_name=form.display_name.data,
-                                    language=form.language.data)
+                                    language=form.language.data,
+                                    weekly_digest=bool(form.weekly_digest.data))
         except services.AccountError:
             form.display_name.errors = [gettext(
                 "This name is the same as your teacher's. Please add an initial or write it "
@@ -224,6 +225,7 @@ def account() -> str | Response:
             return redirect(url_for("lms.auth.account"))
     if not form.is_submitted():
         form.language.data = current_user.language or ""
+        form.weekly_digest.data = not current_user.digest_opt_out
     return render_template("lms/auth/account.html", form=form)
 
 # The account pages live beside these views, on the same blueprint.

@@ -12,7 +12,10 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.authoring import services
+from lms.authoring.published import prepare_published, published_folder
+from lms.authoring.shared import SharedDirs
 from lms.authoring.storage import AuthoringDirs
 from lms.authoring.translated import translated_filter
 
@@ -21,7 +24,24 @@ bp.add_app_template_filter(translated_filter, "translated")
 
 
 def authoring_dirs() -> AuthoringDirs:
-    return AuthoringDirs(Path(current_app.instance_path) / "authoring")
+    """Drafts in the database, worked on in this server's instance folder."""
+    # Outside a request (a test, a command) nobody is logged in: updated_by stays empty.
+    user_id = current_user.id if current_user and current_user.is_authenticated else None
+    return SharedDirs(Path(current_app.instance_path) / "authoring", user_id=user_id)
+
+
+def _published_folder(slug: str) -> Path | None:
+    return published_folder(authoring_dirs(), slug)
+
+
+def _prepare_published() -> None:
+    prepare_published(authoring_dirs())
+
+
+@bp.record_once
+def _register_hooks(_: Any) -> None:
+    hooks.add(hooks.course_folder_fallbacks, _published_folder)
+    hooks.add(hooks.before_course_sync, _prepare_published)
 
 
 def lms_state() -> Any:

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.authoring.packages import ZipRefused
-from lms.authoring.storage import AuthoringDirs, DraftError, atomic_write
+
+if TYPE_CHECKING:
+    from lms.authoring.shared import SharedDirs
+from lms.authoring.storage import DraftError, atomic_write
 
 
-def _dirs() -> AuthoringDirs:
-    return AuthoringDirs(Path(current_app.instance_path) / "authoring")
+def _dirs() -> SharedDirs:
+    from lms.authoring.shared import SharedDirs
+
+    return SharedDirs(Path(current_app.instance_path) / "authoring")
 
 
 @click.command("export")
@@ -65,7 +71,24 @@ def import_command(source: Path, new_slug: str, owner: str, new_title: str) -> N
     click.echo(f"imported {slug} as a draft in {_dirs().draft(slug)}")
 
 
+@click.command("import-drafts")
+@with_appcontext
+def import_drafts_command() -> None:
+    """Store this server's draft folders in the database (drafts made before it held them).
+
+    The upgrade runs it; run it again on each server whose instance folder holds drafts.
+    Drafts the database holds already are left as they are.
+    """
+    from lms.authoring.shared import import_local_drafts
+
+    imported = import_local_drafts(_dirs())
+    for slug in imported:
+        click.echo(f"imported draft {slug}")
+    click.echo(f"{len(imported)} draft(s) imported")
+
+
 def register_authoring_commands(courses_group: click.Group) -> None:
-    """Add ``export`` and ``import`` to the ``lms courses`` group."""
+    """Add ``export``, ``import`` and ``import-drafts`` to the ``lms courses`` group."""
     courses_group.add_command(export_command)
     courses_group.add_command(import_command)
+    courses_group.add_command(import_drafts_command)

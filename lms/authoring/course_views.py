@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -19,7 +20,6 @@ from lms.authoring import (
     publishing,
     reorder,
     services,
-    storage,
     translations,
 )
 from lms.authoring.blueprint import (
@@ -40,7 +40,7 @@ from lms.authoring.forms import (
     NewCourseForm,
     PublishForm,
 )
-from lms.authoring.media import ImageRefused
+from lms.authoring.media import ImageRefused, megabytes
 from lms.authoring.packages import ZipRefused
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.authoring.translated import translated
@@ -108,6 +108,11 @@ def course(slug: str) -> str:
     image_form = ImageForm()
     image_form.folder.choices = [SelectChoice("", gettext("Course folder"))] + [
         SelectChoice(module.rel, module.title) for module in tree.modules]
+    image_form.image.description = gettext(
+        "At most %(size)s MB. Photos wider than %(width)s pixels are made smaller, and the "
+        "camera's data (EXIF, such as where the photo was taken) is removed.",
+        size=megabytes(current_app.config["LMS_IMAGE_MAX_BYTES"]),
+        width=current_app.config["LMS_IMAGE_MAX_WIDTH"])
     course_page = next((page for page in tree.texts if page.kind == "course"), None)
     return render_template(
         "lms/authoring/course.html", slug=slug, role=role, outline=tree, problems=problems,
@@ -151,9 +156,8 @@ def _structure_change(slug: str, change: Any, done: str) -> Response:
     draft_role(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
-    root = authoring_dirs().draft(slug)
     try:
-        with storage.course_lock(root):
+        with authoring_dirs().editing(slug) as root:
             change(root)
     except DraftError as error:
         flash(translated(error), "error")
@@ -196,9 +200,8 @@ def translate(slug: str) -> Response:
     languages = _languages(authoring_dirs(), slug)
     if language not in languages[1:] or not ActionForm().validate_on_submit():
         abort(400)
-    root = authoring_dirs().draft(slug)
     try:
-        with storage.course_lock(root):
+        with authoring_dirs().editing(slug) as root:
             rel = translations.start_translation(root, request.form.get("rel", ""), language)
     except DraftError as error:
         flash(translated(error), "error")
@@ -217,12 +220,31 @@ def upload_image(slug: str) -> Response:
     if not form.validate_on_submit():
         flash(gettext("Choose an image and describe it (alt text is required)."), "error")
         return back_to_course(slug)
-    data = form.image.data.read(2 * 1024 * 1024 + 1)
+    max_bytes = current_app.config["LMS_IMAGE_MAX_BYTES"]
+    with form.image.data.stream as stream:  # a photo is spooled to a temporary file
+        data = stream.read(max_bytes + 1)
     try:
         rel = services.upload_image(authoring_dirs(), slug, form.folder.data or "",
-                                    form.image.data.filename or "", data, form.alt.data)
+                                    form.image.data.filename or "", data, form.alt.data,
+                                    max_bytes=max_bytes,
+                                    max_width=current_app.config["LMS_IMAGE_MAX_WIDTH"])
     except (ImageRefused, DraftError) as error:
         flash(gettext("Image not saved: %(reason)s", reason=translated(error)), "error")
         return back_to_course(slug)
     flash(gettext("Image saved. Copy the markdown below into a lesson."), "success")
     return redirect(url_for(".course", slug=slug, uploaded=rel, alt=form.alt.data) + "#images")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> Response | RequestEntityTooLarge:
+    """An image larger than the whole request may be goes back to the image form with the
+    limit, not to the bare 413 page (nothing of the request could be read)."""
+    slug = (request.view_args or {}).get("slug")
+    if request.url_rule is None or request.url_rule.endpoint.rsplit(".", 1)[-1] != \
+            "upload_image" or not slug:
+        return error
+    flash(gettext("Image not saved: %(reason)s",
+                  reason=gettext("the image is larger than %(size)s MB",
+                                 size=megabytes(current_app.config["LMS_IMAGE_MAX_BYTES"]))),
+          "error")
+    return redirect(url_for(".course", slug=slug) + "#images")

@@ -71,7 +71,7 @@ class EditForm(FlaskForm):
 
 
 class ImageForm(FlaskForm):
-    image = FileField(_l("Image (.svg, .png, .jpg, .gif, .webp; at most 2 MB)"),
+    image = FileField(_l("Image (.svg, .png, .jpg, .gif or .webp)"),
                       validators=[FileRequired()])
     alt = StringField(_l("Alt text: what the image shows, for people who cannot see it"),
                       validators=[DataRequired(), Length(max=300)])

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.authoring import publishing
-from lms.authoring.models import CourseTakeover
+from lms.authoring.models import CourseTakeover, CourseVersion
 from lms.authoring.packages import pack_folder
 from lms.authoring.services import role_for
 from lms.authoring.storage import AuthoringDirs, DraftError
@@ -60,8 +60,9 @@ def live_course(dirs: AuthoringDirs, slug: str) -> LiveCourse | None:
         return None
     if (dirs.draft(slug) / "course.md").is_file():
         kind = "draft"
-    elif Path(course.source_dir).is_relative_to(dirs.published.resolve()):
-        kind = "browser"
+    elif db.session.scalar(select(CourseVersion.id).where(CourseVersion.course_slug == slug)
+                           .limit(1)) is not None:
+        kind = "browser"  # published from the browser (on this server or another)
     else:
         kind = "files"
     return LiveCourse(course, kind, takeover_of(slug))
@@ -69,7 +70,7 @@ def live_course(dirs: AuthoringDirs, slug: str) -> LiveCourse | None:
 
 def open_draft(dirs: AuthoringDirs, slug: str, *, user_id: int, is_admin: bool,
                course_dirs: list[Path], question_types: Mapping[str, Any] | None) -> None:
-    """Make the missing draft of a browser-authored course again from its published copy.
+    """Make the missing draft of a browser-authored course again from its latest version.
 
     Only its authors (and admins) may; DraftError otherwise.
     """
@@ -79,8 +80,9 @@ def open_draft(dirs: AuthoringDirs, slug: str, *, user_id: int, is_admin: bool,
     if role_for(slug, user_id, is_admin=is_admin) is None:
         raise DraftError(N_("only the course's authors can edit it; ask its owner or an "
                             "administrator to add you as a co-author"))
-    data = pack_folder(Path(live.course.source_dir), slug)
-    publishing.import_course(dirs, data, owner_id=None, course_dirs=course_dirs,
+    # The latest version's package: the database has it whichever server published it.
+    latest = publishing.versions(slug)[0]
+    publishing.import_course(dirs, latest.package, owner_id=None, course_dirs=course_dirs,
                              question_types=question_types, live_ok=True)
 
 

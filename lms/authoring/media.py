@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ElementTree
 
 from lms.problems import N_, MessageError
 
-__all__ = ["MAX_IMAGE_BYTES", "ImageRefused", "check_image"]
+__all__ = ["MAX_IMAGE_BYTES", "ImageRefused", "check_image", "megabytes"]
 
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
+#: The default of ``LMS_IMAGE_MAX_BYTES``: a phone photo fits, and is made smaller on upload.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 _SVG_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "handler"}
 _SAFE_STYLE_RE = re.compile(r"@import|url\s*\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
@@ -31,15 +32,15 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def check_image(filename: str, data: bytes) -> str:
+def check_image(filename: str, data: bytes, max_bytes: int = MAX_IMAGE_BYTES) -> str:
     """The checked extension (``png``, ``jpg``, ``gif``, ``webp``, ``svg``) of an upload.
 
     Raises ImageRefused when the file is too big, of another type than its name says, or
     an SVG that could run code or load other files.
     """
-    if len(data) > MAX_IMAGE_BYTES:
+    if len(data) > max_bytes:
         raise ImageRefused(N_("the image is larger than %(size)s MB"),
-                           size=MAX_IMAGE_BYTES // (1024 * 1024))
+                           size=megabytes(max_bytes))
     if not data:
         raise ImageRefused(N_("the file is empty"))
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -57,6 +58,11 @@ def check_image(filename: str, data: bytes) -> str:
         raise ImageRefused(N_("the file is named .%(extension)s but its content is not an "
                               "image"), extension=extension)
     return extension
+
+
+def megabytes(size: int) -> str:
+    """``10`` for 10 MiB, ``1.5`` for 1.5 MiB: the limit as the forms state it."""
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
 
 
 def _check_svg(data: bytes) -> None:

@@ -56,6 +56,50 @@ class CourseVersion(db.Model):  # type: ignore[name-defined,misc]
         return f"<CourseVersion {self.course_slug!r} #{self.number} ({self.label})>"
 
 
+class Draft(db.Model):  # type: ignore[name-defined,misc]
+    """A browser-authored course's draft, shared by every app server through the database.
+
+    ``revision`` grows with every change to any of its files: a server compares it with the
+    revision of its local working copy (``<instance>/authoring/drafts/<slug>/``) and rebuilds
+    the copy from :class:`DraftFile` rows when another server changed the draft.
+    """
+
+    __tablename__ = "lms_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(100), unique=True)
+    revision: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_user.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<Draft {self.course_slug!r} r{self.revision}>"
+
+
+class DraftFile(db.Model):  # type: ignore[name-defined,misc]
+    """One file of a draft (markdown or an image), keyed by the draft and its path."""
+
+    __tablename__ = "lms_draft_file"
+    __table_args__ = (UniqueConstraint("draft_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("lms_draft.id", ondelete="CASCADE"),
+                                          index=True)
+    path: Mapped[str] = mapped_column(String(500))  # "01-intro/02-river.md", POSIX
+    content_type: Mapped[str] = mapped_column(String(100))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # Loaded only when read: the comparison with a working copy needs the hashes alone.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    revision: Mapped[int] = mapped_column(default=1)  # of this file: 1 when added
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_user.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<DraftFile {self.path!r} r{self.revision}>"
+
+
 class CourseTakeover(db.Model):  # type: ignore[name-defined,misc]
     """A course authored as files (``courses/`` or an entry point) that the browser now owns.
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from lms.authoring import labels, storage
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.authoring.packages import ZipLimits, extract_package, pack_folder, read_package
+from lms.authoring.published import mark_published
 from lms.authoring.services import DraftProblem, _load, _title, role_for, slug_in_use
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.authoring.titles import title_taken
@@ -58,7 +59,7 @@ def publish(dirs: AuthoringDirs, slug: str, *, user_id: int | None, note: str, n
     greater than the last or that was used before (see :mod:`lms.authoring.labels`).
     """
     root = dirs.draft(slug)
-    with storage.course_lock(root):
+    with dirs.editing(slug):
         spec, problems = _load(root, question_types)
         if spec is None or any(p.is_error for p in problems):
             raise PublishRefused([p for p in problems if p.is_error])
@@ -105,10 +106,12 @@ def publish(dirs: AuthoringDirs, slug: str, *, user_id: int | None, note: str, n
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     course = db.session.scalar(select(Course).where(Course.slug == slug))
-    for row in versions(slug):
+    rows = versions(slug)
+    for row in rows:
         if row.course_id is None and course is not None:
             row.course_id = course.id
     db.session.commit()
+    mark_published(dirs, slug, rows[0].number)
     return version
 
 
@@ -202,8 +205,11 @@ def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
         if spec is None or errors:
             raise DraftError(N_("the course has errors, nothing was imported: %(listed)s"),
                              listed=Joined.of(_located(p) for p in errors[:10]))
-        dirs.drafts.mkdir(parents=True, exist_ok=True)
-        os.rename(staged, dirs.draft(slug))
+        with dirs.editing(slug) as root:
+            if root.exists():  # started by someone else meanwhile
+                raise DraftError(N_("a course with this id exists already"))
+            root.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(staged, root)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if owner_id is not None and role_for(slug, owner_id, is_admin=False) is None:

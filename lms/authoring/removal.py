@@ -173,7 +173,7 @@ def delete_from_draft(dirs: AuthoringDirs, slug: str, rel: str,
     root = dirs.draft(slug)
     scratch = dirs.make_scratch()
     try:
-        with storage.course_lock(root):
+        with dirs.editing(slug):
             deletion = _describe(root, rel, question_types, scratch / "check")
             if deletion.refusal is not None:
                 raise DeleteRefused(deletion)

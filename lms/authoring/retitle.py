@@ -109,7 +109,7 @@ def rename_title(dirs: AuthoringDirs, slug: str, rel: str, title: str,
     if len(title) > MAX_TITLE:
         raise TitleRefused(N_("the title is longer than %(max)s characters"), max=MAX_TITLE)
     root = dirs.draft(slug)
-    with storage.course_lock(root):
+    with dirs.editing(slug):
         target = _find(root, rel)
         path = root / target.file_rel
         text = path.read_bytes().decode("utf-8", errors="surrogateescape")

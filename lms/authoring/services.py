@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.authoring import drafts, storage
-from lms.authoring.media import check_image
+from lms.authoring.media import MAX_IMAGE_BYTES, check_image
 from lms.authoring.models import CourseAuthor
+from lms.authoring.photos import prepare_image
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.courses.models import Course
 from lms.courses.package import CourseSpec, TextVersion, find_course_dirs
@@ -119,8 +120,7 @@ class CourseEntry:
 
 def editable_courses(dirs: AuthoringDirs, user_id: int, *, is_admin: bool) -> list[CourseEntry]:
     """Drafts the user may edit (admins: all), then courses authored on disk (export only)."""
-    slugs = sorted(p.name for p in dirs.drafts.iterdir()
-                   if not p.name.startswith(".")) if dirs.drafts.is_dir() else []
+    slugs = dirs.slugs()
     courses = {course.slug: course for course in db.session.scalars(select(Course))}
     # One query for the user's roles, not one per draft (role_for gives the same answers).
     roles: dict[str, str] = {} if is_admin else {
@@ -179,8 +179,8 @@ def create_course(dirs: AuthoringDirs, *, slug: str, title: str, summary: str, t
     reason = slug_in_use(dirs, slug, course_dirs)
     if reason:
         raise DraftError(reason)
-    with storage.course_lock(dirs.draft(slug)):
-        drafts.write_course_md(dirs.draft(slug), title=title, summary=summary, topic=topic,
+    with dirs.editing(slug) as root:
+        drafts.write_course_md(root, title=title, summary=summary, topic=topic,
                                languages=languages, author=owner.display_name)
     db.session.add(CourseAuthor(course_slug=slug, user_id=owner.id, role="owner"))
     db.session.commit()
@@ -270,7 +270,7 @@ def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: st
     if path.suffix != ".md":
         raise DraftError(N_("only markdown files can be edited here"))
     data = normalise_text(text).encode("utf-8")
-    with storage.course_lock(root):
+    with dirs.editing(slug):
         current = path.read_bytes() if path.is_file() else b""
         if storage.content_hash(current) != base_hash:
             raise Conflict(current.decode("utf-8", errors="replace"),
@@ -281,17 +281,21 @@ def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: st
 
 
 def upload_image(dirs: AuthoringDirs, slug: str, folder: str, filename: str, data: bytes,
-                 alt: str) -> str:
-    """Store a checked image in the course folder or a module folder; returns its path."""
+                 alt: str, *, max_bytes: int = MAX_IMAGE_BYTES, max_width: int = 1600) -> str:
+    """Store a checked image in the course folder or a module folder; returns its path.
+
+    Photos are re-encoded without their EXIF and scaled down to ``max_width`` pixels
+    (:mod:`lms.authoring.photos`)."""
     if not alt.strip():
         raise DraftError(N_("describe the image: alt text is required"))
-    extension = check_image(filename, data)
+    extension = check_image(filename, data, max_bytes)
+    data = prepare_image(data, extension, max_width)
     stem = drafts.slugify(PurePosixPath(filename).stem) or "image"
     root = dirs.draft(slug)
     target_dir = storage.resolve_rel(root, folder) if folder else root
     if not target_dir.is_dir():
         raise DraftError(N_("no such folder in this course"))
-    with storage.course_lock(root):
+    with dirs.editing(slug):
         name, number = f"{stem}.{extension}", 2
         while (target_dir / name).exists():
             name, number = f"{stem}-{number}.{extension}", number + 1

@@ -68,6 +68,24 @@ class AuthoringDirs:
         self.scratch.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(dir=self.scratch))
 
+    def slugs(self) -> list[str]:
+        """The ids of the drafts there are (here: the folders on this disk)."""
+        if not self.drafts.is_dir():
+            return []
+        return sorted(p.name for p in self.drafts.iterdir()
+                      if p.is_dir() and not p.name.startswith("."))
+
+    @contextlib.contextmanager
+    def editing(self, slug: str) -> Iterator[Path]:
+        """Hold the draft ``slug`` while changing its files; yields its folder.
+
+        Here only the folder's lock: :class:`lms.authoring.shared.SharedDirs` also takes the
+        draft's row lock and writes the changed files to the database.
+        """
+        root = self.draft(slug)
+        with course_lock(root):
+            yield root
+
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

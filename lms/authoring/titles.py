@@ -22,9 +22,7 @@ def title_taken(dirs: AuthoringDirs, title: str) -> bool:
     """Whether a course on the site or a draft has ``title`` already (in any language,
     ignoring case and spacing): a copy must not look like its original in the catalogue."""
     wanted = _same_title(title)
-    drafts_here = [p for p in dirs.drafts.iterdir() if not p.name.startswith(".")] \
-        if dirs.drafts.is_dir() else []
-    if any(_same_title(_title(root)) == wanted for root in drafts_here):
+    if any(_same_title(_title(dirs.draft(slug))) == wanted for slug in dirs.slugs()):
         return True
     return any(_same_title(other) == wanted
                for other in db.session.scalars(select(CourseText.title)))

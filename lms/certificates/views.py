@@ -22,6 +22,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms.fields import SelectChoice
 
+from lms import hooks
 from lms.certificates import claims, listing, services
 from lms.certificates.codes import normalise_code
 from lms.certificates.forms import (
@@ -59,8 +60,14 @@ def mine() -> str | Response:
     certificates = services.certificates_of(current_user.id)
     reissuable = {c.code for c in certificates
                   if c.is_valid and claims.self_reissues_left(c) > 0}
+    # Links other features add under a certificate (lms.badges: the Open Badge download).
+    extra_links: dict[str, list[tuple[str, str]]] = {}
+    for provide in hooks.certificate_links:
+        for code, links in provide(certificates).items():
+            extra_links.setdefault(code, []).extend(links)
     return render_template("lms/certificates/mine.html", form=form, preference=preference,
                            certificates=certificates, reissuable=reissuable,
+                           extra_links=extra_links,
                            claimable=claims.claimable_courses(current_user.id,
                                                                  page_language()))
 
@@ -128,9 +135,10 @@ def verify(code: str) -> str | Response | tuple[str, int]:
                                not_found=True), 404
     is_admin = current_user.is_authenticated and current_user.has_role("admin")
     latest, history = claims.history(certificate)
+    extra_links = [link for provide in hooks.verification_links for link in provide(certificate)]
     return render_template("lms/certificates/verify.html", form=VerifyForm(formdata=None),
                            certificate=certificate, latest=latest, history=history,
-                           can_revoke=is_admin)
+                           can_revoke=is_admin, extra_links=extra_links)
 
 
 @bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import abort, render_template, request
@@ -24,6 +25,7 @@ from lms.classes.dashboard import (
     short_label,
 )
 from lms.classes.models import SchoolClass
+from lms.classes.overdue import standings
 from lms.db import utcnow
 from lms.i18n import page_language
 
@@ -50,12 +52,17 @@ def dashboard(class_id: int) -> str:
     assignments, courses, students = _class_data(school_class)
     course = _chosen_course(courses, school_class)
     matrix = chart = None
+    now = utcnow()
+    # Every course of the class (still 2 queries): the overdue list covers all assignments.
+    progress = queries.load_progress(queries.member_ids(class_id), courses)
     if course is not None:
-        progress = queries.load_progress(queries.member_ids(class_id), [course.course.id])
-        matrix = module_matrix(course, students, progress, assignments, now=utcnow())
+        matrix = module_matrix(course, students, progress, assignments, now=now)
         chart = completion_chart(matrix)
+    late = [s for s in standings(assignments, courses, students, progress, now=now,
+                                 horizon=timedelta(0)) if s.overdue]
     return render_template("lms/classes/dashboard.html", school_class=school_class,
                            courses=courses, course=course, matrix=matrix, chart=chart,
+                           late=late,
                            short_label=short_label,
                            students=students, code=format_code(school_class.join_code))
 

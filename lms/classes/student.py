@@ -1,4 +1,4 @@
-"""A student's assignments for the home page: to do, due soon, overdue, done (8 queries)."""
+"""A student's assignments for the home page: overdue, due this week, to do, done (8 queries)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from lms.classes import queries
 from lms.classes.dashboard import module_cell
 from lms.classes.queries import ItemInfo, ModuleInfo
 
-DUE_SOON = timedelta(days=3)
+#: "Due this week": due within the next seven days (the weekly digest uses the same).
+DUE_SOON = timedelta(days=7)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from flask import (
     Blueprint,
@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.courses.models import Course
 from lms.courses.services import get_course, item_body
 from lms.db import utcnow
@@ -85,11 +86,17 @@ def catalogue() -> str:
 
     assignments = (my_assignments(current_user.id, language=page_language(), now=utcnow())
                    if current_user.is_authenticated else None)
+    # [reflections] teachers' comments the learner has not read yet
+    from lms.reflections.services import new_comments
+
+    comments = (new_comments(current_user.id, language=page_language())
+                if current_user.is_authenticated else [])
     return render_template(
         "lms/courses/catalogue.html",
         entries=entries,
         resume=resume,
         assignments=assignments,
+        new_comments=comments,
         topics=TOPICS,
         topic=topic,
         course_language=course_language,
@@ -144,8 +151,12 @@ def media(course_slug: str, filename: str) -> Response:
     course = course_or_404(course_slug)
     if PurePosixPath(filename).suffix.lower() not in MEDIA_SUFFIXES:
         abort(404)
-    response = send_from_directory(course.source_dir, filename, max_age=86400)
-    response.headers["Content-Security-Policy"] = media_policy(course.source_dir, filename)
+    folder = course.source_dir
+    if not Path(folder).is_dir():  # published on another app server
+        folder = next((str(found) for find in hooks.course_folder_fallbacks
+                       if (found := find(course.slug)) is not None), folder)
+    response = send_from_directory(folder, filename, max_age=86400)
+    response.headers["Content-Security-Policy"] = media_policy(folder, filename)
     return response
 
 

@@ -16,6 +16,7 @@ from lms.questions.settings import QuizSettings
 from lms.quizzes import errors, services
 from lms.quizzes.forms import CONTROL_FIELDS, QuizInput
 from lms.quizzes.review import reveals_answers, review
+from lms.reflections.services import comments_on_attempt
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses")
 
@@ -131,6 +132,9 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
     settings = services.shown_settings(found, status.settings, entry.content_hash)
     reveal = reveals_answers(settings, passed_ever=status.passed)
     module = next(m for m in outline.modules if m.module.slug == module_slug)
+    # [reflections] the teacher's comments; opening the page marks them seen (the "new" label
+    # shows this once, as was read from the database before the update).
+    comments = comments_on_attempt(current_user.id, found.id, now=utcnow())
     return render_template(
         "lms/quizzes/result.html",
         outline=outline,
@@ -145,4 +149,5 @@ def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> 
         questions=review(found, current_app.extensions["lms"].question_types, reveal=reveal),
         back_url=back,
         following=flat[index + 1] if index + 1 < len(flat) else None,
+        comments=comments,
     )

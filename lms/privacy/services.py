@@ -16,7 +16,8 @@ Deleting an account *anonymises* its row in one transaction instead of removing 
 - enrolments, completed lessons, class memberships and quiz attempts stay, attached to the
   anonymous row, so a teacher's class statistics do not change; typed answers (reflections,
   short answers, gaps), which may hold personal text, are erased from the attempts, and
-  choices, scores and results are kept.
+  choices, scores and results are kept; teachers' comments on the person's reflections and
+  the record of their weekly digests are deleted.
 
 Nothing is half-written: every change is flushed in one transaction and committed once. On
 SQLite, ``secure_delete`` (see :mod:`lms.db`) overwrites the erased text in the database file,
@@ -43,6 +44,8 @@ from lms.db import checkpoint_sqlite, db
 from lms.mail.models import OutboxMail
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
+from lms.reflections.models import ReflectionComment
+from lms.reminders.models import DigestSent
 from lms.resets.models import PasswordReset
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,8 @@ def export_user_data(user_id: int) -> dict[str, Any]:
             "email": user.email, "role": user.role, "language": user.language,
             "created_at": _iso(user.created_at),
             "created_by_teacher": user.created_by_id is not None,
+            "email_confirmed_at": _iso(user.email_confirmed_at),
+            "weekly_digest": not user.digest_opt_out,
         },
         "enrolments": [{"course": slugs.get(e.course_id), "started_at": _iso(e.started_at),
                         "last_visited_at": _iso(e.last_visited_at),
@@ -117,6 +122,7 @@ def export_user_data(user_id: int) -> dict[str, Any]:
             "passed": a.passed, "answers": a.answers,
         } for a in attempts],
         "reflections": [reflection for a in attempts for reflection in _reflections(a)],
+        "reflection_comments": _comments(user_id),
         "certificates": [{
             "code": c.code, "course": c.course_slug, "course_title": c.course_title,
             "printed_name": c.printed_name, "language": c.language,
@@ -149,6 +155,19 @@ def _resets(user_id: int) -> dict[str, list[dict[str, Any]]]:
         "password_resets_made": [{"account": username, "created_at": _iso(r.created_at)}
                                  for r, username in made],
     }
+
+
+def _comments(user_id: int) -> list[dict[str, Any]]:
+    """Teachers' comments on the person's reflections, with the attempt they answer."""
+    rows = db.session.execute(
+        select(ReflectionComment, User.display_name, QuizAttempt.number, Item.slug)
+        .join(QuizAttempt, QuizAttempt.id == ReflectionComment.attempt_id)
+        .join(Item, Item.id == QuizAttempt.item_id)
+        .outerjoin(User, User.id == ReflectionComment.teacher_id)
+        .where(ReflectionComment.student_id == user_id).order_by(ReflectionComment.id)).all()
+    return [{"item": item, "attempt_number": number, "question_key": c.question_key,
+             "teacher": teacher, "comment": c.body, "created_at": _iso(c.created_at),
+             "seen_at": _iso(c.seen_at)} for c, teacher, number, item in rows]
 
 
 def _reflections(attempt: QuizAttempt) -> list[dict[str, Any]]:
@@ -217,6 +236,7 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
         user.username = f"deleted-{secrets.token_hex(8)}"
         user.display_name = DELETED_NAME
         user.email = None
+        user.email_confirmed_at = None
         user.language = None
         user.password_hash = f"{UNUSABLE_PASSWORD}-{secrets.token_hex(16)}"
         user.deleted_at = now
@@ -226,6 +246,10 @@ def delete_account(user_id: int, *, now: datetime) -> Deletion:
                            .values(code_hash=None))
         db.session.execute(update(PasswordReset).where(PasswordReset.reset_by_id == user_id)
                            .values(reset_by_id=None))
+        # A teacher's comments answer the person's own words: they go with them.
+        db.session.execute(delete(ReflectionComment).where(
+            ReflectionComment.student_id == user_id))
+        db.session.execute(delete(DigestSent).where(DigestSent.user_id == user_id))
         # Queued or recently sent mail holds the address (and maybe a reset link).
         db.session.execute(delete(OutboxMail).where(OutboxMail.user_id == user_id))
         certificates = db.session.scalars(select(Certificate).where(

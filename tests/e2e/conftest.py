@@ -283,6 +283,38 @@ class Site:
         join_class(self._user_id("student"), school_class.join_code, now=utcnow())
         return {"class_id": school_class.id}
 
+    def _build_reflection_quiz_id(self) -> dict[str, Any]:
+        """A quiz of the class's course that asks for reflections, answered by the demo
+        student and commented on by the demo teacher (so the page shows all its parts)."""
+        from sqlalchemy import select
+
+        from lms.courses.models import Item, ItemText
+        from lms.db import db, utcnow
+        from lms.quizzes.models import QuizAttempt
+        from lms.reflections.models import ReflectionComment
+
+        class_id, student_id = self["class_id"], self._user_id("student")
+        text = next(t for t in db.session.scalars(
+            select(ItemText).join(Item, Item.id == ItemText.item_id)
+            .where(Item.course_id == self["course_id"], Item.kind == "quiz",
+                   ItemText.language == "en").order_by(Item.position))
+            if any(q.get("type") == "reflection" for q in t.questions or []))
+        key = next(q["key"] for q in text.questions if q["type"] == "reflection")
+        item = db.session.get(Item, text.item_id)
+        attempt = QuizAttempt(user_id=student_id, item_id=item.id, course_id=item.course_id,
+                              number=1, language="en", seed=1, content_hash=item.content_hash,
+                              questions=text.questions, answers={key: "A long answer."},
+                              results={}, score_percent=100.0, passed=True,
+                              submitted_at=utcnow())
+        db.session.add(attempt)
+        db.session.flush()
+        db.session.add(ReflectionComment(attempt_id=attempt.id, question_key=key,
+                                         student_id=student_id, body="Thank you.",
+                                         teacher_id=self._user_id("teacher")))
+        db.session.commit()
+        assert class_id
+        return {"reflection_quiz_id": item.id}
+
     def _build_draft(self) -> dict[str, Any]:
         """A browser-authored draft of the demo trainer: a lesson and a quiz in one module."""
         from lms.auth.models import User

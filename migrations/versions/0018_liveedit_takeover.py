@@ -2,8 +2,8 @@
 
 A new table only, so nothing to convert: no course is taken over yet.
 
-Revision ID: 0015_liveedit_takeover
-Revises: 0014_admin_log
+Revision ID: 0018_liveedit_takeover
+Revises: 0017_teachloop
 Create Date: 2026-12-05 02:20:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_liveedit_takeover'
-down_revision = '0014_admin_log'
+revision = '0018_liveedit_takeover'
+down_revision = '0017_teachloop'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Reflections: a teacher reads a class's reflection answers side by side and comments back."""

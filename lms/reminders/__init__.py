@@ -1,0 +1,1 @@
+"""Reminders: the weekly digest of due and overdue work (``lms reminders send``)."""
