@@ -10,7 +10,7 @@ from pathlib import Path
 
 from authoring_support import draft_root
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lms.authoring.models import CourseAuthor, CourseTakeover
 from lms.courses.models import Course
@@ -163,10 +163,9 @@ def _forget_draft(app: Flask, slug: str) -> None:
     """No draft at all: neither in the database nor in this server's working copy."""
     from lms.authoring.models import Draft, DraftFile
 
-    draft = db.session.scalar(select(Draft).where(Draft.course_slug == slug))
-    for row in db.session.scalars(select(DraftFile).where(DraftFile.draft_id == draft.id)):
-        db.session.delete(row)
-    db.session.delete(draft)
+    draft_id = db.session.scalar(select(Draft.id).where(Draft.course_slug == slug))
+    db.session.execute(delete(DraftFile).where(DraftFile.draft_id == draft_id))
+    db.session.execute(delete(Draft).where(Draft.id == draft_id))
     db.session.commit()
     shutil.rmtree(draft_root(app))
     (draft_root(app).parent / f".{slug}.revision").unlink(missing_ok=True)
