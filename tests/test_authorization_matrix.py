@@ -241,6 +241,10 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.authoring.add_coauthor": (draft, authors(403, admin=302)),
     "lms.authoring.remove_coauthor": (lambda w: draft(w, user_id=w.users["trainer"]),
                                       authors(403, admin=302)),
+    "lms.authoring.guide": (lambda w: {}, authors(200)),
+    # The synced course is authored as files: the page offers to take it over.
+    "lms.authoring.edit_live": (lambda w: {"slug": w.course_slug}, authors(200)),
+    "lms.authoring.take_over": (lambda w: {"slug": w.course_slug}, authors(302)),
     "lms.site.favicon": (lambda w: {}, everyone(301)),  # to the static icon
 }
 

@@ -32,11 +32,20 @@ def publish(slug: str) -> Response | tuple[str, int]:
         abort(403)
     form = PublishForm()
     if not form.validate_on_submit():
-        abort(400)
+        if not form.label.errors and not form.note.errors:
+            abort(400)  # no CSRF token: not a form of ours
+        # A label or note too long: say which, keep the draft as it is.
+        for problem in (*form.label.errors, *form.note.errors):
+            flash(gettext("Not published: %(reason)s", reason=problem), "error")
+        return back_to_course(slug)
     try:
         version = publishing.publish(authoring_dirs(), slug, user_id=current_user.id,
                                      note=form.note.data or "", now=utcnow(),
-                                     question_types=lms_state().question_types)
+                                     question_types=lms_state().question_types,
+                                     label=form.label.data or "")
+    except DraftError as error:
+        flash(gettext("Not published: %(reason)s", reason=translated(error)), "error")
+        return back_to_course(slug)
     except publishing.PublishRefused as refused:
         flash(gettext("Not published: the course has %(num)d error(s). Fix them first.",
                       num=len(refused.problems)), "error")
@@ -45,7 +54,7 @@ def publish(slug: str) -> Response | tuple[str, int]:
         flash(gettext("Nothing changed since the last version; the course is on the site."),
               "success")
     else:
-        flash(gettext("Published as version %(num)d.", num=version.number), "success")
+        flash(gettext("Published as version %(label)s.", label=version.label), "success")
     return back_to_course(slug)
 
 

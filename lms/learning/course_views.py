@@ -135,10 +135,15 @@ def move_to_latest(course_slug: str) -> Response:
 @bp.get("/<course_slug>/teacher-guide/")
 def teacher_guide(course_slug: str) -> str:
     course = course_or_404(course_slug)
-    outline = course_outline(course, language=page_language(), user_id=None)
+    language = page_language()
+    outline = course_outline(course, language=language, user_id=None)
+    if not outline.text.teacher_guide_html and outline.language != course.default_language:
+        # Not translated (the course text may be): the default language, as lessons do.
+        outline = course_outline(course, language=course.default_language, user_id=None)
     if not outline.text.teacher_guide_html:
         abort(404)
-    return render_template("lms/courses/teacher_guide.html", outline=outline)
+    return render_template("lms/courses/teacher_guide.html", outline=outline,
+                           is_fallback=outline.language != language)
 
 
 @bp.get("/<course_slug>/media/<path:filename>")
