@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
+
+from lms.features import Feature
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ def sync_command(rerender: bool, withdraw_missing: bool) -> None:
     mistyped LMS_COURSE_DIRS or LMS_INSTANCE_PATH must not take every course off the site.
     """
     from lms import hooks
+    from lms.authoring.live import taken_over_slugs
     from lms.courses.package import find_course_dirs, load_course
     from lms.courses.sync import SyncReport, sync_courses, unchanged_packages
     from lms.db import utcnow
@@ -79,8 +82,12 @@ def sync_command(rerender: bool, withdraw_missing: bool) -> None:
         sys.exit(1)
     for prepare in hooks.before_course_sync:
         prepare()
-    roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs(),
-                              *authored_course_dirs(current_app.instance_path)])
+    roots = find_course_dirs([*state.course_dirs, *entry_point_course_dirs()])
+    # A course taken over in the browser is published from there: its files no longer win.
+    taken_over = taken_over_slugs()
+    skipped = sorted(root.name for root in roots if root.name in taken_over)
+    roots = [root for root in roots if root.name not in taken_over]
+    roots += find_course_dirs(authored_course_dirs(current_app.instance_path))
     unchanged = {} if rerender else unchanged_packages(roots)
     roots = [root for root in roots if root not in unchanged]
     specs, problems = [], []
@@ -97,7 +104,11 @@ def sync_command(rerender: bool, withdraw_missing: bool) -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{len(errors)} error(s): nothing was synced", err=True)
         sys.exit(1)
-    report: SyncReport = sync_courses(specs, now=utcnow(), unchanged=unchanged.values(),
+    # Not yet published from the browser: the course stays as it is (never withdrawn).
+    kept = [slug for slug in skipped
+            if slug not in {spec.slug for spec in specs} | set(unchanged.values())]
+    report: SyncReport = sync_courses(specs, now=utcnow(),
+                                      unchanged=[*unchanged.values(), *kept],
                                       rerender=rerender, withdraw_missing=withdraw_missing)
     for label, slugs in (("added", report.added), ("updated", report.updated),
                          ("unchanged", report.unchanged), ("withdrawn", report.withdrawn),
@@ -105,6 +116,8 @@ def sync_command(rerender: bool, withdraw_missing: bool) -> None:
                           report.missing)):
         if slugs:
             click.echo(f"{label}: {', '.join(slugs)}")
+    if skipped:
+        click.echo(f"files skipped, taken over in the browser: {', '.join(skipped)}")
     click.echo(f"{report.items_written} page(s) written")
 
 
@@ -209,21 +222,9 @@ def demo_users_command() -> None:
         click.echo(f"  {role:8} {username}")
 
 
-def register_commands(app: Flask) -> None:
-    """Add the LMS command groups to ``app.cli`` (``lms …`` or ``flask --app lms …``)."""
-    from lms.auth.cli import register_user_commands
-    from lms.authoring.cli import register_authoring_commands
-    from lms.certificates.cli import certificates_group
-    from lms.mail.cli import mail_group
-    from lms.maintenance.cli import register as register_maintenance
-
-    register_maintenance(app, users_group)
-
-    register_authoring_commands(courses_group)  # courses export / import
-    register_user_commands(users_group)  # list, set-password, set-role, (de)activate
-    for group in (courses_group, users_group, certificates_group, mail_group):
-        if group.name not in app.cli.commands:
-            app.cli.add_command(group)
+#: The LMS's own ``courses`` and ``users`` commands; features add theirs to the same groups
+#: (lms.extension merges groups of one name).
+feature = Feature(name="commands", commands=(courses_group, users_group))
 
 
 def __getattr__(name: str) -> Any:

@@ -186,7 +186,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("LMS_TRUSTED_HOSTS", "list", [], "host names the LMS answers to, separated by commas"),
     S("LMS_FRAME_ANCESTORS", "str", "'self'", "who may show LMS pages in a frame "
       "(Content-Security-Policy frame-ancestors)"),
-    S("LMS_COMPRESS", "bool", True, "gzip pages, CSS and SVG; `false` leaves it to the proxy"),
+    S("LMS_COMPRESS", "bool", True, "brotli or gzip for pages, CSS and SVG; `false` leaves it "
+      "to the proxy"),
     S("LMS_MAX_CONTENT_LENGTH", "int", 16 * 1024 * 1024, "largest upload in bytes "
       "(nginx's client_max_body_size must allow it)", key="MAX_CONTENT_LENGTH"),
     S("LMS_IMAGE_MAX_BYTES", "int", 10 * 1024 * 1024, "largest image a trainer may upload, in "

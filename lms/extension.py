@@ -8,6 +8,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Blueprint, Flask
 from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
@@ -21,6 +22,19 @@ log = logging.getLogger(__name__)
 #: The features registered through their :class:`lms.features.Feature` (``module:attribute``,
 #: ``feature`` by default); plugin distributions add theirs with ``lms.features`` entry points.
 FEATURES: list[str] = [
+    "lms.web",
+    "lms.cli",
+    "lms.auth.feature",
+    "lms.courses.feature",
+    "lms.progress.feature",
+    "lms.quizzes.feature",
+    "lms.learning.feature",
+    "lms.certificates.feature",
+    "lms.mail.feature",
+    "lms.privacy.feature",
+    "lms.authoring.feature",
+    "lms.admin.feature",
+    "lms.maintenance.feature",
     "lms.classes.feature",
     "lms.resets.feature",
     "lms.badges.feature",
@@ -40,6 +54,8 @@ class LMSState:
     # Fingerprinted static URLs by (script root, file name); see lms.static_files.
     static_urls: dict[tuple[str, str], str] = field(default_factory=dict)
     features: list[Feature] = field(default_factory=list)
+    #: The whole app is the LMS (lms.create_app), not a host it is mounted in.
+    standalone: bool = False
 
 
 class LMS:
@@ -79,10 +95,8 @@ class LMS:
         if "migrate" not in app.extensions:
             app.cli.add_command(MigrationCommands(
                 "db", help="Database migrations (Flask-Migrate): upgrade, check, history…"))
-        import lms.models  # noqa: F401  (every table registered before Alembic or create_all)
-
         features = [*(load_feature(path) for path in FEATURES), *plugin_features()]
-        for feature in features:
+        for feature in features:  # every table registered before Alembic or create_all
             for module in feature.models:
                 import_module(module)
 
@@ -97,9 +111,9 @@ class LMS:
             course_dirs=resolve_course_dirs(app),
             question_types=load_question_types(),
             features=features,
+            standalone=standalone,
         )
         app.extensions["lms"] = state
-        from lms.cli import register_commands
         from lms.security import init_security
         from lms.web import register_error_handlers
 
@@ -111,14 +125,14 @@ class LMS:
         from lms.static_files import cache_fingerprinted, static_url
 
         app.add_template_global(static_url)
+        from lms.compression import LMSCompression
+
+        LMSCompression(app)
         blueprint.after_app_request(cache_fingerprinted)
         register_error_handlers(app if standalone else blueprint)
         app.register_blueprint(blueprint, url_prefix=state.url_prefix or None)
         _lms_login_views(app)
-        register_commands(app)
-        for feature in features:
-            for command in feature.commands:
-                app.cli.add_command(command)
+        _add_commands(app, features)
         app.add_template_global(_nav_entries, "lms_nav_entries")
 
 
@@ -130,19 +144,11 @@ def resolve_course_dirs(app: Flask) -> list[Path]:
 
 
 def build_blueprint(features: list[Feature] = ()) -> Blueprint:  # type: ignore[assignment]
-    """The ``lms`` blueprint holding every LMS page, with its templates and static files.
+    """The ``lms`` blueprint holding every LMS page (the features' blueprints), with its
+    templates and static files.
 
     Blueprint templates rank below the host's, so a host can override ``lms/base.html``.
     """
-    from lms.admin.views import bp as admin_bp
-    from lms.auth.views import bp as auth_bp
-    from lms.authoring.views import bp as authoring_bp
-    from lms.certificates.views import bp as certificates_bp
-    from lms.learning.course_views import bp as courses_bp
-    from lms.learning.quiz_views import bp as quizzes_bp
-    from lms.privacy.views import bp as privacy_bp
-    from lms.web import bp as web_bp
-
     root = Blueprint(
         "lms",
         __name__,
@@ -150,13 +156,31 @@ def build_blueprint(features: list[Feature] = ()) -> Blueprint:  # type: ignore[
         static_folder=str(PACKAGE_DIR / "static"),
         static_url_path="/static",
     )
-    for child in (web_bp, auth_bp, courses_bp, certificates_bp, quizzes_bp,
-                  privacy_bp, authoring_bp, admin_bp):
-        root.register_blueprint(child)
     for feature in features:
         for child in feature.blueprints:
             root.register_blueprint(child)
     return root
+
+
+def _add_commands(app: Flask, features: list[Feature]) -> None:
+    """The features' commands on ``app.cli``. Groups of one name are merged into one group
+    per app (``lms courses`` holds lms.cli's check and sync and lms.authoring's export),
+    the first one's help text kept; a command the app has already (a host's own) stays."""
+    added: dict[str, click.Command] = {}
+    for feature in features:
+        for command in feature.commands:
+            name = command.name or ""
+            if name in app.cli.commands and name not in added:
+                continue  # the host's own
+            known = added.get(name)
+            if isinstance(known, click.Group) and isinstance(command, click.Group):
+                for sub in command.commands.values():
+                    known.commands.setdefault(sub.name or "", sub)
+                continue
+            if isinstance(command, click.Group):
+                command = click.Group(name, help=command.help, commands=dict(command.commands))
+            added[name] = command
+            app.cli.add_command(command)
 
 
 def _nav_entries() -> list[NavEntry]:

@@ -20,11 +20,15 @@ ENTRY_POINT_GROUP = "lms.features"
 @dataclass(frozen=True)
 class NavEntry:
     """A link in the main navigation, shown to the roles named (admins hold every role);
-    ``roles=()`` shows it to every logged-in user."""
+    ``roles=()`` shows it to every logged-in user. ``hidden_from`` hides it from holders of
+    those roles (admins too), e.g. "Join a class" from teachers. Links are shown by ``order``,
+    then in the order of the feature list."""
 
     endpoint: str  # e.g. "lms.badges.mine"
     label: Any  # a lazy_gettext string, translated when the page is drawn
     roles: tuple[str, ...] = ()
+    hidden_from: tuple[str, ...] = ()
+    order: int = 100  # the built-in links use 10-50
 
 
 @dataclass(frozen=True)
@@ -77,5 +81,7 @@ def visible_nav(features: Sequence[Feature], user: Any) -> list[NavEntry]:
     """The navigation entries ``user`` (Flask-Login's current user) may see."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [entry for feature in features for entry in feature.nav
-            if not entry.roles or user.has_role(*entry.roles)]
+    entries = [entry for feature in features for entry in feature.nav
+               if (not entry.roles or user.has_role(*entry.roles))
+               and not (entry.hidden_from and user.has_role(*entry.hidden_from))]
+    return sorted(entries, key=lambda entry: entry.order)

@@ -50,6 +50,19 @@ course_folder_fallbacks: list[Callable[[str], Path | None]] = []
 before_course_sync: list[Callable[[], None]] = []
 
 
+#: ``record(action, actor_id=…, target_id=…, detail=…)`` in the caller's transaction when an
+#: operator or admin changes an account (password, role, (de)activation; ``actor_id`` None:
+#: the command line). lms.admin writes its audit log.
+account_changes: list[Callable[..., None]] = []
+
+#: After sign-up or login, ``redirect(user_id, next_url)`` may answer instead of the usual
+#: landing page (lms.classes: into the class of a join link that led to the login page).
+after_sign_in: list[Callable[[int, str | None], Response | None]] = []
+
+#: Extra values for the login and sign-up pages: ``provide(next_url)`` returns a dict
+#: (lms.classes: ``pending``, the class a join link is about to join).
+sign_in_extras: list[Callable[[str | None], dict[str, Any]]] = []
+
 #: When a learner moves to a course's current release, ``passed(user_id, course_id)`` names
 #: the items they already passed under its rules, which then count as complete (lms.quizzes:
 #: quizzes whose best score meets the pass mark of that release, e.g. after it was lowered).

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import struct
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -20,6 +19,8 @@ import nh3
 from markdown.blockprocessors import BlockProcessor, ListIndentProcessor
 from markdown.extensions import Extension
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
+
+from lms.images import ImageUnreadable, read_image_size
 
 __all__ = ["ImageSize", "LinkMap", "image_size_in", "render_inline", "render_markdown"]
 
@@ -247,8 +248,6 @@ def _accessible_tables(html: str) -> str:
 
 _IMG_RE = re.compile(r"<img\b([^>]*?)\s*/?>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([a-zA-Z-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
-_SVG_TAG_RE = re.compile(r"<svg\b[^>]*>", re.IGNORECASE | re.DOTALL)
-_SVG_LENGTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
 
 
 def _lazy_images(html: str, image_size: ImageSize | None) -> str:
@@ -272,7 +271,10 @@ def _lazy_images(html: str, image_size: ImageSize | None) -> str:
 
 def image_size_in(folder: Path, root: Path) -> ImageSize:
     """Sizes of images written relative to ``folder``, read only from files inside ``root``:
-    SVG (width/height, else viewBox), PNG and GIF headers. Anything else gives None."""
+    SVG (width/height, else viewBox) and the raster formats Pillow reads (PNG, JPEG, WebP,
+    GIF). Anything else, or a file that is not the image it claims to be, gives None: the
+    page renders without a size and ``lms courses check`` names the file (see
+    :func:`lms.images.image_problem`)."""
     root = root.resolve()
 
     def size(src: str) -> tuple[int, int] | None:
@@ -283,34 +285,10 @@ def image_size_in(folder: Path, root: Path) -> ImageSize:
             return None
         try:
             return read_image_size(path)
-        except (OSError, ValueError, struct.error):
+        except ImageUnreadable:
             return None
 
     return size
-
-
-def read_image_size(path: Path) -> tuple[int, int] | None:
-    """(width, height) from an image file's header; None for unknown formats."""
-    with path.open("rb") as file:
-        head = file.read(8192)
-    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
-        width, height = struct.unpack(">II", head[16:24])
-        return width, height
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        width, height = struct.unpack("<HH", head[6:10])
-        return width, height
-    if path.suffix.lower() == ".svg":
-        tag = _SVG_TAG_RE.search(head.decode("utf-8", "replace"))
-        if tag is None:
-            return None
-        attrs = {n.lower(): v.strip("\"'") for n, v in _ATTR_RE.findall(tag.group(0))}
-        lengths = [_SVG_LENGTH_RE.match(attrs.get(name, "")) for name in ("width", "height")]
-        if lengths[0] and lengths[1]:
-            return round(float(lengths[0].group(1))), round(float(lengths[1].group(1)))
-        box = attrs.get("viewbox", "").replace(",", " ").split()
-        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
-            return round(float(box[2])), round(float(box[3]))
-    return None
 
 
 def render_inline(text: str) -> str:

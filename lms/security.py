@@ -1,11 +1,57 @@
-"""Security plumbing: response headers, and the abuse limits of :mod:`lms.limits`."""
+"""Security plumbing: who may open a page, response headers, and the abuse limits of
+:mod:`lms.limits`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
 from flask import Blueprint, Flask, abort, current_app, request
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from lms.limits import init_limits
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """``@role_required("teacher")``: visitors go to the login page through Flask-Login (its
+    ``login_view`` and translated ``login_message``, and back with ``next``); a logged-in
+    user without one of ``roles`` (admins hold every role) gets 403. The one way the LMS
+    protects a view; ``@login_required`` alone where any account will do."""
+    if not roles:
+        raise TypeError("role_required needs at least one role; use login_required for any "
+                        "account")
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def with_role(*args: Any, **kwargs: Any) -> Any:
+            # Anonymous only under LOGIN_DISABLED (tests), which lets no one past a role.
+            if not current_user.is_authenticated or not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return login_required(with_role)  # type: ignore[return-value]
+
+    return decorator
+
+
+def access_refused(*roles: str) -> Response | None:
+    """The same rule for a blueprint's ``before_request``: the login redirect for a visitor,
+    403 for a user without one of ``roles`` (any account when none are named), else None."""
+    if request.method == "OPTIONS":
+        return None  # as Flask-Login's login_required
+    if not current_user.is_authenticated:
+        if not current_app.config.get("LOGIN_DISABLED"):
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if roles:
+            abort(403)  # as role_required: no role without an account
+        return None
+    if roles and not current_user.has_role(*roles):
+        abort(403)
+    return None
 
 
 def init_security(app: Flask, blueprint: Blueprint, standalone: bool = False) -> None:

@@ -48,7 +48,8 @@ def _static_url(filename: str) -> str:
     return url_for("lms.static", filename=filename, v=version)
 
 
-def _is_lms_static() -> bool:
+def is_lms_static() -> bool:
+    """Whether this request asks for one of the LMS's own static files."""
     # The standalone app serves the same folder at the same path under its own "static"
     # endpoint, which Flask matches before the blueprint's.
     if request.endpoint == "lms.static":
@@ -59,7 +60,7 @@ def _is_lms_static() -> bool:
 
 def cache_fingerprinted(response: Response) -> Response:
     """Long-lived caching for static files requested by their fingerprinted URL."""
-    if _is_lms_static() and "v" in request.args and response.status_code == 200:
+    if is_lms_static() and "v" in request.args and response.status_code == 200:
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         response.headers.pop("Expires", None)
     return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import logging
 from typing import Any
 
@@ -10,7 +9,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     g,
     redirect,
     render_template,
@@ -28,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from lms.db import db
+from lms.features import Feature
 from lms.forms import LanguageForm, language_choices
 from lms.i18n import SESSION_KEY, page_language, supported_languages, text_direction
 from lms.percent import shown_percent
@@ -121,55 +120,6 @@ def layout_context() -> dict[str, Any]:
     }
 
 
-#: Text worth compressing; images (PNG, JPEG, PDF) are compressed already.
-COMPRESSIBLE = frozenset({"text/html", "text/css", "text/plain", "text/csv", "text/javascript",
-                          "application/javascript", "application/json", "image/svg+xml"})
-MIN_COMPRESS_SIZE = 500
-
-
-@bp.after_app_request
-def compress_response(response: Response) -> Response:
-    """Gzip the LMS's text responses (pages, CSS, SVG) for browsers that accept it.
-
-    A lesson page shrinks to about a quarter: this is what keeps the first load of a lesson
-    under 50 KB on a slow phone connection. Done here rather than only in the reverse proxy
-    because the common set-ups compress too little by default (nginx's stock gzip covers
-    text/html only, gunicorn alone covers nothing). A proxy that compresses sees
-    Content-Encoding and leaves the body alone; set ``LMS_COMPRESS = False`` to leave it all
-    to the proxy. Only the LMS's own pages are touched, never a host application's.
-    """
-    if not current_app.config.get("LMS_COMPRESS", True) or not _served_by_lms():
-        return response
-    if response.mimetype not in COMPRESSIBLE:
-        return response
-    response.vary.add("Accept-Encoding")
-    if (
-        response.status_code in (204, 206, 304)
-        or "Content-Encoding" in response.headers
-        or "gzip" not in request.accept_encodings
-        or response.is_streamed and not response.direct_passthrough
-    ):
-        return response
-    response.direct_passthrough = False  # static files: read the (small) file into memory
-    body = response.get_data()
-    if len(body) < MIN_COMPRESS_SIZE:
-        return response
-    response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
-    response.headers["Content-Encoding"] = "gzip"
-    etag, weak = response.get_etag()
-    if etag and not weak:
-        response.set_etag(etag, weak=True)  # same content, different bytes
-    return response
-
-
-def _served_by_lms() -> bool:
-    """An LMS page, or anything at all on the standalone site (its static files and 404s
-    belong to no blueprint); a host application's own pages are left alone."""
-    return "lms" in request.blueprints or all(
-        name == "lms" or name.startswith("lms.") for name in current_app.blueprints
-    )
-
-
 def render_error(error: HTTPException) -> tuple[str, int]:
     """Every HTTP error in the site's layout, with a plain explanation."""
     messages = {
@@ -221,3 +171,7 @@ def database_unavailable(error: Exception) -> tuple[str, int]:
     except Exception:  # a page of last resort must not fail
         log.debug("error page failed", exc_info=True)
         return message, 503
+
+
+#: The site pages' registration (see lms.features).
+feature = Feature(name="site", blueprints=(bp,))

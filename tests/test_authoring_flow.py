@@ -169,6 +169,11 @@ def test_import_through_the_browser(app: Flask, client, make_user, login) -> Non
     response = client.post("/author/import", data={
         "package": (io.BytesIO(data), "w.zip"), "new_slug": "water-rights-copy"},
         content_type="multipart/form-data")
+    assert response.status_code == 400  # the copy needs a title of its own (issue 14)
+    assert "give the copy a new title" in response.text
+    response = client.post("/author/import", data={
+        "package": (io.BytesIO(data), "w.zip"), "new_slug": "water-rights-copy",
+        "new_title": "Water rights (Rome group)"}, content_type="multipart/form-data")
     assert response.status_code == 302
     assert (draft_root(app, "water-rights-copy") / LESSON).read_text() == LESSON_TEXT
 

@@ -168,24 +168,29 @@ def test_upload_needs_alt_text_and_real_images(app: Flask, client, make_user, lo
     (QUIZ, "---\ntitle: Check\n---\n## A question\n- [x] one\n- [x] two\nType: single\n",
      "", 0),
 ])
-def test_invalid_front_matter_or_quiz_is_not_saved(app: Flask, client, make_user, login,
-                                                   rel: str, text: str, message: str,
-                                                   line: int) -> None:
+def test_invalid_front_matter_or_quiz_is_saved_and_shown(app: Flask, client, make_user, login,
+                                                         rel: str, text: str, message: str,
+                                                         line: int) -> None:
+    """Issue 14: a text with errors is saved (nothing lost); its problems are shown next to
+    their lines, and publishing is what they block."""
     login(make_user(role="trainer"))
     two_lessons_and_a_quiz(client)
-    before = (draft_root(app) / rel).read_bytes()
     page = client.get(edit_url(rel)).text
     response = client.post(edit_url(rel), data={"text": text, "action": "save",
-                                                "base_hash": field(page, "base_hash")})
-    assert response.status_code == 400
-    assert "Not saved: the file has errors" in response.text
+                                                "base_hash": field(page, "base_hash")},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "Saved, with" in response.text and "fix" in response.text
     assert 'class="problem-error"' in response.text
     if message:
         assert message in response.text
     if line:
         assert f'href="#L{line}"' in response.text and f'id="L{line}" class="line-problem"' \
             in response.text
-    assert (draft_root(app) / rel).read_bytes() == before
+    assert (draft_root(app) / rel).read_text() == text
+    published = client.post(f"/author/courses/{SLUG}/publish", data={"note": ""},
+                            follow_redirects=True)
+    assert "Not published: the course has" in published.text
 
 
 def test_two_trainers_saving_the_same_lesson(app: Flask, client, make_user, login) -> None:

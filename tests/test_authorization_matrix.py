@@ -241,6 +241,10 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.authoring.add_coauthor": (draft, authors(403, admin=302)),
     "lms.authoring.remove_coauthor": (lambda w: draft(w, user_id=w.users["trainer"]),
                                       authors(403, admin=302)),
+    "lms.authoring.guide": (lambda w: {}, authors(200)),
+    # The synced course is authored as files: the page offers to take it over.
+    "lms.authoring.edit_live": (lambda w: {"slug": w.course_slug}, authors(200)),
+    "lms.authoring.take_over": (lambda w: {"slug": w.course_slug}, authors(302)),
     "lms.site.favicon": (lambda w: {}, everyone(301)),  # to the static icon
 }
 
@@ -300,3 +304,30 @@ def test_authorization_matrix(app: Flask) -> None:
         for endpoint, row in observed.items():
             print(endpoint, row)
     assert not mismatches, "\n".join(mismatches)
+
+
+#: The roles each test account holds (admins hold every role).
+HOLDS = {"anonymous": set(), "student": {"student"}, "other_student": {"student"},
+         "teacher": {"teacher"}, "other_teacher": {"teacher"}, "trainer": {"trainer"},
+         "admin": {"student", "teacher", "trainer", "admin"}}
+
+
+def test_the_features_access_rows_agree_with_the_matrix(app: Flask) -> None:
+    """A feature's ``access`` rows (lms.features) name who may open its pages: visitors are
+    sent to log in, accounts without the role get 403, the others do not."""
+    assert set(HOLDS) == set(ROLES)
+    rows = {endpoint: roles for feature in app.extensions["lms"].features
+            for endpoint, roles in feature.access.items()}
+    assert len(rows) >= 25
+    wrong = []
+    for endpoint, roles in rows.items():
+        assert endpoint in MATRIX, f"{endpoint} (an access row) has no matrix entry"
+        expected = MATRIX[endpoint][1]
+        for who, holds in HOLDS.items():
+            allowed = bool(holds & set(roles))
+            if (expected[who] == LOGIN) if who == "anonymous" else (
+                    (expected[who] not in (403, LOGIN)) if allowed else expected[who] == 403):
+                continue
+            wrong.append(f"{endpoint} as {who}: the matrix says {expected[who]}, the access "
+                         f"row {roles}")
+    assert not wrong, "\n".join(wrong)

@@ -3,11 +3,13 @@ navigation entry and set-up, through an ``lms.features`` entry point and no othe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 from flask import Blueprint, Flask
+from flask.testing import FlaskClient
 
 from lms.db import db
 from lms.features import Feature, NavEntry
@@ -64,3 +66,45 @@ def test_an_entry_point_that_is_not_a_feature_stops_start_up(
     plug(monkeypatch, "tests.test_features:not_a_feature")
     with pytest.raises(TypeError, match="entry point 'stickers'.*not an lms.features.Feature"):
         make_test_app("sqlite://", tmp_path)
+
+
+def test_the_built_in_features_give_each_role_its_links_in_order(
+        client: FlaskClient, make_user: Callable, login: Callable) -> None:
+    """The main menu comes from the features' NavEntry rows, not from lms/base.html."""
+    import re
+
+    expected = {
+        "student": ["Join a class", "My certificates"],
+        "teacher": ["My classes", "My certificates"],
+        "trainer": ["Author", "Join a class", "My certificates"],
+        "admin": ["My classes", "Author", "Users", "Certificates", "My certificates"],
+    }
+    for role, links in expected.items():
+        login(make_user(role=role))
+        page = client.get("/courses/").text
+        nav = page.split('<ul class="nav-list">', 1)[1].split("</ul>", 1)[0]
+        shown = re.findall(r'<li><a href="[^"]+">([^<]+)</a></li>', nav)
+        assert shown == ["Courses", *links, "My account"], role
+        client.post("/account/logout")
+
+
+def test_command_groups_merge_by_name_and_a_hosts_own_command_stays(tmp_path: Path) -> None:
+    """``lms courses`` gathers lms.cli's and lms.authoring's commands; a host app's own
+    ``users`` command is not replaced by the LMS's group."""
+    from lms import LMS
+    from lms.cli import courses_group
+
+    host = Flask("host", instance_path=str(tmp_path / "instance"))
+
+    @host.cli.command("users")
+    def host_users() -> None:
+        """The host's own."""
+
+    LMS(host, config={"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert host.cli.commands["users"] is host_users
+    courses = host.cli.commands["courses"]
+    assert {"check", "sync", "move-learners", "import-gift", "export", "import"} <= set(
+        courses.commands)  # type: ignore[attr-defined]
+    assert courses.help == "Check and load course packages."
+    assert "export" not in courses_group.commands  # merged per app, the module's group intact
+    assert {"backup", "restore", "mail", "certificates"} <= set(host.cli.commands)

@@ -225,3 +225,22 @@ def test_partly_translated_course_marks_each_text_with_its_own_language(
     assert 'lang="it" dir="ltr">Segui i soldi</a>' in course
     # no Italian text for this lesson: its English title is marked English
     assert 'lang="en" dir="ltr">A lesson that ends with a quiz</a>' in course
+
+
+def test_teacher_guide_falls_back_to_the_default_language(client: FlaskClient,
+                                                          synced: None) -> None:
+    """Issue 14: the sample course has course.it.md but no teacher-guide.it.md."""
+    page = client.get("/courses/sample-course/teacher-guide/",
+                      headers={"Accept-Language": "it-IT,it;q=0.9"})
+    assert page.status_code == 200
+    assert "Notes for teachers" in page.text
+    assert 'class="notice"' in page.text and 'lang="en"' in page.text
+    english = client.get("/courses/sample-course/teacher-guide/")
+    assert 'class="notice"' not in english.text
+
+
+def test_module_introductions_are_on_the_course_page(client: FlaskClient,
+                                                     synced: None) -> None:
+    page = client.get("/courses/sample-course/").text
+    assert "A short introduction to the module." in page
+    assert page.index("The basics") < page.index("A short introduction to the module.")

@@ -170,20 +170,21 @@ def test_the_browser_import_refuses_deep_markdown(app: Flask, client: FlaskClien
     assert "brackets [ or ( are open here" in response.text
 
 
-def test_the_editor_does_not_save_deep_markdown(app: Flask, client: FlaskClient,
-                                                make_user: Callable[..., User],
-                                                login: Callable[[User], None]) -> None:
+def test_the_editor_saves_deep_markdown_but_reports_it(app: Flask, client: FlaskClient,
+                                                       make_user: Callable[..., User],
+                                                       login: Callable[[User], None]) -> None:
+    """Saved (issue 14: saving never loses text), reported, and never rendered."""
     from authoring_support import LESSON as DRAFT_LESSON
-    from authoring_support import draft_root, save, two_lessons_and_a_quiz
+    from authoring_support import SLUG, draft_root, save, two_lessons_and_a_quiz
 
     login(make_user(role="trainer"))
     two_lessons_and_a_quiz(client)
-    before = (draft_root(app) / DRAFT_LESSON).read_bytes()
     response = save(client, DRAFT_LESSON, LESSON_HEAD + "> " * 5000 + "deep\n")
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert "Not saved" in response.text  # type: ignore[attr-defined]
-    assert "nest more than 10 levels" in response.text  # type: ignore[attr-defined]
-    assert (draft_root(app) / DRAFT_LESSON).read_bytes() == before
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    page = client.get(f"/author/courses/{SLUG}/edit/{DRAFT_LESSON}")
+    assert page.status_code == 200
+    assert "nest more than 10 levels" in page.text
+    assert "deep" in (draft_root(app) / DRAFT_LESSON).read_text()
 
 
 # --- a file and a folder of the same name in a zip ----------------------------------------

@@ -4,26 +4,12 @@ importing :mod:`lms.admin.views` registers them all."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
-from flask import Blueprint, abort
-from flask_login import current_user, login_required
+from flask import Blueprint
 
 from lms.auth.models import Role
+from lms.security import role_required
 
 bp = Blueprint("admin", __name__)
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def admin_required(view: F) -> F:
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if current_user.role != Role.ADMIN:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+#: Every page here is an administrator's (lms.security.role_required).
+admin_required = role_required(Role.ADMIN)

@@ -16,7 +16,7 @@ from lms.auth.models import User
 from lms.auth.services import AccountError, set_active, set_role
 from lms.db import utcnow
 from lms.forms import ActionForm
-from lms.resets.views import remember_code
+from lms.resets.shown_code import remember_code
 
 # import_views is imported for its routes (registered on bp); listed so it is not "unused".
 __all__ = ["admin_required", "bp", "import_views"]

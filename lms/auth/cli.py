@@ -96,10 +96,3 @@ activate_command = _set_active_command("activate", True, "Let USERNAME log in ag
 
 COMMANDS = (list_users_command, set_password_command, set_role_command, deactivate_command,
             activate_command)
-
-
-def register_user_commands(group: click.Group) -> None:
-    """Add the operator commands to the ``users`` group."""
-    for command in COMMANDS:
-        if command.name not in group.commands:
-            group.add_command(command)

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import hooks
-from lms.admin import log as admin_log
 from lms.auth.models import Role, User
 from lms.db import db
 from lms.names import clean_name
@@ -184,12 +183,18 @@ def _account(username: str) -> User:
     return user
 
 
+def _record(action: str, *, actor_id: int | None, target_id: int, detail: str = "") -> None:
+    # The admin log lives in lms.admin, a layer above: it listens (lms.hooks).
+    for record in hooks.account_changes:
+        record(action, actor_id=actor_id, target_id=target_id, detail=detail)
+
+
 def set_password(username: str, password: str, *, actor_id: int | None = None) -> User:
     """A new password; every session opened with the old one ends (see User.session_token).
     Recorded in the admin log (``actor_id`` None: the command line)."""
     user = _account(username)
     user.password_hash = hash_password(password)
-    admin_log.record("password", actor_id=actor_id, target_id=user.id)
+    _record("password", actor_id=actor_id, target_id=user.id)
     db.session.commit()
     log.info("password set for %s", user.username)
     return user
@@ -218,7 +223,7 @@ def set_role(username: str, role: str, *, actor_id: int | None = None) -> User:
     the admin log (``actor_id`` None: the command line)."""
     user = _account(username)
     apply_role(user, role)
-    admin_log.record("role", actor_id=actor_id, target_id=user.id, detail=role)
+    _record("role", actor_id=actor_id, target_id=user.id, detail=role)
     db.session.commit()
     log.info("%s is now %s", user.username, role)
     return user
@@ -229,8 +234,7 @@ def set_active(username: str, active: bool, *, actor_id: int | None = None) -> U
     admin log (``actor_id`` None: the command line)."""
     user = _account(username)
     apply_active(user, active)
-    admin_log.record("activated" if active else "deactivated", actor_id=actor_id,
-                     target_id=user.id)
+    _record("activated" if active else "deactivated", actor_id=actor_id, target_id=user.id)
     db.session.commit()
     log.info("%s %s", "activated" if active else "deactivated", user.username)
     return user

@@ -24,7 +24,6 @@ from lms.auth.consent import old_enough
 from lms.auth.forms import AccountForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from lms.auth.models import Role, User
 from lms.auth.reset_mail import queue_reset_email
-from lms.classes.join_links import join_after_sign_in, join_code_in, pending_join
 from lms.db import utcnow
 from lms.forms import ActionForm, language_choices
 from lms.i18n import select_locale, supported_languages
@@ -87,7 +86,7 @@ def login() -> str | Response:
     elif not form.is_submitted():
         form.next.data = request.args.get("next", "")
     return render_template("lms/auth/login.html", form=form,
-                           pending=pending_join(form.next.data))
+                           **hooks.extras(hooks.sign_in_extras, form.next.data))
 
 
 def landing_page(user: User) -> str:
@@ -98,17 +97,13 @@ def landing_page(user: User) -> str:
 
 
 def _join_pending(user_id: int, next_url: str | None) -> Response | None:
-    """After sign-up or login from a join link: into the class, then to its assignments (or
-    to the code form with the reason when the link went stale)."""
-    code = join_code_in(next_url)
-    if code is None:
-        return None
-    joined, message = join_after_sign_in(user_id, code, now=utcnow())
-    if joined:
-        flash(message, "success")
-        return redirect(url_for("lms.courses.catalogue"))
-    flash(message, "error")
-    return redirect(url_for("lms.classes.join"))
+    """Where a feature sends the user right after sign-up or login (lms.classes: into the
+    class of a join link), or None for the usual page."""
+    for redirect_after in hooks.after_sign_in:
+        response = redirect_after(user_id, next_url)
+        if response is not None:
+            return response
+    return None
 
 
 @bp.post("/logout")
@@ -131,7 +126,7 @@ def signup() -> str | Response:
         # Nothing is stored, not even the attempt: the page explains the class-account route.
         return render_template("lms/auth/signup_too_young.html",
                                age=current_app.config["LMS_AGE_OF_CONSENT"],
-                               pending=pending_join(form.next.data))
+                               **hooks.extras(hooks.sign_in_extras, form.next.data))
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -159,7 +154,7 @@ def signup() -> str | Response:
     elif not form.is_submitted():
         form.next.data = request.args.get("next", "")
     return render_template("lms/auth/signup.html", form=form,
-                           pending=pending_join(form.next.data))
+                           **hooks.extras(hooks.sign_in_extras, form.next.data))
 
 
 @bp.route("/reset", methods=["GET", "POST"])

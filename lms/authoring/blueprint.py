@@ -8,16 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from lms import hooks
 from lms.authoring import services
 from lms.authoring.published import prepare_published, published_folder
 from lms.authoring.shared import SharedDirs
 from lms.authoring.storage import AuthoringDirs
 from lms.authoring.translated import translated_filter
+from lms.security import access_refused
 
 bp = Blueprint("authoring", __name__, url_prefix="/author")
 bp.add_app_template_filter(translated_filter, "translated")
@@ -30,18 +30,14 @@ def authoring_dirs() -> AuthoringDirs:
     return SharedDirs(Path(current_app.instance_path) / "authoring", user_id=user_id)
 
 
-def _published_folder(slug: str) -> Path | None:
+def published_folder_here(slug: str) -> Path | None:
+    """lms.hooks.course_folder_fallbacks (see lms.authoring.feature)."""
     return published_folder(authoring_dirs(), slug)
 
 
-def _prepare_published() -> None:
+def prepare_published_here() -> None:
+    """lms.hooks.before_course_sync (see lms.authoring.feature)."""
     prepare_published(authoring_dirs())
-
-
-@bp.record_once
-def _register_hooks(_: Any) -> None:
-    hooks.add(hooks.course_folder_fallbacks, _published_folder)
-    hooks.add(hooks.before_course_sync, _prepare_published)
 
 
 def lms_state() -> Any:
@@ -52,11 +48,7 @@ def lms_state() -> Any:
 @bp.before_request
 def trainers_only() -> Response | None:
     """Everyone here is a logged-in trainer (admins have every role)."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("lms.auth.login", next=request.path))
-    if not current_user.has_role("trainer"):
-        abort(403)
-    return None
+    return access_refused("trainer")
 
 
 def draft_role(slug: str) -> str:

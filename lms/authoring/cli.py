@@ -44,8 +44,10 @@ def export_command(slug: str, target: Path) -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "new_slug", default="", help="Import a copy under this course id.")
 @click.option("--owner", default="", help="Username of the trainer who will own the draft.")
+@click.option("--title", "new_title", default="",
+              help="The copy's title (a copy must not have the title of another course).")
 @with_appcontext
-def import_command(source: Path, new_slug: str, owner: str) -> None:
+def import_command(source: Path, new_slug: str, owner: str, new_title: str) -> None:
     """Import a zipped course package as a browser-authored draft (checked, atomic)."""
     from sqlalchemy import select
 
@@ -62,7 +64,7 @@ def import_command(source: Path, new_slug: str, owner: str) -> None:
     try:
         slug = import_course(_dirs(), source.read_bytes(), owner_id=owner_id,
                              course_dirs=state.course_dirs, question_types=state.question_types,
-                             new_slug=new_slug)
+                             new_slug=new_slug, new_title=new_title)
     except (ZipRefused, DraftError) as error:
         click.echo(f"{source}: {error}; nothing was written", err=True)
         sys.exit(1)
@@ -83,10 +85,3 @@ def import_drafts_command() -> None:
     for slug in imported:
         click.echo(f"imported draft {slug}")
     click.echo(f"{len(imported)} draft(s) imported")
-
-
-def register_authoring_commands(courses_group: click.Group) -> None:
-    """Add ``export``, ``import`` and ``import-drafts`` to the ``lms courses`` group."""
-    courses_group.add_command(export_command)
-    courses_group.add_command(import_command)
-    courses_group.add_command(import_drafts_command)

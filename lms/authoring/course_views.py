@@ -13,7 +13,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from lms.authoring import drafts, publishing, reorder, services
+from lms.authoring import (
+    drafts,
+    labels,
+    outline,
+    publishing,
+    reorder,
+    services,
+    translations,
+)
 from lms.authoring.blueprint import (
     authoring_dirs,
     back_to_course,
@@ -80,7 +88,7 @@ def import_course() -> Response | str:
             slug = publishing.import_course(
                 authoring_dirs(), data, owner_id=current_user.id,
                 course_dirs=lms_state().course_dirs, question_types=lms_state().question_types,
-                new_slug=form.new_slug.data or "")
+                new_slug=form.new_slug.data or "", new_title=form.new_title.data or "")
         except (ZipRefused, DraftError) as error:
             form.package.errors = [*form.package.errors, translated(error)]
         else:
@@ -94,23 +102,28 @@ def course(slug: str) -> str:
     """A draft's structure, its problems, and the publish, image and co-author forms."""
     role = draft_role(slug)
     dirs = authoring_dirs()
-    tree = drafts.draft_tree(dirs.draft(slug))
+    languages = _languages(dirs, slug)
+    tree = outline.draft_outline(dirs.draft(slug), languages)
     problems = services.check_draft(dirs, slug, lms_state().question_types)
     image_form = ImageForm()
     image_form.folder.choices = [SelectChoice("", gettext("Course folder"))] + [
-        SelectChoice(module.rel, module.rel) for module in tree.modules]
+        SelectChoice(module.rel, module.title) for module in tree.modules]
     image_form.image.description = gettext(
         "At most %(size)s MB. Photos wider than %(width)s pixels are made smaller, and the "
         "camera's data (EXIF, such as where the photo was taken) is removed.",
         size=megabytes(current_app.config["LMS_IMAGE_MAX_BYTES"]),
         width=current_app.config["LMS_IMAGE_MAX_WIDTH"])
+    course_page = next((page for page in tree.texts if page.kind == "course"), None)
     return render_template(
-        "lms/authoring/course.html", slug=slug, role=role, tree=tree, problems=problems,
+        "lms/authoring/course.html", slug=slug, role=role, outline=tree, problems=problems,
+        course_title=course_page.title if course_page else slug,
+        language_names=dict(LANGUAGES), file_titles=_file_titles(tree),
         errors=sum(p.is_error for p in problems), may_publish=may_publish(role),
         is_admin=current_user.has_role("admin"), versions=publishing.versions(slug)[:3],
-        authors=services.authors_of(slug), languages=_languages(dirs, slug),
+        authors=services.authors_of(slug), languages=languages,
         module_form=AddModuleForm(), item_form=AddItemForm(), image_form=image_form,
-        publish_form=PublishForm(), coauthor_form=CoauthorForm(),
+        publish_form=PublishForm(label=labels.propose_label(slug, _draft_label(dirs, slug))),
+        coauthor_form=CoauthorForm(),
         uploaded=request.args.get("uploaded"), alt=request.args.get("alt", ""),
         published=_is_live(slug))
 
@@ -122,10 +135,20 @@ def _is_live(slug: str) -> bool:
     return course is not None and course.available
 
 
-def _languages(dirs: AuthoringDirs, slug: str) -> list[str]:
+def _file_titles(tree: outline.Outline) -> dict[str, str]:
+    """Each markdown file as the trainer knows it: "Water is a right (it)"."""
+    pages = [*tree.texts, *tree.modules, *(i for m in tree.modules for i in m.items)]
+    return {f.rel: f"{f.title or f.rel} ({f.language})" for page in pages for f in page.files}
+
+
+def _draft_label(dirs: AuthoringDirs, slug: str) -> str:
     text = (dirs.draft(slug) / "course.md").read_text(encoding="utf-8", errors="replace")
-    match = re.search(r"^languages:\s*\[([^\]]*)\]", text, re.MULTILINE)
-    return [code.strip() for code in match.group(1).split(",")] if match else []
+    match = re.search(r"^version:\s*[\"']?([^\"'\n]*)", text, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def _languages(dirs: AuthoringDirs, slug: str) -> list[str]:
+    return outline.course_languages(dirs.draft(slug))
 
 
 def _structure_change(slug: str, change: Any, done: str) -> Response:
@@ -171,12 +194,21 @@ def move(slug: str) -> Response:
 
 @bp.post("/courses/<slug>/translate")
 def translate(slug: str) -> Response:
+    """Start a translation as a copy marked untranslated, and open it in the editor."""
+    draft_role(slug)
     language = request.form.get("language", "")
-    if language not in _languages(authoring_dirs(), slug):
+    languages = _languages(authoring_dirs(), slug)
+    if language not in languages[1:] or not ActionForm().validate_on_submit():
         abort(400)
-    return _structure_change(
-        slug, lambda root: drafts.add_translation(root, request.form.get("rel", ""), language),
-        gettext("Translation started as a copy: translate it now."))
+    try:
+        with authoring_dirs().editing(slug) as root:
+            rel = translations.start_translation(root, request.form.get("rel", ""), language)
+    except DraftError as error:
+        flash(translated(error), "error")
+        return back_to_course(slug)
+    flash(gettext("Translation started as a copy of the original: translate it now. Until "
+                  "its text changes the checker reports it as not translated."), "success")
+    return redirect(url_for(".edit", slug=slug, rel=rel))
 
 
 @bp.post("/courses/<slug>/images")

@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from lms.authoring import services, storage
+from lms.authoring import outline, services, storage
 from lms.authoring.blueprint import authoring_dirs, bp, draft_role, lms_state
-from lms.authoring.forms import EditForm
+from lms.authoring.forms import LANGUAGES, EditForm
 from lms.authoring.storage import DraftError
 from lms.courses.layout import MEDIA_SUFFIXES
 from lms.forms import ActionForm
@@ -44,8 +44,16 @@ def _editor(slug: str, rel: str, form: EditForm, *, preview: services.Preview | 
         conflict_diff = list(difflib.unified_diff(
             conflict.current_text.split("\n"), services.normalise_text(text).split("\n"),
             gettext("saved meanwhile"), gettext("your version"), lineterm=""))
+    languages = outline.course_languages(authoring_dirs().draft(slug))
+    tree = outline.draft_outline(authoring_dirs().draft(slug), languages)
+    page = outline.page_of(tree, rel)
+    this_file = next((f for f in page.files if f.rel == rel), None) if page else None
+    course_page = next((p for p in tree.texts if p.kind == "course"), None)
     return render_template(
         "lms/authoring/edit.html", slug=slug, rel=rel, form=form, preview=preview,
+        page=page, this_file=this_file, language_names=dict(LANGUAGES),
+        course_title=course_page.title if course_page else slug,
+        is_quiz=rel.endswith(".quiz.md") or ".quiz." in rel.rsplit("/", 1)[-1],
         html=_preview_html(slug, preview.text.html) if preview.text else None,
         lines=services.normalise_text(text).split("\n")[:-1], by_line=by_line,
         conflict=conflict, conflict_diff=conflict_diff), status
@@ -72,20 +80,34 @@ def edit(slug: str, rel: str) -> Response | tuple[str, int]:
     if request.form.get("action") != "save":
         return _editor(slug, rel, form, preview=None)
     try:
-        services.save_file(dirs, slug, rel, form.text.data or "",
-                           form.base_hash.data or "", lms_state().question_types)
+        _hash, problems = services.save_file(dirs, slug, rel, form.text.data or "",
+                                             form.base_hash.data or "",
+                                             lms_state().question_types)
     except services.Conflict as conflict:
         # Keep the trainer's text; the next save (after reading both) writes over the new one.
         form.base_hash.data = conflict.current_hash
         return _editor(slug, rel, form, preview=None, conflict=conflict, status=409)
-    except services.Invalid as invalid:
-        flash(gettext("Not saved: the file has errors. Fix the lines listed below."), "error")
-        preview = services.preview_file(dirs, slug, rel, form.text.data or "",
-                                        lms_state().question_types)
-        preview.problems = invalid.problems
-        return _editor(slug, rel, form, preview=preview, status=400)
-    flash(gettext("Saved."), "success")
+    errors = sum(1 for problem in problems if problem.is_error)
+    if errors:
+        flash(ngettext("Saved, with %(num)d error next to its line below: fix it before "
+                       "publishing.",
+                       "Saved, with %(num)d errors next to their lines below: fix them before "
+                       "publishing.", errors), "error")
+    else:
+        flash(gettext("Saved."), "success")
     return redirect(url_for(".edit", slug=slug, rel=rel))
+
+
+@bp.get("/guide/")
+def guide() -> str:
+    """"Writing a course" (``courses/README.md``, shipped with the LMS) for trainers."""
+    from lms.config import shipped_courses_dir
+    from lms.markdown import render_markdown
+
+    readme = shipped_courses_dir() / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    return render_template("lms/authoring/guide.html", html=Markup(  # noqa: S704 (sanitised)
+        render_markdown(text)) if text else None)
 
 
 @bp.post("/courses/<slug>/preview/<path:rel>")

@@ -49,6 +49,8 @@ class ImportForm(FlaskForm):
     package = FileField(_l("Course zip"), validators=[FileRequired()])
     new_slug = StringField(_l("Import as a copy with this course id (optional)"),
                            validators=[Optional(), Length(max=80), SLUG])
+    new_title = StringField(_l("The copy's title (a copy needs a title no other course has)"),
+                            validators=[Optional(), Length(max=200)])
 
 
 class AddModuleForm(FlaskForm):
@@ -77,6 +79,9 @@ class ImageForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
+    label = StringField(_l("Version label"), validators=[Optional(), Length(max=40)],
+                        description=_l("Greater than the last one: 1.1 for a small change, "
+                                       "2.0 for a big one. Certificates print it."))
     note = TextAreaField(_l("What changed (shown in the version history)"),
                          validators=[Length(max=2000)])
 

@@ -98,3 +98,22 @@ class DraftFile(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<DraftFile {self.path!r} r{self.revision}>"
+
+
+class CourseTakeover(db.Model):  # type: ignore[name-defined,misc]
+    """A course authored as files (``courses/`` or an entry point) that the browser now owns.
+
+    ``lms courses sync`` skips the files of a course listed here: its draft and published
+    versions win. The row records who took it over, when, and from which folder.
+    """
+
+    __tablename__ = "lms_course_takeover"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(100), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("lms_user.id", ondelete="SET NULL"))
+    source_dir: Mapped[str] = mapped_column(String(1000))
+    taken_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CourseTakeover {self.course_slug!r}>"

@@ -21,6 +21,7 @@ from lms.authoring.storage import DraftError
 from lms.authoring.translated import translated
 from lms.db import utcnow
 from lms.forms import ActionForm
+from lms.security import role_required
 
 
 @bp.post("/courses/<slug>/publish")
@@ -31,11 +32,20 @@ def publish(slug: str) -> Response | tuple[str, int]:
         abort(403)
     form = PublishForm()
     if not form.validate_on_submit():
-        abort(400)
+        if not form.label.errors and not form.note.errors:
+            abort(400)  # no CSRF token: not a form of ours
+        # A label or note too long: say which, keep the draft as it is.
+        for problem in (*form.label.errors, *form.note.errors):
+            flash(gettext("Not published: %(reason)s", reason=problem), "error")
+        return back_to_course(slug)
     try:
         version = publishing.publish(authoring_dirs(), slug, user_id=current_user.id,
                                      note=form.note.data or "", now=utcnow(),
-                                     question_types=lms_state().question_types)
+                                     question_types=lms_state().question_types,
+                                     label=form.label.data or "")
+    except DraftError as error:
+        flash(gettext("Not published: %(reason)s", reason=translated(error)), "error")
+        return back_to_course(slug)
     except publishing.PublishRefused as refused:
         flash(gettext("Not published: the course has %(num)d error(s). Fix them first.",
                       num=len(refused.problems)), "error")
@@ -44,16 +54,17 @@ def publish(slug: str) -> Response | tuple[str, int]:
         flash(gettext("Nothing changed since the last version; the course is on the site."),
               "success")
     else:
-        flash(gettext("Published as version %(num)d.", num=version.number), "success")
+        flash(gettext("Published as version %(label)s.", label=version.label), "success")
     return back_to_course(slug)
 
 
 @bp.post("/courses/<slug>/unpublish")
+@role_required("admin")
 def unpublish(slug: str) -> Response:
     """Admins take a course off the site; learners' records and the versions stay."""
     draft_role(slug)
-    if not current_user.has_role("admin") or not ActionForm().validate_on_submit():
-        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     publishing.unpublish(authoring_dirs(), slug)
     flash(gettext("The course is no longer on the site. Publish it again to bring it back."),
           "success")
@@ -61,12 +72,11 @@ def unpublish(slug: str) -> Response:
 
 
 @bp.post("/courses/<slug>/authors")
+@role_required("admin")
 def add_coauthor(slug: str) -> Response:
     """Admins let another trainer edit this course."""
     draft_role(slug)
     form = CoauthorForm()
-    if not current_user.has_role("admin"):
-        abort(403)
     if form.validate_on_submit():
         try:
             services.add_coauthor(slug, form.username.data)
@@ -78,10 +88,11 @@ def add_coauthor(slug: str) -> Response:
 
 
 @bp.post("/courses/<slug>/authors/<int:user_id>/remove")
+@role_required("admin")
 def remove_coauthor(slug: str, user_id: int) -> Response:
     draft_role(slug)
-    if not current_user.has_role("admin") or not ActionForm().validate_on_submit():
-        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     services.remove_coauthor(slug, user_id)
     flash(gettext("Co-author removed."), "success")
     return back_to_course(slug)

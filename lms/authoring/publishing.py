@@ -13,11 +13,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from lms.authoring import labels, storage
 from lms.authoring.models import CourseAuthor, CourseVersion
 from lms.authoring.packages import ZipLimits, extract_package, pack_folder, read_package
 from lms.authoring.published import mark_published
-from lms.authoring.services import DraftProblem, _load, role_for, slug_in_use
+from lms.authoring.services import DraftProblem, _load, _title, role_for, slug_in_use
 from lms.authoring.storage import AuthoringDirs, DraftError
+from lms.authoring.titles import title_taken
 from lms.courses.models import Course
 from lms.courses.package import load_course
 from lms.courses.sync import sync_courses
@@ -47,18 +49,31 @@ def get_version(slug: str, number: int) -> CourseVersion | None:
 
 
 def publish(dirs: AuthoringDirs, slug: str, *, user_id: int | None, note: str, now: datetime,
-            question_types: Mapping[str, Any] | None) -> CourseVersion | None:
+            question_types: Mapping[str, Any] | None, label: str = "") -> CourseVersion | None:
     """Check the draft, store it as the next version, copy it to the published folder and
     sync that one course. Returns None when the draft equals the latest version (the course
-    is only made available again)."""
+    is only made available again).
+
+    ``label`` (1.1, 2.0 …) becomes the course's ``version:``; empty: the draft's own when it
+    is acceptable, else the proposed next one. DraftError for a label that is not a number
+    greater than the last or that was used before (see :mod:`lms.authoring.labels`).
+    """
     root = dirs.draft(slug)
     with dirs.editing(slug):
         spec, problems = _load(root, question_types)
         if spec is None or any(p.is_error for p in problems):
             raise PublishRefused([p for p in problems if p.is_error])
-        package = pack_folder(root, slug)
         latest = versions(slug)[:1]
         changed = not latest or latest[0].content_hash != spec.content_hash
+        if changed:
+            chosen = label.strip() or labels.propose_label(slug, spec.version)
+            labels.check_label(slug, chosen)
+            if chosen != spec.version:
+                labels.write_label(root, chosen)
+                spec, problems = _load(root, question_types)
+                if spec is None or any(p.is_error for p in problems):
+                    raise PublishRefused([p for p in problems if p.is_error])
+        package = pack_folder(root, slug)
         version = None
         if changed:
             number = (db.session.scalar(select(func.max(CourseVersion.number))
@@ -158,13 +173,16 @@ def export_course(dirs: AuthoringDirs, slug: str) -> bytes:
 
 def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
                   course_dirs: list[Path], question_types: Mapping[str, Any] | None,
-                  new_slug: str = "", limits: ZipLimits | None = None) -> str:
+                  new_slug: str = "", limits: ZipLimits | None = None,
+                  live_ok: bool = False, new_title: str = "") -> str:
     """Import a zipped package as a new browser-authored draft; returns its course id.
 
     The zip is checked, extracted into a scratch folder and loaded with the course checker;
     only a package without errors is moved into place, in one rename. A course id already
     used (on disk, on the site or by another draft) is refused: give ``new_slug`` to import
-    a copy under another id.
+    a copy under another id. ``live_ok`` makes the draft of a live course under its own id
+    (see :mod:`lms.authoring.live`). A copy under another id must have a title no other
+    course or draft has: ``new_title`` gives it one.
     """
     scratch = dirs.make_scratch()
     try:
@@ -172,7 +190,7 @@ def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
         unpacked.mkdir()
         found_slug = extract_package(data, unpacked, limits)
         slug = new_slug.strip() or found_slug
-        reason = slug_in_use(dirs, slug, course_dirs)
+        reason = slug_in_use(dirs, slug, course_dirs, live_ok=live_ok)
         if reason:
             raise DraftError(N_('cannot import "%(slug)s": %(reason)s. Choose another id to '
                                 'import a copy.'), slug=slug, reason=Text(reason))
@@ -180,6 +198,8 @@ def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
         os.rename(unpacked, staged)
         if not (staged / "course.md").is_file():
             raise DraftError(N_("the zip holds no course.md in its course folder"))
+        if slug != found_slug or new_title.strip():
+            _retitle_copy(dirs, staged, new_title)
         spec, problems = _load(staged, question_types)
         errors = [p for p in problems if p.is_error]
         if spec is None or errors:
@@ -196,6 +216,22 @@ def import_course(dirs: AuthoringDirs, data: bytes, *, owner_id: int | None,
         db.session.add(CourseAuthor(course_slug=slug, user_id=owner_id, role="owner"))
         db.session.commit()
     return slug
+
+
+def _retitle_copy(dirs: AuthoringDirs, staged: Path, new_title: str) -> None:
+    """Give an imported copy ``new_title``; refuse a title the catalogue has already, so
+    the copy and its original are never two identical rows."""
+    from lms.authoring.retitle import set_title
+
+    title = " ".join(new_title.split()) or _title(staged)
+    if title_taken(dirs, title):
+        raise DraftError(N_('a course titled "%(title)s" exists already: give the copy a new '
+                            'title'), title=title)
+    if new_title.strip():
+        course_md = staged / "course.md"
+        text = course_md.read_bytes().decode("utf-8", errors="surrogateescape")
+        storage.atomic_write(course_md, set_title(text, title).encode("utf-8",
+                                                                     errors="surrogateescape"))
 
 
 def _located(problem: DraftProblem) -> Text:

@@ -64,7 +64,7 @@ class Conflict(Exception):
 
 
 class Invalid(Exception):
-    """The text has errors in this file: nothing was written."""
+    """The text has errors in this file (kept for callers; saving no longer refuses)."""
 
     def __init__(self, problems: list[DraftProblem]) -> None:
         super().__init__("the file has errors")
@@ -134,7 +134,8 @@ def editable_courses(dirs: AuthoringDirs, user_id: int, *, is_admin: bool) -> li
             entries.append(CourseEntry(slug, _title(dirs.draft(slug)), role, courses.get(slug)))
     published_root = dirs.published.resolve()
     for slug, course in sorted(courses.items()):
-        if not Path(course.source_dir).is_relative_to(published_root) and course.available:
+        if not Path(course.source_dir).is_relative_to(published_root) and course.available \
+                and slug not in slugs:  # taken over: its draft is listed above
             entries.append(CourseEntry(slug, _title(Path(course.source_dir)), None, course, True))
     return entries
 
@@ -152,12 +153,18 @@ def _title(root: Path) -> str:
 # -- creating ------------------------------------------------------------------------------
 
 
-def slug_in_use(dirs: AuthoringDirs, slug: str, course_dirs: list[Path]) -> str | None:
+def slug_in_use(dirs: AuthoringDirs, slug: str, course_dirs: list[Path], *,
+                live_ok: bool = False) -> str | None:
     """Why ``slug`` cannot be used for a new browser course (a template marked with N_), or
-    None."""
+    None. ``live_ok``: the course on the site (and its files) may have the id, because its
+    draft is being made under that same id (editing a live course in place)."""
     if not is_slug(slug):
         return N_("use lowercase letters, digits and single hyphens")
-    if dirs.draft(slug).exists() or dirs.published_course(slug).exists():
+    if dirs.draft(slug).exists():
+        return N_("a browser-authored course has this id already")
+    if live_ok:
+        return None
+    if dirs.published_course(slug).exists():
         return N_("a browser-authored course has this id already")
     if any(root.name == slug for root in find_course_dirs(course_dirs)):
         return N_("a course authored on disk (in the courses folder) has this id")
@@ -251,9 +258,13 @@ def normalise_text(text: str) -> str:
 
 
 def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: str,
-              question_types: Mapping[str, Any] | None) -> str:
-    """Write ``text`` to ``rel`` unless the file changed since ``base_hash`` (Conflict) or the
-    text has errors in this file (Invalid). Returns the new content hash."""
+              question_types: Mapping[str, Any] | None) -> tuple[str, list[DraftProblem]]:
+    """Write ``text`` to ``rel`` unless the file changed since ``base_hash`` (Conflict).
+
+    Text with errors is saved too (a trainer who writes first and uploads the image later
+    must not lose the text): publishing is what errors block. Returns the new content hash
+    and the file's problems.
+    """
     root = dirs.draft(slug)
     path = storage.resolve_rel(root, rel)
     if path.suffix != ".md":
@@ -264,12 +275,9 @@ def save_file(dirs: AuthoringDirs, slug: str, rel: str, text: str, base_hash: st
         if storage.content_hash(current) != base_hash:
             raise Conflict(current.decode("utf-8", errors="replace"),
                            storage.content_hash(current))
-        preview = preview_file(dirs, slug, rel, data.decode(), question_types)
-        errors = [p for p in preview.problems if p.is_error]
-        if errors:
-            raise Invalid(preview.problems)
         storage.atomic_write(path, data)
-    return storage.content_hash(data)
+    problems = preview_file(dirs, slug, rel, data.decode(), question_types).problems
+    return storage.content_hash(data), problems
 
 
 def upload_image(dirs: AuthoringDirs, slug: str, folder: str, filename: str, data: bytes,

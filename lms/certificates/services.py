@@ -88,6 +88,20 @@ def current_certificate(user_id: int, course_id: int) -> Certificate | None:
     )
 
 
+def _version_label(user_id: int, course: Course) -> str:
+    """The version the learner completed: the label of the release they followed (a new
+    version published meanwhile does not change what they earned)."""
+    from lms.courses.models import CourseRelease
+    from lms.progress.models import Enrollment
+
+    release = db.session.scalar(select(Enrollment.release).where(
+        Enrollment.user_id == user_id, Enrollment.course_id == course.id))
+    label = db.session.scalar(select(CourseRelease.version_label).where(
+        CourseRelease.course_id == course.id, CourseRelease.number == release)) \
+        if release else None
+    return label or course.version
+
+
 def issue_certificate(user_id: int, course_id: int, *, completed_at: datetime,
                       now: datetime, replaces: Certificate | None = None) -> Certificate:
     """Issue the current certificate of ``user_id`` for ``course_id`` with the name of their
@@ -113,7 +127,7 @@ def issue_certificate(user_id: int, course_id: int, *, completed_at: datetime,
         "user_id": user_id, "course_id": course_id, "course_slug": course.slug,
         "printed_name": clean_printed_name(preference.printed_name),
         "course_title": texts[title_language].title if texts else course.slug,
-        "course_version": course.version, "language": preference.language,
+        "course_version": _version_label(user_id, course), "language": preference.language,
         "completed_at": completed_at, "issued_at": now,
     }
     for _attempt in range(5):

@@ -35,6 +35,7 @@ from lms.courses.models import Course
 from lms.db import db, utcnow
 from lms.forms import language_choices
 from lms.i18n import page_language, supported_languages
+from lms.security import role_required
 from lms.urls import safe_next
 
 bp = Blueprint("certificates", __name__)
@@ -142,11 +143,9 @@ def verify(code: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
-@login_required
+@role_required("admin")
 def revoke(code: str) -> str | Response:
     """Admins revoke a certificate with a reason that the verification page shows."""
-    if not current_user.has_role("admin"):
-        abort(403)
     certificate = services.find_certificate(code)
     if certificate is None:
         abort(404)
@@ -168,11 +167,9 @@ def revoke(code: str) -> str | Response:
 
 
 @bp.get("/admin/certificates/")
-@login_required
+@role_required("admin")
 def admin_list() -> str:
     """Admins: every issued certificate, newest first, by course, status, code or name."""
-    if not current_user.has_role("admin"):
-        abort(403)
     form = CertificateSearchForm(request.args)
     form.validate()  # a field with an error (a 5,000-character search) filters nothing
     status = form.status.data if not form.status.errors else ""

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app
 from flask_babel import format_date
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from lms.auth.models import Role
 from lms.classes import services
 from lms.classes.models import SchoolClass
 from lms.forms import ActionForm
+from lms.security import role_required
 
 bp = Blueprint("classes", __name__)
 
@@ -40,17 +40,8 @@ def local_day(value: datetime | None) -> str:
     return format_date(value.astimezone(ZoneInfo(school_timezone())).date(), "medium")
 
 
-def teacher_required(view: F) -> F:
-    """Log in first; then only teachers (and admins) may go on."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.has_role(Role.TEACHER):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+#: Log in first; then only teachers (and admins) may go on (lms.security.role_required).
+teacher_required = role_required(Role.TEACHER)
 
 
 def own_class(class_id: int) -> SchoolClass:

@@ -1,7 +1,7 @@
 """A join link followed before having an account: the code rides along in ``next`` through
 sign-up and login, and the learner lands in the class once they are in.
 
-Only helpers for the account pages (lms.auth.views); the class rules stay in
+The account pages (lms.auth.views) call these through lms.hooks; the class rules stay in
 :mod:`lms.classes.services`.
 """
 
@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, request
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from lms.classes import services
 from lms.classes.models import SchoolClass
+from lms.db import utcnow
 
 JOIN_ENDPOINT = "lms.classes.join_with_code"
 
@@ -76,3 +78,21 @@ def refusal(error: services.ClassError) -> str:
 
     return str(JOIN_MESSAGES[error.reason](error.detail))
 
+
+def join_pending(user_id: int, next_url: str | None) -> Response | None:
+    """After sign-up or login from a join link (lms.hooks.after_sign_in): into the class, then
+    to the catalogue (or to the code form with the reason when the link went stale)."""
+    code = join_code_in(next_url)
+    if code is None:
+        return None
+    joined, message = join_after_sign_in(user_id, code, now=utcnow())
+    if joined:
+        flash(message, "success")
+        return redirect(url_for("lms.courses.catalogue"))
+    flash(message, "error")
+    return redirect(url_for("lms.classes.join"))
+
+
+def pending_extras(next_url: str | None) -> dict[str, PendingJoin | None]:
+    """``pending`` for the login and sign-up pages (lms.hooks.sign_in_extras)."""
+    return {"pending": pending_join(next_url)}

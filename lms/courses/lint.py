@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
+from lms.images import image_problem
 from lms.markdown import is_relative_url
 from lms.problems import N_, Problem
 
@@ -81,6 +82,8 @@ class _Linter:
         elif not target.exists():
             self.add(number, N_("image not found: %(url)s") if image
                      else N_("link target not found: %(url)s"), url=url)
+        elif image and target.is_file() and (problem := image_problem(target)):
+            self.add(number, problem, url=url)
 
     def heading(self, number: int, level: int) -> None:
         if level == 1:

@@ -17,7 +17,9 @@ __all__ = [
     "MODULE_KEYS",
     "QUIZ_KEYS",
     "TOPICS",
+    "UNTRANSLATED",
     "Key",
+    "body_fingerprint",
     "check_meta",
     "is_slug",
 ]
@@ -74,6 +76,19 @@ QUIZ_KEYS: Mapping[str, Key] = {
     **{name: _SETTING for name in _QUIZ_SETTINGS},
 }
 GUIDE_KEYS: Mapping[str, Key] = {"title": _TITLE, "summary": _SUMMARY}
+
+
+#: Front matter of a translation started as a copy of its original: the fingerprint of the
+#: copied text. While the text still matches it, the checker reports the file as not
+#: translated (an English copy must not pass as Italian); once the text changes it is ignored.
+UNTRANSLATED = "untranslated"
+
+
+def body_fingerprint(body: str) -> str:
+    """A short hash of a markdown body, blind to spacing and line ends."""
+    import hashlib
+
+    return hashlib.sha256(" ".join(body.split()).encode("utf-8")).hexdigest()[:16]
 
 
 def is_slug(value: str) -> bool:
@@ -141,6 +156,12 @@ def check_meta(
     allowed = [name for name, key in keys.items() if key.text or not translation]
     for name, value in meta.items():
         line = source.line_of(prefix + name)
+        if translation and not prefix and name == UNTRANSLATED:
+            if str(value) == body_fingerprint(source.body):
+                problems.append(Problem.of(source.path, line, N_(
+                    "not translated yet: this is still a copy of the original. Translate "
+                    "its text (the untranslated line can then go), or delete the file")))
+            continue
         if name not in keys:
             listed = ", ".join(allowed)
             problems.append(Problem.of(source.path, line, N_(

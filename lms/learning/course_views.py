@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from lms import hooks
@@ -114,12 +114,13 @@ def course(course_slug: str) -> str:
     return render_template("lms/courses/course.html", outline=outline)
 
 
-@bp.post("/<course_slug>/move-to-latest")
+@bp.route("/<course_slug>/move-to-latest", methods=["GET", "POST"])
+@login_required
 def move_to_latest(course_slug: str) -> Response:
-    """A learner in progress on an earlier version of the course moves to the current one."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("lms.auth.login", next=url_for(
-            "lms.courses.course", course_slug=course_slug)))
+    """A learner in progress on an earlier version of the course moves to the current one.
+    A GET (the way back after logging in) shows the course page, where the button is."""
+    if request.method == "GET":
+        return redirect(url_for("lms.courses.course", course_slug=course_slug))
     if not ActionForm().validate_on_submit():
         abort(400)
     course = course_or_404(course_slug)
@@ -134,10 +135,15 @@ def move_to_latest(course_slug: str) -> Response:
 @bp.get("/<course_slug>/teacher-guide/")
 def teacher_guide(course_slug: str) -> str:
     course = course_or_404(course_slug)
-    outline = course_outline(course, language=page_language(), user_id=None)
+    language = page_language()
+    outline = course_outline(course, language=language, user_id=None)
+    if not outline.text.teacher_guide_html and outline.language != course.default_language:
+        # Not translated (the course text may be): the default language, as lessons do.
+        outline = course_outline(course, language=course.default_language, user_id=None)
     if not outline.text.teacher_guide_html:
         abort(404)
-    return render_template("lms/courses/teacher_guide.html", outline=outline)
+    return render_template("lms/courses/teacher_guide.html", outline=outline,
+                           is_fallback=outline.language != language)
 
 
 @bp.get("/<course_slug>/media/<path:filename>")
@@ -212,11 +218,14 @@ def find_item(flat: list[OutlineItem], module_slug: str, item_slug: str) -> int 
     return None
 
 
-@bp.post("/<course_slug>/<module_slug>/<item_slug>/complete")
+@bp.route("/<course_slug>/<module_slug>/<item_slug>/complete", methods=["GET", "POST"])
+@login_required
 def complete(course_slug: str, module_slug: str, item_slug: str) -> Response:
-    """Mark a lesson complete and go on to the next page."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("lms.auth.login", next=request.path))
+    """Mark a lesson complete and go on to the next page. A GET (the way back after logging
+    in) shows the lesson, where the button is."""
+    if request.method == "GET":
+        return redirect(url_for("lms.courses.item", course_slug=course_slug,
+                                module_slug=module_slug, item_slug=item_slug))
     if not ActionForm().validate_on_submit():
         abort(400)
     course = course_or_404(course_slug)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from lms.db import utcnow
@@ -17,6 +17,7 @@ from lms.quizzes import errors, services
 from lms.quizzes.forms import CONTROL_FIELDS, QuizInput
 from lms.quizzes.review import reveals_answers, review
 from lms.reflections.services import comments_on_attempt
+from lms.security import access_refused
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses")
 
@@ -56,8 +57,8 @@ def submit(course_slug: str, module_slug: str, item_slug: str) -> Response | tup
     back = _item_url(course_slug, module_slug, item_slug)
     if request.method == "GET":
         return redirect(back + "#quiz")
-    if not current_user.is_authenticated:
-        return redirect(url_for("lms.auth.login", next=back))
+    if (refused := access_refused()) is not None:
+        return refused  # to the login page; back here (a GET: the quiz form) after it
     if not ActionForm().validate_on_submit():
         flash(gettext("The form expired. Please send your answers again."), "error")
         return redirect(back + "#quiz")
@@ -113,11 +114,10 @@ def _answer_message(message: str) -> str:
 
 
 @bp.get(ITEM + "/attempts/<int:number>")
+@login_required
 def attempt(course_slug: str, module_slug: str, item_slug: str, number: int) -> Response | str:
     """The result of one of the learner's attempts: score, feedback, what next."""
     back = _item_url(course_slug, module_slug, item_slug)
-    if not current_user.is_authenticated:
-        return redirect(url_for("lms.auth.login", next=request.path))
     outline, index = _locate(course_slug, module_slug, item_slug, current_user.id)
     flat = outline.flat_items()
     entry = flat[index]

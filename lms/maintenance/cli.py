@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 
@@ -103,12 +102,3 @@ def delete_user_command(username: str, yes: bool) -> None:
         sys.exit(1)
     click.echo(f"deleted {username}: {deletion.certificates_revoked} certificate(s) revoked, "
                f"{deletion.attempts_kept} quiz attempt(s) kept anonymised")
-
-
-def register(app: Flask, users_group: click.Group) -> None:
-    """Add ``backup``, ``restore`` and ``users delete`` (to ``users_group``) to the app's CLI."""
-
-    for command in (backup_command, restore_command):
-        app.cli.commands.setdefault(command.name, command)  # type: ignore[arg-type]
-    if "delete" not in users_group.commands:
-        users_group.add_command(delete_user_command)

@@ -13,6 +13,7 @@ from lms.auth.models import Role, User
 from lms.db import db, utcnow
 from lms.privacy import services
 from lms.privacy.forms import DeleteOtherAccountForm, DeleteOwnAccountForm, UserSearchForm
+from lms.security import role_required
 
 bp = Blueprint("privacy", __name__)
 
@@ -61,11 +62,9 @@ def delete_own() -> str | Response:
 
 
 @bp.route("/account/delete/<int:user_id>", methods=["GET", "POST"])
-@login_required
+@role_required(Role.TEACHER)
 def delete_other(user_id: int) -> str | Response:
     """An admin deletes any account; a teacher the student accounts they created."""
-    if not current_user.has_role(Role.TEACHER):
-        abort(403)
     if user_id == current_user.id:
         return redirect(url_for(".delete_own"))
     if not services.may_delete(current_user.id, user_id):
@@ -90,11 +89,9 @@ def delete_other(user_id: int) -> str | Response:
 
 
 @bp.get("/admin/users/")
-@login_required
+@role_required(Role.ADMIN)
 def users() -> str:
     """Admins: find an account to delete (or to download its data)."""
-    if current_user.role != Role.ADMIN:
-        abort(403)
     form = UserSearchForm(request.args)
     search = (form.q.data or "") if form.validate() else ""
     return render_template("lms/privacy/users.html", form=form,
@@ -102,11 +99,9 @@ def users() -> str:
 
 
 @bp.get("/admin/users/<int:user_id>/data.json")
-@login_required
+@role_required(Role.ADMIN)
 def user_data(user_id: int) -> Response:
     """Admins: a person's data, to answer an access request made on paper or by email."""
-    if current_user.role != Role.ADMIN:
-        abort(403)
     try:
         exported = services.export_user_data(user_id)
     except services.PrivacyError:
@@ -115,10 +110,8 @@ def user_data(user_id: int) -> Response:
 
 
 @bp.get("/teach/accounts/")
-@login_required
+@role_required(Role.TEACHER)
 def created_accounts() -> str:
     """Teachers: the student accounts they created, each of which they may delete."""
-    if not current_user.has_role(Role.TEACHER):
-        abort(403)
     return render_template("lms/privacy/created_accounts.html",
                            users=services.deletable_by_teacher(current_user.id))

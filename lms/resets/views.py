@@ -2,18 +2,13 @@
 
 Each reset is a confirmation page, then a POST that makes the code and redirects to a page
 that shows it once (POST-redirect-GET): reloading that page never makes another code, it says
-the code was already shown. Between the POST and that page the code travels in the session
-cookie, sealed with the app's secret key, and is taken out on the first view, so the plain
-code is never stored anywhere, not even in the browser once the page is shown.
+the code was already shown. Between the POST and that page the code travels in the session,
+sealed (lms.resets.shown_code).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import secrets
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -22,11 +17,10 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    session,
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.auth.models import Role, User
@@ -36,48 +30,12 @@ from lms.classes.services import NewAccount
 from lms.db import db, utcnow
 from lms.forms import ActionForm
 from lms.resets import services
-from lms.resets.services import IssuedCode, Permission, ResetRefused
+from lms.resets.services import Permission, ResetRefused
+from lms.resets.shown_code import remember_code, take_code
+from lms.security import role_required
 from lms.urls import external_url
 
 bp = Blueprint("resets", __name__)
-
-SHOWN_KEY = "lms_reset_code"
-
-
-# -- the code between the POST and the page that shows it -----------------------------------
-
-
-def _pad(nonce: str, size: int) -> bytes:
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, b"lms-reset-code:" + nonce.encode(), hashlib.sha256).digest()[:size]
-
-
-def _remember(issued: IssuedCode) -> None:
-    """Keep the code for the next page only: encrypted (a one-time pad from HMAC of a random
-    nonce) inside the signed session, which guards it against changes."""
-    nonce = secrets.token_hex(16)
-    plain = issued.code.encode()
-    session[SHOWN_KEY] = {"user_id": issued.user_id, "nonce": nonce,
-                          "sealed": bytes(a ^ b for a, b in zip(plain, _pad(nonce, len(plain)),
-                                                                strict=True)).hex(),
-                          "expires_at": issued.expires_at.isoformat()}
-
-
-#: For pages elsewhere that make a code (an admin creating an account).
-remember_code = _remember
-
-
-def _take(user: User) -> IssuedCode | None:
-    """The code just made for ``user``, once; None when it was already shown."""
-    kept = session.get(SHOWN_KEY)
-    if not isinstance(kept, dict) or kept.get("user_id") != user.id:
-        return None
-    session.pop(SHOWN_KEY)
-    sealed = bytes.fromhex(kept["sealed"])
-    code = bytes(a ^ b for a, b in zip(sealed, _pad(kept["nonce"], len(sealed)), strict=True))
-    return IssuedCode(user.id, user.display_name, user.username, code.decode(),
-                      datetime.fromisoformat(kept["expires_at"]))
-
 
 # -- shared pages ----------------------------------------------------------------------------
 
@@ -116,7 +74,7 @@ def _confirm_or_issue(user: User, back_url: str, code_url: str) -> str | Respons
         if not form.validate():
             abort(400)
         try:
-            _remember(services.issue_code(current_user.id, user.id, now=utcnow()))
+            remember_code(services.issue_code(current_user.id, user.id, now=utcnow()))
         except ResetRefused as error:
             return _refused(user, error.permission, back_url)
         return redirect(code_url, code=303)
@@ -131,7 +89,7 @@ def _code_page(user: User, *, class_name: str, back_url: str, again_url: str
     allowed = services.permission(current_user.id, user.id)
     if not allowed.allowed:
         return _refused(user, allowed, back_url)
-    issued = _take(user)
+    issued = take_code(user)
     cards_uri = None
     if issued is not None:
         account = NewAccount(user.id, user.display_name, user.username,
@@ -185,8 +143,6 @@ def teacher_code(class_id: int, user_id: int) -> Response | tuple[str, int]:
 
 
 def _admin_target(user_id: int) -> User:
-    if current_user.role != Role.ADMIN:
-        abort(403)
     user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         abort(404)
@@ -194,7 +150,7 @@ def _admin_target(user_id: int) -> User:
 
 
 @bp.route("/admin/users/<int:user_id>/reset", methods=["GET", "POST"])
-@login_required
+@role_required(Role.ADMIN)
 def admin_reset(user_id: int) -> str | Response | tuple[str, int]:
     """Admins: confirm, then make a one-time code for any account but their own."""
     user = _admin_target(user_id)
@@ -203,7 +159,7 @@ def admin_reset(user_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.get("/admin/users/<int:user_id>/reset/code")
-@login_required
+@role_required(Role.ADMIN)
 def admin_code(user_id: int) -> Response | tuple[str, int]:
     user = _admin_target(user_id)
     return _code_page(user, class_name="", back_url=url_for("lms.privacy.users"),
@@ -211,10 +167,8 @@ def admin_code(user_id: int) -> Response | tuple[str, int]:
 
 
 @bp.get("/admin/resets/")
-@login_required
+@role_required(Role.ADMIN)
 def admin_list() -> str:
     """Admins: the latest password resets on the site, who made them and for whom."""
-    if current_user.role != Role.ADMIN:
-        abort(403)
     return render_template("lms/resets/admin_list.html", records=services.recent_resets(),
                            now=utcnow())

@@ -101,7 +101,7 @@ def test_lesson_first_load_is_light(site: Any, open_page: Callable[..., Page]) -
     print(f"lesson page, cold cache: {len(counted)} requests, {total} bytes\n{report}")
     assert len(counted) <= 4, report
     assert total <= 50 * 1024, report
-    assert response.headers.get("content-encoding") == "gzip"
+    assert response.headers.get("content-encoding") in ("br", "gzip")
     images = page.locator("article img")
     for index in range(images.count()):
         image = images.nth(index)
