@@ -1,5 +1,6 @@
-"""Translations: the Italian catalogue covers every UI string, placeholders match, and the
-page language follows the user's setting, then the session switcher, then Accept-Language.
+"""Translations: the Italian, Portuguese, Spanish and French catalogues cover every UI string
+with the right plural forms, placeholders match, and the page language follows the user's
+setting, then the session switcher, then Accept-Language.
 
 The strings are extracted afresh from ``lms/`` and ``templates/`` inside the test (Babel's
 Python API, the same ``babel.cfg`` as ``make i18n-extract``), so a string added without a
@@ -69,13 +70,18 @@ def _placeholders(text: str) -> set[str]:
     return {match.group(1) or "%" for match in PLACEHOLDER_RE.finditer(text)}
 
 
-def test_italian_catalogue_translates_every_string(template: Catalog) -> None:
-    italian = load_catalogue("it")
+#: Catalogues that must translate every string (Arabic may lag behind: English shows instead).
+COMPLETE = ["it", "pt", "es", "fr"]
+
+
+@pytest.mark.parametrize("language", COMPLETE)
+def test_catalogue_translates_every_string(template: Catalog, language: str) -> None:
+    catalogue = load_catalogue(language)
     problems = []
     for message in template:
         if not message.id:
             continue
-        translated = italian.get(message.id, context=message.context)
+        translated = catalogue.get(message.id, context=message.context)
         if translated is None:
             problems.append(f"missing: {message.id!r} ({_where(message)})")
         elif translated.fuzzy:
@@ -84,14 +90,43 @@ def test_italian_catalogue_translates_every_string(template: Catalog) -> None:
             problems.append(f"empty: {message.id!r} ({_where(message)})")
         elif message.pluralizable and not translated.pluralizable:
             problems.append(f"needs plural forms: {message.id!r}")
+        elif message.pluralizable and len(_forms(translated)) != catalogue.num_plurals:
+            problems.append(f"needs {catalogue.num_plurals} plural forms: {message.id!r}")
     assert not problems, (
-        "Italian translations are missing; run `make i18n-update`, translate "
-        "lms/translations/it/LC_MESSAGES/messages.po, then `make i18n-compile`:\n"
-        + "\n".join(problems)
+        f"{language} translations are missing; append the new entries to the end of "
+        f"lms/translations/{language}/LC_MESSAGES/messages.po (do not run `make i18n-update`), "
+        "translate them, then `make i18n-compile`:\n" + "\n".join(problems)
     )
 
 
-@pytest.mark.parametrize("language", ["it", "ar"])
+#: The plural rule each catalogue's header must declare, and (count, form) pairs it must give:
+#: the classic gettext rules, so Portuguese (as in Mozambique and Angola, after the European
+#: norm) says "0 perguntas" and French "0 question". Arabic has six forms, the fifth for 11-99
+#: ("11 سؤالًا") and the sixth for 100-102 ("100 سؤال"), as its translations are written
+#: (Babel's own table swaps those two).
+PLURAL_RULES = {
+    "it": (2, "(n != 1)", [(0, 1), (1, 0), (2, 1)]),
+    "pt": (2, "(n != 1)", [(0, 1), (1, 0), (2, 1)]),
+    "es": (2, "(n != 1)", [(0, 1), (1, 0), (2, 1)]),
+    "fr": (2, "(n > 1)", [(0, 0), (1, 0), (2, 1)]),
+    "ar": (6, "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)",
+           [(0, 0), (1, 1), (2, 2), (3, 3), (10, 3), (11, 4), (99, 4), (100, 5), (102, 5),
+            (103, 3), (111, 4)]),
+}
+
+
+@pytest.mark.parametrize("language", list(PLURAL_RULES))
+def test_catalogue_declares_the_languages_plural_rule(language: str) -> None:
+    from gettext import c2py
+
+    count, expression, samples = PLURAL_RULES[language]
+    catalogue = load_catalogue(language)
+    assert (catalogue.num_plurals, catalogue.plural_expr) == (count, expression)
+    rule = c2py(catalogue.plural_expr)
+    assert [(n, rule(n)) for n, _ in samples] == samples
+
+
+@pytest.mark.parametrize("language", COMPLETE + ["ar"])
 def test_placeholders_match(language: str) -> None:
     """A translation keeps exactly the source's %(name)s placeholders (a typo is a KeyError)."""
     catalogue = load_catalogue(language)
@@ -116,7 +151,7 @@ def test_placeholders_match(language: str) -> None:
 
 def test_catalogues_are_compiled() -> None:
     """``make install``/``make test`` and the test session compile the .po files."""
-    for language in ("it", "ar"):
+    for language in (*COMPLETE, "ar"):
         folder = TRANSLATIONS / language / "LC_MESSAGES"
         assert (folder / "messages.mo").stat().st_mtime >= (folder / "messages.po").stat().st_mtime
 
@@ -154,6 +189,37 @@ def test_arabic_pages_are_right_to_left(client: FlaskClient) -> None:
     assert "الدورات" in page.text
 
 
+#: (what a partner's browser sends, the page language, the skip link in that language)
+PARTNER_BROWSERS = [
+    ("pt-MZ,pt;q=0.9", "pt", "Saltar para o conteúdo principal"),
+    ("es-UY,es;q=0.9", "es", "Ir al contenido principal"),
+    ("fr-TN,fr;q=0.9,ar;q=0.8", "fr", "Aller au contenu principal"),
+]
+
+
+@pytest.mark.parametrize(("accept", "language", "skip_link"), PARTNER_BROWSERS,
+                         ids=[b[1] for b in PARTNER_BROWSERS])
+def test_partner_languages_render_with_their_lang_attribute(
+    client: FlaskClient, synced: None, accept: str, language: str, skip_link: str,
+) -> None:
+    """A browser in Mozambique, Uruguay or Tunisia (regional tags) gets the plain language."""
+    for path in ("/courses/", "/account/login", "/account/signup"):
+        page = client.get(path, headers={"Accept-Language": accept})
+        assert page.status_code == 200, path
+        assert f'<html lang="{language}" dir="ltr">' in page.text, path
+        assert skip_link in page.text, path
+
+
+def test_language_switcher_names_each_language_in_itself(client: FlaskClient) -> None:
+    page = client.get("/account/login", headers={"Accept-Language": "en"})
+    for code, name in [("it", "Italiano"), ("ar", "العربية"), ("pt", "Português"),
+                       ("es", "Español"), ("fr", "Français")]:
+        assert f'value="{code}" lang="{code}"' in page.text
+        assert f">{name}</button>" in page.text
+    client.post("/language", data={"language": "es", "next": "/courses/"})
+    assert '<html lang="es"' in client.get("/courses/", headers={"Accept-Language": "fr"}).text
+
+
 def test_dates_and_numbers_follow_the_locale(app: Flask) -> None:
     moment = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
     source = "{{ moment | dateformat('long') }} / {{ 1234.5 | numberformat }}"
@@ -162,6 +228,11 @@ def test_dates_and_numbers_follow_the_locale(app: Flask) -> None:
         assert render_template_string(source, moment=moment) == "24 novembre 2026 / 1.234,5"
     with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
         assert render_template_string(source, moment=moment) == "November 24, 2026 / 1,234.5"
+    for language, expected in [("pt", "24 de novembro de 2026 / 1.234,5"),
+                               ("es", "24 de noviembre de 2026 / 1.234,5"),
+                               ("fr", "24 novembre 2026 / 1\u202f234,5")]:
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": language}):
+            assert render_template_string(source, moment=moment) == expected, language
 
 
 PHYSICAL_RE = re.compile(
@@ -195,4 +266,11 @@ def test_templates_translate_in_the_locale_of_each_render(app: Flask) -> None:
             assert render_template_string(source) == "Esci|3 domande|, "
         with force_locale("ar"):
             assert render_template_string(source).split("|")[2] == "، "
+        with force_locale("pt"):
+            assert render_template_string(source) == "Sair|3 perguntas|, "
+        with force_locale("fr"):
+            # CLDR counts 0 and 1 as singular in French: the plural rule comes from the header.
+            assert render_template_string(source).split("|")[1] == "3 questions"
+            assert render_template_string(
+                '{{ ngettext("%(num)d question", "%(num)d questions", 0) }}') == "0 question"
         assert render_template_string(source).startswith("Log out|")

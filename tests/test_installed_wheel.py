@@ -131,8 +131,8 @@ def get(url: str, language: str) -> str:
 
 def test_the_packages_carry_catalogues_templates_migrations_and_courses(dist: Path) -> None:
     wheel = zipfile.ZipFile(next(dist.glob("lms-*.whl"))).namelist()
-    for name in ("lms/translations/it/LC_MESSAGES/messages.mo",
-                 "lms/translations/ar/LC_MESSAGES/messages.mo",
+    for name in (*(f"lms/translations/{language}/LC_MESSAGES/messages.mo"
+                   for language in ("it", "ar", "pt", "es", "fr")),
                  "lms/_templates/lms/base.html", "lms/_migrations/env.py",
                  *(f"lms/_courses/{slug}/course.md" for slug in COURSES)):
         assert name in wheel
@@ -213,6 +213,11 @@ def test_installed_wheel_runs_the_production_commands(venv: Path, database: str,
         assert 'lang="it"' in italian and "Accedi" in italian
         arabic = get(f"{base}/account/login", "ar")
         assert 'dir="rtl"' in arabic and "تسجيل الدخول" in arabic
+        for language, skip_link in [("pt", "Saltar para o conteúdo principal"),
+                                    ("es", "Ir al contenido principal"),
+                                    ("fr", "Aller au contenu principal")]:
+            page = get(f"{base}/account/login", language)
+            assert f'lang="{language}"' in page and skip_link in page, language
         catalogue = get(f"{base}/courses/", "it")
         assert all(f"/courses/{slug}" in catalogue for slug in COURSES)
     finally:

@@ -61,7 +61,8 @@ def test_a_trainer_answer_reads_without_a_language() -> None:
         read_number("1,200")
 
 
-@given(st.integers(min_value=-10**9, max_value=10**9), st.sampled_from(["en", "it", "ar"]))
+@given(st.integers(min_value=-10**9, max_value=10**9),
+       st.sampled_from(["en", "it", "ar", "pt", "es", "fr"]))
 def test_a_number_written_the_page_way_reads_back(number: int, language: str) -> None:
     from babel.numbers import format_decimal
 

@@ -1,5 +1,6 @@
 """WCAG 2.1 AA: axe-core finds zero violations on every page type, in English and Italian,
-on a desktop and a phone-sized screen.
+on a desktop and a phone-sized screen; a sample of pages in the partners' Portuguese, Spanish
+and French (longer words, other accents) and every anonymous page right to left in Arabic.
 
 To cover a new page, add ONE line to ``PAGES``: a name, a path (``{placeholders}`` come from
 ``conftest.Site``; add a ``_build_<key>`` there for new data), and the demo account to log in
@@ -96,6 +97,11 @@ PAGES = [
 
 #: (locale, viewport width): English and Italian on a desktop, Italian on a small phone.
 VARIANTS = [("en-GB", 1280), ("it-IT", 1280), ("it-IT", 360)]
+#: Pages checked in the partners' languages, with the regional tags their browsers send
+#: (the LMS offers plain pt/es/fr): forms, a lesson, a quiz, a teacher's table, the catalogue.
+PARTNER_PAGES = ("catalogue", "lesson-student", "quiz-form", "signup", "class-dashboard",
+                 "certificate-claim", "open-badge", "admin-import")
+PARTNER_LOCALES = ["pt-MZ", "es-UY", "fr-TN"]
 #: WCAG 2.0/2.1 A and AA, plus axe's best practices (heading order, landmarks, regions).
 AXE_OPTIONS = {
     "runOnly": {"type": "tag",
@@ -121,6 +127,21 @@ def axe_violations(page: Page) -> list[str]:
 def test_no_axe_violations(page_type: PageType, locale: str, width: int, site: Any,
                            open_page: Callable[..., Page],
                            make_account: Callable[..., str]) -> None:
+    check_page(page_type, locale, width, site, open_page, make_account)
+
+
+@pytest.mark.parametrize("locale", PARTNER_LOCALES)
+@pytest.mark.parametrize("page_type", [p for p in PAGES if p.name in PARTNER_PAGES],
+                         ids=lambda p: p.name)
+def test_no_axe_violations_in_partner_languages(page_type: PageType, locale: str, site: Any,
+                                                open_page: Callable[..., Page],
+                                                make_account: Callable[..., str]) -> None:
+    check_page(page_type, locale, 360, site, open_page, make_account)
+
+
+def check_page(page_type: PageType, locale: str, width: int, site: Any,
+               open_page: Callable[..., Page], make_account: Callable[..., str]) -> None:
+    """Load the page as its user in ``locale`` (lang attribute checked), then run axe."""
     url = site.url(page_type.path)
     user = page_type.user
     if page_type.then is not None and user is not None:
