@@ -100,6 +100,6 @@ def test_classify_assignment_status() -> None:
     now = datetime(2026, 11, 25, 12, tzinfo=UTC)
     assert classify(True, now - timedelta(days=1), now) == "done"
     assert classify(False, now - timedelta(minutes=1), now) == "overdue"
-    assert classify(False, now + timedelta(days=3), now) == "due_soon"
-    assert classify(False, now + timedelta(days=3, minutes=1), now) == "todo"
+    assert classify(False, now + timedelta(days=7), now) == "due_soon"
+    assert classify(False, now + timedelta(days=7, minutes=1), now) == "todo"
     assert classify(False, None, now) == "todo"
