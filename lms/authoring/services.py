@@ -51,7 +51,8 @@ class DraftProblem:
         return render(self.template, self.params, gettext) if self.template else self.message
 
     def __str__(self) -> str:
-        return f"{self.rel}:{self.line}: {self.message}"
+        where = f"{self.rel}:{self.line}" if self.line else self.rel  # 0: the whole file
+        return f"{where}: {self.message}"
 
 
 class Conflict(Exception):
