@@ -140,7 +140,7 @@ def test_no_axe_violations_in_partner_languages(page_type: PageType, locale: str
 
 
 def check_page(page_type: PageType, locale: str, width: int, site: Any,
-               open_page: Callable[..., Page], make_account: Callable[..., str]) -> None:
+               open_page: Callable[..., Page], make_account: Callable[..., str]) -> Page:
     """Load the page as its user in ``locale`` (lang attribute checked), then run axe."""
     url = site.url(page_type.path)
     user = page_type.user
@@ -154,6 +154,21 @@ def check_page(page_type: PageType, locale: str, width: int, site: Any,
     assert page.locator("html").get_attribute("lang") == locale[:2]
     violations = axe_violations(page)
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
+    return page
+
+
+#: Issue 16: a lesson of the interculturalism course translated into Portuguese, whose
+#: notice says the translation awaits review by a native-speaking educator.
+PORTUGUESE_LESSON = PageType("lesson-pt", "/courses/interculturalism/culture-and-identity/"
+                             "what-culture-is/", "student")
+
+
+def test_no_axe_violations_on_a_portuguese_lesson(site: Any, open_page: Callable[..., Page],
+                                                  make_account: Callable[..., str]) -> None:
+    """The Portuguese text (not a fallback) with its awaiting-review notice, on a phone."""
+    page = check_page(PORTUGUESE_LESSON, "pt-MZ", 360, site, open_page, make_account)
+    assert page.locator("article").get_attribute("lang") == "pt"
+    assert page.get_by_text("Esta tradução aguarda revisão").is_visible()
 
 
 @pytest.mark.parametrize("page_type", [p for p in PAGES if p.user is None and p.then is None],
