@@ -121,6 +121,9 @@ def test_every_quiz_can_be_passed_and_the_course_completed(
             continue
         page = client.get(url, headers=language)
         assert page.status_code == 200
+        assert f'lang="{reading}"' in page.text, url
+        if reading == "es":
+            assert "Comprueba lo que aprendiste" in page.text or "Cuestionario final" in page.text
         attempt = db.session.scalar(select(QuizAttempt).where(
             QuizAttempt.user_id == learner.id, QuizAttempt.item_id == item.id,
             QuizAttempt.submitted_at.is_(None)))
