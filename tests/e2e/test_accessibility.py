@@ -157,18 +157,23 @@ def check_page(page_type: PageType, locale: str, width: int, site: Any,
     return page
 
 
-#: Issue 16: a lesson of the interculturalism course translated into Portuguese, whose
-#: notice says the translation awaits review by a native-speaking educator.
-PORTUGUESE_LESSON = PageType("lesson-pt", "/courses/interculturalism/culture-and-identity/"
-                             "what-culture-is/", "student")
+#: Issue 16: a lesson of the interculturalism course translated into Portuguese and Spanish,
+#: whose notice says the translation awaits review by a native-speaking educator.
+PARTNER_LESSON = PageType("lesson-partner", "/courses/interculturalism/culture-and-identity/"
+                          "what-culture-is/", "student")
 
 
-def test_no_axe_violations_on_a_portuguese_lesson(site: Any, open_page: Callable[..., Page],
-                                                  make_account: Callable[..., str]) -> None:
-    """The Portuguese text (not a fallback) with its awaiting-review notice, on a phone."""
-    page = check_page(PORTUGUESE_LESSON, "pt-MZ", 360, site, open_page, make_account)
-    assert page.locator("article").get_attribute("lang") == "pt"
-    assert page.get_by_text("Esta tradução aguarda revisão").is_visible()
+@pytest.mark.parametrize(("locale", "notice"), [
+    ("pt-MZ", "Esta tradução aguarda revisão"),
+    ("es-UY", "Esta traducción está pendiente de revisión"),
+])
+def test_no_axe_violations_on_a_partner_language_lesson(
+        locale: str, notice: str, site: Any, open_page: Callable[..., Page],
+        make_account: Callable[..., str]) -> None:
+    """The translated text (not a fallback) with its awaiting-review notice, on a phone."""
+    page = check_page(PARTNER_LESSON, locale, 360, site, open_page, make_account)
+    assert page.locator("article").get_attribute("lang") == locale[:2]
+    assert page.get_by_text(notice).is_visible()
 
 
 @pytest.mark.parametrize("page_type", [p for p in PAGES if p.user is None and p.then is None],
