@@ -118,7 +118,7 @@ BROKEN = {
     "missing-title": '01-basics/01-intro.md:1: missing required key "title"',
     "duplicate-ids": '01-basics/02-again.md:3: duplicate id "intro": 01-intro.md has it too',
     "unknown-key": '01-basics/01-intro.md:4: unknown key "summry" '
-    "(allowed: title, summary, objectives, estimated_minutes, id, quiz)",
+    "(allowed: title, summary, objectives, estimated_minutes, id, quiz, review, reviewed_by)",
     "broken-link": "01-basics/01-intro.md:11: link target not found: 02-missing.md",
     "missing-image": "01-basics/01-intro.md:11: image not found: chart.svg",
     "image-without-alt": "01-basics/01-intro.md:11: image has no alt text: "
