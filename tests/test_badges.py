@@ -191,8 +191,10 @@ def test_rotation_keeps_older_credentials_valid_and_withdrawal_ends_them(
     others = [t for t in db.session.scalars(select(BadgeKey.thumbprint)) if t != old_thumbprint]
     length = next(n for n in range(10, len(old_thumbprint) + 1)
                   if not any(t.startswith(old_thumbprint[:n]) for t in others))
+    # "--": a base64url thumbprint may start with "-" (1 key in 64), which click would read as
+    # an option; this is what made the test fail at random before.
     result = app.test_cli_runner().invoke(
-        args=["badges", "withdraw-key", old_thumbprint[:length]])
+        args=["badges", "withdraw-key", "--", old_thumbprint[:length]])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert db.session.scalar(select(BadgeKey.withdrawn_at).where(
@@ -207,6 +209,8 @@ def test_rotation_keeps_older_credentials_valid_and_withdrawal_ends_them(
     assert [line.split()[-1] for line in listing] == ["withdrawn", "signing"]
     assert "PRIVATE" not in "\n".join(listing)
     bad = app.test_cli_runner().invoke(args=["badges", "withdraw-key", "no-such-key"])
+    dash = app.test_cli_runner().invoke(args=["badges", "withdraw-key", "--", "-no-such-key"])
+    assert dash.exit_code == 1 and "-no-such-key" in dash.output, dash.output
     assert bad.exit_code != 0 and "0 keys match" in bad.output
 
 
