@@ -171,8 +171,8 @@ def test_language_switcher_is_one_short_line_on_a_phone(
     assert menu["x"] >= 0 and menu["x"] + menu["width"] <= 375, menu
     screenshot(phone, "language-menu-phone", full_page=False)
     italian.focus()
-    phone.keyboard.press("Enter")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():  # the page at hand is loaded already: wait for the next one
+        phone.keyboard.press("Enter")
     assert phone.locator("html").get_attribute("lang") == "it"
     assert phone.url.endswith(site.url(LESSON))
 
