@@ -15,7 +15,7 @@ import logging
 import os
 import time
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -84,6 +84,23 @@ def failed(response: Response) -> bool:
     address's allowance that the rest of the class shares.
     """
     return not 300 <= response.status_code < 400 and response.status_code != 429
+
+
+def count_miss() -> None:
+    """Count this GET against its route's failure limits (see ``failed_or_missed``)."""
+    g.lms_limit_miss = True
+
+
+def failed_or_missed(response: Response) -> bool:
+    """A POST that failed (``failed``), or a GET whose view called ``count_miss``.
+
+    For pages whose GET is an oracle too (a join link names the class its code opens): a
+    guesser reading the page learns as much as one posting the form, while a class following
+    a correct link uses up nothing.
+    """
+    if request.method == "GET":
+        return bool(g.get("lms_limit_miss")) and response.status_code != 429
+    return failed(response)
 
 
 def typed_account(field: str) -> str:

@@ -118,6 +118,35 @@ def test_a_class_joins_from_one_address_and_code_guessing_is_stopped(
         assert late.post(f"/join/{code}", data={"code": code}).status_code == 302
 
 
+def test_guessing_codes_through_join_links_is_stopped_too(
+        app: Flask, database_url: str, tmp_path: Path) -> None:
+    # Before, only the form's POST was limited: GET /join/<code> names the class a code opens,
+    # so reading links guessed codes without any limit.
+    from lms.classes.services import create_class
+
+    with limited_app(database_url, tmp_path, LMS_JOIN_ACCOUNT_LIMIT="10 per hour") as limited:
+        teacher = create_user(username="teacher", password="password123",
+                              display_name="Teacher", role="teacher")
+        code = create_class(teacher.id, "3B", None, now=utcnow()).join_code
+        pupils = make_pupils(2)
+
+        guesser = limited.test_client()
+        assert log_in(guesser, pupils[0]) == 302
+        # A correct link does not use up the allowance, however often it is opened.
+        assert [guesser.get(f"/join/{code}").status_code for _ in range(12)] == [200] * 12
+        misses = [guesser.get(f"/join/ZZZZ{n}Z").status_code for n in range(10)]
+        assert misses == [200] * 10
+        refused = guesser.get("/join/ZZZZ99")
+        assert refused.status_code == 429
+        assert "Too many requests" in refused.text
+        # The form and the link share the count: the guesser cannot switch to the other.
+        assert guesser.post("/join", data={"code": "ZZZZ98"}).status_code == 429
+
+        classmate = limited.test_client()
+        assert log_in(classmate, pupils[1]) == 302
+        assert classmate.get(f"/join/{code}").status_code == 200
+
+
 def test_reset_requests_are_limited_per_email_address(app: Flask, database_url: str,
                                                       tmp_path: Path) -> None:
     with limited_app(database_url, tmp_path, LMS_RESET_ACCOUNT_LIMIT="3 per hour") as limited:
