@@ -47,6 +47,14 @@ def make_pupils(count: int) -> list[str]:
     return names
 
 
+def make_class_code() -> str:
+    from lms.classes.services import create_class
+
+    teacher = create_user(username="teacher", password="password123", display_name="Teacher",
+                          role="teacher")
+    return create_class(teacher.id, "3B", None, now=utcnow()).join_code
+
+
 def log_in(client: FlaskClient, username: str, password: str = "password123") -> int:
     return client.post("/account/login", data={"login": username, "password": password}
                        ).status_code
@@ -95,12 +103,8 @@ def test_failed_logins_from_one_address_are_capped(app: Flask, database_url: str
 
 def test_a_class_joins_from_one_address_and_code_guessing_is_stopped(
         app: Flask, database_url: str, tmp_path: Path) -> None:
-    from lms.classes.services import create_class
-
     with limited_app(database_url, tmp_path, LMS_JOIN_ACCOUNT_LIMIT="10 per hour") as limited:
-        teacher = create_user(username="teacher", password="password123",
-                              display_name="Teacher", role="teacher")
-        code = create_class(teacher.id, "3B", None, now=utcnow()).join_code
+        code = make_class_code()
         pupils = make_pupils(CLASS_SIZE + 1)
         for name in pupils[:CLASS_SIZE]:
             client = limited.test_client()
@@ -122,12 +126,8 @@ def test_guessing_codes_through_join_links_is_stopped_too(
         app: Flask, database_url: str, tmp_path: Path) -> None:
     # Before, only the form's POST was limited: GET /join/<code> names the class a code opens,
     # so reading links guessed codes without any limit.
-    from lms.classes.services import create_class
-
     with limited_app(database_url, tmp_path, LMS_JOIN_ACCOUNT_LIMIT="10 per hour") as limited:
-        teacher = create_user(username="teacher", password="password123",
-                              display_name="Teacher", role="teacher")
-        code = create_class(teacher.id, "3B", None, now=utcnow()).join_code
+        code = make_class_code()
         pupils = make_pupils(2)
 
         guesser = limited.test_client()
