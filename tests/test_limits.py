@@ -147,6 +147,28 @@ def test_guessing_codes_through_join_links_is_stopped_too(
         assert classmate.get(f"/join/{code}").status_code == 200
 
 
+def test_login_and_sign_up_pages_do_not_name_classes_for_guessed_codes(
+        app: Flask, database_url: str, tmp_path: Path) -> None:
+    # They name the class of a join link in ``next`` to anyone, logged in or not: before, that
+    # was a way around the join limits.
+    with limited_app(database_url, tmp_path, LMS_JOIN_LIMIT="3 per hour") as limited:
+        code = make_class_code()
+        visitor = limited.test_client()
+        for _ in range(5):  # a correct link counts nothing
+            page = visitor.get(f"/account/login?next=/join/{code}")
+            assert page.status_code == 200 and "After this step you join the class 3B" in page.text
+        misses = [visitor.get(f"/account/{where}?next=/join/ZZZZ{n}Z").status_code
+                  for n, where in enumerate(["login", "signup", "login"])]
+        assert misses == [200] * 3
+        assert visitor.get(f"/account/signup?next=/join/{code}").status_code == 429
+        assert visitor.get("/account/login").status_code == 200  # without a join link: as ever
+        # Logging in with a guessed code in ``next`` joins nothing once the address is out.
+        make_pupils(1)
+        signed_in = visitor.post("/account/login", data={
+            "login": "pupil00", "password": "password123", "next": f"/join/{code}"})
+        assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/join")
+
+
 def test_reset_requests_are_limited_per_email_address(app: Flask, database_url: str,
                                                       tmp_path: Path) -> None:
     with limited_app(database_url, tmp_path, LMS_RESET_ACCOUNT_LIMIT="3 per hour") as limited:
