@@ -105,11 +105,10 @@ def join_pending(user_id: int, next_url: str | None) -> Response | None:
         flash(gettext("Too many requests. Please wait a minute and try again."), "error")
         return redirect(url_for("lms.classes.join"))
     joined, message = join_after_sign_in(user_id, code, now=utcnow())
-    if not joined:
-        spend_miss(GUESSES, join_limit(), _guessing_key())
     if joined:
         flash(message, "success")
         return redirect(url_for("lms.courses.catalogue"))
+    spend_miss(GUESSES, join_limit(), _guessing_key())
     flash(message, "error")
     return redirect(url_for("lms.classes.join"))
 
