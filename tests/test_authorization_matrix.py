@@ -117,6 +117,7 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.auth.change_password": (lambda w: {}, logged_in(200)),
     "lms.auth.change_email": (lambda w: {}, logged_in(200)),
     "lms.auth.confirm_email": (lambda w: {"token": "forged"}, everyone(400)),
+    "lms.auth.request_confirmation": (lambda w: {}, logged_in(302)),
     # -- courses ------------------------------------------------------------------------------
     "lms.courses.catalogue": (lambda w: {}, everyone(200)),
     "lms.courses.course": (lambda w: {"course_slug": w.course_slug}, everyone(200)),

@@ -310,6 +310,6 @@ def test_readme_production_section_uses_the_kit() -> None:
     section = readme.split("\n## Production", 1)[1].split("\n## ", 1)[0]
     for name in ("deploy/lms.service", "deploy/nginx.conf", "deploy/lms.env.example",
                  "deploy/lms.cron", "deploy/lms-backup", "adduser --system --group",
-                 "lms db upgrade", "courses sync --rerender", "certificates reissue",
+                 "lms db upgrade", "courses sync --rerender", "certificates rerender-pdfs",
                  "systemctl reload lms", "journalctl", "LMS_RATELIMIT_STORAGE_URI"):
         assert name in section, name
