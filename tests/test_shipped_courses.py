@@ -66,6 +66,25 @@ def test_modules_lessons_and_quizzes(course: CourseSpec) -> None:
     assert final.items[0].quiz.show_answers == "after_pass"
 
 
+def test_final_quiz_draws_from_a_larger_pool_of_mostly_scenario_questions(
+        course: CourseSpec) -> None:
+    """Issue 16: a failed attempt is followed by partly new questions (a pool clearly larger
+    than the draw), every language has the same pool, and the answers wait for a pass."""
+    final = course.modules[-1].items[0]
+    assert final.quiz is not None
+    assert final.quiz.draw == 10, course.slug
+    pool = final.texts["en"].questions
+    assert len(pool) >= final.quiz.draw + 6, (course.slug, len(pool))
+    for language in course.languages:
+        assert len(final.texts[language].questions) == len(pool), (course.slug, language)
+    assert final.quiz.show_answers == "after_pass" and final.quiz.attempts == 0
+    # "Use, not recall": most items put the learner in a situation (a fictional person, a
+    # leaflet, a headline) rather than asking for a date or a number from the text.
+    graded = [q for q in pool if q.type != "reflection"]
+    assert all(q.explanation_html for q in graded)
+    assert sum(len(q.prompt_html) > 120 for q in graded) >= len(graded) // 2, course.slug
+
+
 def test_questions_counts_types_and_explanations(course: CourseSpec) -> None:
     questions = [q for module in course.modules for item in module.items if item.quiz
                  for q in item.texts["en"].questions]
