@@ -85,6 +85,23 @@ def test_final_quiz_draws_from_a_larger_pool_of_mostly_scenario_questions(
     assert sum(len(q.prompt_html) > 120 for q in graded) >= len(graded) // 2, course.slug
 
 
+#: A paragraph in a box that starts with a bold label ending in a colon: "**What to look for:**",
+#: "**Check your table:**", "**Per verificare:**", "**Respuestas:**".
+CHECK_LINE = re.compile(r"^    \*\*[^*\n]+:\*\* \S", re.MULTILINE)
+
+
+def test_every_try_this_box_has_something_to_check_against(course: CourseSpec) -> None:
+    """Issue 16: each "Try this" activity (a `tip` box), in every language, ends with a model
+    answer or criteria the learner can compare their own work with."""
+    boxes = 0
+    for path in sorted((COURSES / course.slug).rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"^!!! tip .*\n((?:    .*\n|\n)+)", text, re.MULTILINE):
+            boxes += 1
+            assert CHECK_LINE.search(match.group(1)), f"{path.relative_to(COURSES)}"
+    assert boxes >= 10 * len(course.languages)
+
+
 def test_questions_counts_types_and_explanations(course: CourseSpec) -> None:
     questions = [q for module in course.modules for item in module.items if item.quiz
                  for q in item.texts["en"].questions]
