@@ -225,3 +225,31 @@ def test_each_teaching_module_has_a_described_diagram(course: CourseSpec) -> Non
     for diagram in diagrams:
         assert diagram.stat().st_size < 6_000, diagram.name
         assert "<script" not in diagram.read_text(encoding="utf-8").lower(), diagram.name
+
+
+def test_wide_diagrams_open_full_size_and_keep_their_size_on_phones(course: CourseSpec) -> None:
+    """Issue 16: a diagram drawn wider than a phone is shown inside a link to itself, in every
+    language, so the style sheet keeps it at its drawn size on a narrow screen (it scrolls
+    sideways) and a tap opens it alone; its labels are drawn at a readable size."""
+    from lms.images import read_image_size
+
+    root = COURSES / course.slug
+    wide = {path.name for path in root.glob("*/*.svg")
+            if (read_image_size(path) or (0, 0))[0] > 400}
+    assert wide
+    seen: set[str] = set()
+    for module in course.modules:
+        for item in module.items:
+            for language, text in item.texts.items():
+                for src in re.findall(r'<img [^>]*src="([^"]+\.svg)"', text.html):
+                    name = src.rsplit("/", 1)[-1]
+                    if name not in wide:
+                        continue
+                    seen.add(name)
+                    link = rf'<a href="{re.escape(src)}"[^>]*>\s*<img [^>]*src="{re.escape(src)}"'
+                    assert re.search(link, text.html), (item.slug, language, name)
+    assert seen == wide
+    for name in wide:
+        sizes = re.findall(r'font-size="([0-9.]+)"', (root / next(
+            iter(root.glob(f"*/{name}")))).read_text(encoding="utf-8"))
+        assert min(float(size) for size in sizes) >= 11, name
