@@ -1,0 +1,93 @@
+"""LTI services: registrations, login states and the accounts launches log in. Each
+function owns its commit; none reads the request."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from lms.auth.models import User
+from lms.auth.services import create_user
+from lms.db import db, utcnow
+from lms.lti.models import LtiIdentity, LtiLoginState, LtiRegistration
+from lms.lti.tool_config import find_registration
+
+log = logging.getLogger(__name__)
+
+#: How long a login's state waits for its launch (the platform answers within seconds).
+STATE_LIFETIME = timedelta(minutes=10)
+
+
+def create_registration(*, name: str, issuer: str, client_id: str, deployment_ids: list[str],
+                        auth_login_url: str, auth_token_url: str,
+                        key_set_url: str) -> LtiRegistration:
+    row = LtiRegistration(name=name.strip(), issuer=issuer.strip(), client_id=client_id.strip(),
+                          deployment_ids="\n".join(d.strip() for d in deployment_ids if d.strip()),
+                          auth_login_url=auth_login_url.strip(),
+                          auth_token_url=auth_token_url.strip(), key_set_url=key_set_url.strip())
+    db.session.add(row)
+    db.session.commit()
+    log.info("registered LTI platform %s (client %s)", row.issuer, row.client_id)
+    return row
+
+
+def record_login(*, state: str, nonce: str, issuer: str, client_id: str) -> None:
+    """Remember the nonce issued with ``state`` (the launch must bring both back, once)."""
+    registration = find_registration(issuer, client_id)
+    assert registration is not None  # the login was validated against it
+    db.session.add(LtiLoginState(state=state, nonce=nonce, registration_id=registration.id))
+    # Old states are of no use: drop them here rather than in a separate job.
+    db.session.execute(LtiLoginState.__table__.delete().where(
+        LtiLoginState.created_at < utcnow() - STATE_LIFETIME))
+    db.session.commit()
+
+
+def nonce_matches(state: str, nonce: str) -> bool:
+    """Whether ``nonce`` is the unused, unexpired nonce issued with ``state``."""
+    row = db.session.get(LtiLoginState, state)
+    return (row is not None and row.used_at is None and secrets.compare_digest(row.nonce, nonce)
+            and row.created_at >= utcnow() - STATE_LIFETIME)
+
+
+def consume_login(*, state: str, nonce: str, issuer: str, client_id: str) -> bool:
+    """Mark the login used; False when it was already used (a replay), by any app server,
+    or belongs to another registration. A single conditional UPDATE makes this atomic."""
+    registration = find_registration(issuer, client_id)
+    if registration is None:
+        return False
+    result = db.session.execute(
+        update(LtiLoginState)
+        .where(LtiLoginState.state == state, LtiLoginState.nonce == nonce,
+               LtiLoginState.registration_id == registration.id,
+               LtiLoginState.used_at.is_(None))
+        .values(used_at=utcnow()))
+    db.session.commit()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def learner_for_launch(*, issuer: str, client_id: str, subject: str,
+                       name: str | None) -> User:
+    """The account of the platform's user ``subject``, made on their first launch. No email
+    is needed; the name is the platform's when it sends one."""
+    registration = find_registration(issuer, client_id)
+    assert registration is not None
+    found = db.session.scalar(select(LtiIdentity).where(
+        LtiIdentity.registration_id == registration.id, LtiIdentity.subject == subject))
+    if found is not None:
+        user = db.session.get(User, found.user_id)
+        assert user is not None
+        return user
+    # The username is derived, never the subject itself (it may be an email or a long id).
+    digest = hashlib.sha256(f"{registration.id}\0{subject}".encode()).hexdigest()[:16]
+    # A random password nobody knows: the account logs in through launches only.
+    user = create_user(username=f"lti-{digest}", password=secrets.token_urlsafe(32),
+                       display_name=(name or "").strip()[:120] or f"Learner {digest[:6]}")
+    db.session.add(LtiIdentity(registration_id=registration.id, subject=subject,
+                               user_id=user.id))
+    db.session.commit()
+    log.info("created account %s for an LTI launch from %s", user.username, issuer)
+    return user

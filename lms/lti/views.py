@@ -1,0 +1,58 @@
+"""LTI endpoints the platform calls: the tool's JWKS, OIDC login initiation, the launch."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask_login import login_user
+from werkzeug.wrappers import Response
+
+from lms.lti import keys, services
+from lms.lti.protocol import LaunchError, login_redirect, validated_launch
+
+log = logging.getLogger(__name__)
+bp = Blueprint("lti", __name__)
+
+RESOURCE_LINK = "LtiResourceLinkRequest"
+MESSAGE_TYPE = "https://purl.imsglobal.org/spec/lti/claim/message_type"
+
+
+def _refused(error: LaunchError) -> tuple[str, int]:
+    log.info("LTI launch refused: %s", error.reason)
+    return render_template("lms/lti/error.html", reason=error.reason), 400
+
+
+@bp.get("/lti/jwks")
+def jwks() -> Response:
+    response = jsonify(keys.public_jwks())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/lti/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int]:
+    try:
+        # The launch comes back to our own launch URL, whatever target the platform named.
+        return login_redirect(url_for("lms.lti.launch", _external=True))
+    except LaunchError as error:
+        return _refused(error)
+
+
+@bp.post("/lti/launch")
+def launch() -> Response | tuple[str, int]:
+    try:
+        claims = validated_launch()
+        if claims.get(MESSAGE_TYPE) != RESOURCE_LINK:
+            raise LaunchError(f"message type {claims.get(MESSAGE_TYPE)!r} is not supported yet")
+        if not claims.get("sub"):
+            raise LaunchError("the launch names no user (no 'sub' claim)")
+    except LaunchError as error:
+        return _refused(error)
+    aud = claims["aud"]
+    client_id = aud if isinstance(aud, str) else claims.get("azp", aud[0])
+    user = services.learner_for_launch(
+        issuer=claims["iss"], client_id=client_id, subject=str(claims["sub"]),
+        name=claims.get("name") if current_app.config.get("LTI_SHARE_NAMES", True) else None)
+    login_user(user)
+    return redirect(url_for("lms.courses.catalogue"))
