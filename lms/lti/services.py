@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
 from lms.auth.services import create_user
@@ -22,6 +23,14 @@ log = logging.getLogger(__name__)
 STATE_LIFETIME = timedelta(minutes=10)
 
 
+class RegistrationExists(ValueError):
+    """The platform already has a registration with this client id."""
+
+
+def list_registrations() -> list[LtiRegistration]:
+    return list(db.session.scalars(select(LtiRegistration).order_by(LtiRegistration.name)))
+
+
 def create_registration(*, name: str, issuer: str, client_id: str, deployment_ids: list[str],
                         auth_login_url: str, auth_token_url: str,
                         key_set_url: str) -> LtiRegistration:
@@ -30,7 +39,11 @@ def create_registration(*, name: str, issuer: str, client_id: str, deployment_id
                           auth_login_url=auth_login_url.strip(),
                           auth_token_url=auth_token_url.strip(), key_set_url=key_set_url.strip())
     db.session.add(row)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise RegistrationExists(row.issuer) from error
     log.info("registered LTI platform %s (client %s)", row.issuer, row.client_id)
     return row
 

@@ -9,10 +9,12 @@ from flask_login import login_user
 from werkzeug.wrappers import Response
 
 from lms.lti import keys, services
+from lms.lti.admin_views import register as register_admin_pages
 from lms.lti.protocol import LaunchError, login_redirect, validated_launch
 
 log = logging.getLogger(__name__)
 bp = Blueprint("lti", __name__)
+register_admin_pages(bp)
 
 RESOURCE_LINK = "LtiResourceLinkRequest"
 MESSAGE_TYPE = "https://purl.imsglobal.org/spec/lti/claim/message_type"
