@@ -227,3 +227,42 @@ def test_an_unreachable_platform_jwks_is_a_clear_page(client: FlaskClient,
     db.session.commit()
     before = accounts()
     assert_refused(client, start_launch(client, platform), before, reason="")
+
+
+def test_the_first_launch_on_two_servers_at_once_ends_with_one_account(
+        client: FlaskClient, platform: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another app server links the same platform user while this one makes the account:
+    this server's account is dropped and the launch logs in the other's."""
+    from lms.auth.services import create_user
+
+    registration = db.session.scalars(select(LtiRegistration)).one()
+    other = create_user(username="elsewhere", password="password123", display_name="Other")
+    other_id = other.id
+
+    def racing_create_user(**fields: Any) -> User:
+        user = create_user(**fields)
+        with db.engine.begin() as connection:  # the other server's commit
+            connection.execute(LtiIdentity.__table__.insert().values(
+                registration_id=registration.id, subject="student-1", user_id=other_id,
+                created_at=user.created_at))
+        return user
+
+    monkeypatch.setattr(services, "create_user", racing_create_user)
+    before = accounts()
+    response = client.post("/lti/launch", data=start_launch(client, platform))
+    assert response.status_code == 302, response.text
+    with client.session_transaction() as session:
+        assert session["_user_id"].split(":")[0] == str(other_id)
+    assert accounts() == before
+
+
+def test_a_deactivated_account_is_not_logged_in(client: FlaskClient,
+                                                platform: Platform) -> None:
+    assert client.post("/lti/launch", data=start_launch(client, platform)).status_code == 302
+    client.post("/account/logout")
+    user = db.session.get(User, db.session.scalars(select(LtiIdentity)).one().user_id)
+    user.active = False
+    db.session.commit()
+    response = client.post("/lti/launch", data=start_launch(client, platform))
+    assert response.status_code == 400
+    assert "deactivated" in response.text and not logged_in(client)

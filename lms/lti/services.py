@@ -3,7 +3,6 @@ function owns its commit; none reads the request."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -94,13 +93,28 @@ def learner_for_launch(*, issuer: str, client_id: str, subject: str,
         user = db.session.get(User, found.user_id)
         assert user is not None
         return user
-    # The username is derived, never the subject itself (it may be an email or a long id).
-    digest = hashlib.sha256(f"{registration.id}\0{subject}".encode()).hexdigest()[:16]
-    # A random password nobody knows: the account logs in through launches only.
-    user = create_user(username=f"lti-{digest}", password=secrets.token_urlsafe(32),
-                       display_name=(name or "").strip()[:120] or f"Learner {digest[:6]}")
+    # A random username: one derived from the subject could be taken first by someone
+    # signing up under it (Moodle's subjects are small numbers), and would then be theirs.
+    username = f"lti-{secrets.token_hex(8)}"
+    # Without a name from the platform the account shows its username (the learner may
+    # set a name on their account page).
+    user = create_user(username=username, password=secrets.token_urlsafe(32),
+                       display_name=(name or "").strip()[:120] or username)
     db.session.add(LtiIdentity(registration_id=registration.id, subject=subject,
                                user_id=user.id))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same user's first launch on two app servers at once: the other server's
+        # identity won; drop the account made here (it has nothing yet) and use theirs.
+        db.session.rollback()
+        db.session.delete(user)
+        db.session.commit()
+        winner = db.session.scalar(select(LtiIdentity).where(
+            LtiIdentity.registration_id == registration.id, LtiIdentity.subject == subject))
+        assert winner is not None
+        found_user = db.session.get(User, winner.user_id)
+        assert found_user is not None
+        return found_user
     log.info("created account %s for an LTI launch from %s", user.username, issuer)
     return user

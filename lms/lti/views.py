@@ -56,5 +56,6 @@ def launch() -> Response | tuple[str, int]:
     user = services.learner_for_launch(
         issuer=claims["iss"], client_id=client_id, subject=str(claims["sub"]),
         name=claims.get("name") if current_app.config.get("LTI_SHARE_NAMES", True) else None)
-    login_user(user)
+    if not login_user(user):  # an administrator deactivated the account
+        return _refused(LaunchError("this account is deactivated on this site"))
     return redirect(url_for("lms.courses.catalogue"))
