@@ -186,6 +186,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("LMS_TRUSTED_HOSTS", "list", [], "host names the LMS answers to, separated by commas"),
     S("LMS_FRAME_ANCESTORS", "str", "'self'", "who may show LMS pages in a frame "
       "(Content-Security-Policy frame-ancestors)"),
+    S("LMS_LTI_SHARE_NAMES", "bool", True, "an LTI launch names the new account after the "
+      "name the platform sends; `false` ignores it (the account shows its username)"),
     S("LMS_COMPRESS", "bool", True, "brotli or gzip for pages, CSS and SVG; `false` leaves it "
       "to the proxy"),
     S("LMS_MAX_CONTENT_LENGTH", "int", 16 * 1024 * 1024, "largest upload in bytes "

@@ -167,8 +167,9 @@ def _other_state(platform: Platform, fields: dict[str, str]) -> dict[str, str]:
 
 BAD = {
     "bad signature": (_other_key, "Can&#39;t decode id_token"),
-    "alg none": (_unsigned, ""),
-    "unknown issuer": (_with_claims(lambda c: c.update(iss="https://elsewhere.example")), ""),
+    "alg none": (_unsigned, "Unable to find public key"),
+    "unknown issuer": (_with_claims(lambda c: c.update(iss="https://elsewhere.example")),
+                       "Registration not found"),
     "unknown deployment": (_with_claims(lambda c: c.update({DEPLOYMENT: "other"})),
                            "deployment"),
     "expired": (_with_claims(lambda c: c.update(iat=int(time.time()) - 7200,
@@ -176,8 +177,8 @@ BAD = {
     "no exp": (_with_claims(lambda c: c.pop("exp")), "exp"),
     "no iat": (_with_claims(lambda c: c.pop("iat")), "iat"),
     "wrong audience": (_with_claims(lambda c: c.update(aud="another-tool", azp="another-tool")),
-                       ""),
-    "missing claim": (_with_claims(lambda c: c.pop(VERSION)), ""),
+                       "Registration not found"),
+    "missing claim": (_with_claims(lambda c: c.pop(VERSION)), "Incorrect version"),
     "no nonce": (_with_claims(lambda c: c.pop("nonce")), "nonce"),
     "state cookie mismatch": (_other_state, "State not found"),
 }
@@ -226,7 +227,8 @@ def test_an_unreachable_platform_jwks_is_a_clear_page(client: FlaskClient,
     registration.key_set_url = f"http://127.0.0.1:{port}/jwks"
     db.session.commit()
     before = accounts()
-    assert_refused(client, start_launch(client, platform), before, reason="")
+    assert_refused(client, start_launch(client, platform), before,
+                   reason="Error during fetch URL")
 
 
 def test_the_first_launch_on_two_servers_at_once_ends_with_one_account(
@@ -266,3 +268,12 @@ def test_a_deactivated_account_is_not_logged_in(client: FlaskClient,
     response = client.post("/lti/launch", data=start_launch(client, platform))
     assert response.status_code == 400
     assert "deactivated" in response.text and not logged_in(client)
+
+
+def test_names_from_the_platform_are_ignored_when_the_setting_is_off(
+        app: Flask, client: FlaskClient, platform: Platform) -> None:
+    app.config["LMS_LTI_SHARE_NAMES"] = False
+    platform.launch = {"sub": "u-9", "name": "Giulia Rossi"}
+    assert client.post("/lti/launch", data=start_launch(client, platform)).status_code == 302
+    user = db.session.get(User, db.session.scalars(select(LtiIdentity)).one().user_id)
+    assert user.display_name == user.username and user.username.startswith("lti-")

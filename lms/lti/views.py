@@ -55,7 +55,7 @@ def launch() -> Response | tuple[str, int]:
     client_id = aud if isinstance(aud, str) else claims.get("azp", aud[0])
     user = services.learner_for_launch(
         issuer=claims["iss"], client_id=client_id, subject=str(claims["sub"]),
-        name=claims.get("name") if current_app.config.get("LTI_SHARE_NAMES", True) else None)
+        name=claims.get("name") if current_app.config["LMS_LTI_SHARE_NAMES"] else None)
     if not login_user(user):  # an administrator deactivated the account
         return _refused(LaunchError("this account is deactivated on this site"))
     return redirect(url_for("lms.courses.catalogue"))
