@@ -277,3 +277,17 @@ def test_names_from_the_platform_are_ignored_when_the_setting_is_off(
     assert client.post("/lti/launch", data=start_launch(client, platform)).status_code == 302
     user = db.session.get(User, db.session.scalars(select(LtiIdentity)).one().user_id)
     assert user.display_name == user.username and user.username.startswith("lti-")
+
+
+def test_a_launch_after_the_learner_deleted_their_account_makes_a_new_one(
+        client: FlaskClient, platform: Platform) -> None:
+    from lms.db import utcnow
+
+    assert client.post("/lti/launch", data=start_launch(client, platform)).status_code == 302
+    client.post("/account/logout")
+    first = db.session.scalars(select(LtiIdentity)).one().user_id
+    db.session.get(User, first).deleted_at = utcnow()
+    db.session.commit()
+    assert client.post("/lti/launch", data=start_launch(client, platform)).status_code == 302
+    identity = db.session.scalars(select(LtiIdentity)).one()
+    assert identity.user_id != first and logged_in(client)

@@ -92,7 +92,12 @@ def learner_for_launch(*, issuer: str, client_id: str, subject: str,
     if found is not None:
         user = db.session.get(User, found.user_id)
         assert user is not None
-        return user
+        if user.deleted_at is None:
+            return user  # active, or deactivated by an administrator (the view refuses it)
+        # The learner deleted their account: a new launch starts a new one, unlinked from
+        # the deleted account's remains.
+        db.session.delete(found)
+        db.session.commit()
     # A random username: one derived from the subject could be taken first by someone
     # signing up under it (Moodle's subjects are small numbers), and would then be theirs.
     username = f"lti-{secrets.token_hex(8)}"
