@@ -34,7 +34,10 @@ users_group = click.Group("users", help="Manage accounts.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @with_appcontext
 def check_command(paths: tuple[Path, ...]) -> None:
-    """Validate course packages; every problem is printed as path:line: message."""
+    """Validate course packages; every problem is printed as path:line: message.
+
+    A problem of a whole file, or of one that is missing, is printed as path: message.
+    """
     from lms.courses.package import check_courses
     from lms.plugins import authored_course_dirs, entry_point_course_dirs
 
@@ -72,7 +75,7 @@ def sync_command(rerender: bool, withdraw_missing: bool) -> None:
     from lms.plugins import authored_course_dirs, entry_point_course_dirs
 
     state = current_app.extensions["lms"]
-    folder_problems = [f"{folder}:0: {problem} (LMS_COURSE_DIRS)"
+    folder_problems = [f"{folder}: {problem} (LMS_COURSE_DIRS)"
                        for folder in state.course_dirs
                        if (problem := _course_folder_problem(folder))]
     if folder_problems:
@@ -161,7 +164,7 @@ def import_gift_command(source: Path, target: Path, title: str | None) -> None:
     try:
         text = source.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        click.echo(f"{source}:0: file is not valid UTF-8 text", err=True)
+        click.echo(f"{source}: file is not valid UTF-8 text", err=True)
         sys.exit(1)
     if target.is_dir():
         target = target / (source.stem + ".quiz.md")

@@ -31,6 +31,12 @@ class NavEntry:
     order: int = 100  # the built-in links use 10-50
 
 
+#: In ``access`` rows: a page anyone may open, signed in or not.
+VISITOR = "visitor"
+#: In ``access`` rows: a page every signed-in account may open (ownership checked inside).
+ACCOUNT = "account"
+
+
 @dataclass(frozen=True)
 class Feature:
     """One feature: its pages, tables, commands, navigation and hooks.
@@ -38,7 +44,8 @@ class Feature:
     ``setup(app, blueprint)`` runs once per app after the blueprints are registered: it
     connects signal receivers, adds :mod:`lms.hooks` functions, or adds request hooks to the
     LMS blueprint (``blueprint``). The authorization matrix of the feature's endpoints lives
-    in ``access`` (endpoint -> roles that may open it; checked by the tests).
+    in ``access`` (endpoint -> roles that may open it, or VISITOR / ACCOUNT; checked by the
+    tests against tests/test_authorization_matrix.py).
     """
 
     name: str

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -136,3 +137,12 @@ def join_account_key() -> str:
     if current_user.is_authenticated:
         return f"join-user:{current_user.get_id()}"
     return get_remote_address()
+
+
+def seconds_until_reset() -> int | None:
+    """How long until the limit this request broke lets the client try again; None when no
+    limit of ours refused it (an ``abort(429)`` elsewhere)."""
+    hit = limiter.current_limit
+    if hit is None or not hit.breached:
+        return None
+    return max(1, hit.reset_at - int(time.time()))

@@ -80,7 +80,9 @@ class Problem:
 
     def __str__(self) -> str:
         kind = "" if self.is_error else "warning: "
-        return f"{self.path}:{self.line}: {kind}{self.message}"
+        # Line 0 is the whole file (or one that is missing): there is no line to name.
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {kind}{self.message}"
 
 
 class MessageError(ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -16,7 +17,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, format_timedelta, gettext
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -29,6 +30,7 @@ from lms.db import db
 from lms.features import Feature
 from lms.forms import LanguageForm, language_choices
 from lms.i18n import SESSION_KEY, page_language, supported_languages, text_direction
+from lms.limits import seconds_until_reset
 from lms.percent import shown_percent
 from lms.urls import safe_next
 
@@ -132,6 +134,10 @@ def render_error(error: HTTPException) -> tuple[str, int]:
     }
     code = error.code or 500
     message = messages.get(code, gettext("Something went wrong on our side. Please try again."))
+    if code == 429 and (seconds := seconds_until_reset()) is not None:
+        # From the limit that was hit: an hourly one must not promise a minute.
+        wait = format_timedelta(timedelta(seconds=seconds))
+        message = gettext("Too many requests. Please wait %(time)s and try again.", time=wait)
     return render_template("lms/error.html", code=code, message=message), code
 
 

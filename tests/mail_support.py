@@ -3,7 +3,6 @@ free port, with certificates from a throwaway CA (trustme)."""
 
 from __future__ import annotations
 
-import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,14 +14,6 @@ from typing import Any
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-
-
-def free_port() -> int:
-    """A port nothing listens on (the OS picks it); also what a mail server that is down
-    looks like."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Sink:

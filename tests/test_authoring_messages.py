@@ -209,3 +209,18 @@ def test_catalogues_translate_every_bad_package_message(language: str) -> None:
     for problem in _bad_package_problems():
         message = catalogue.get(problem.template)
         assert message is not None and message.string, (language, problem.template)
+
+
+def test_a_missing_translation_file_is_named_without_a_line(app: Flask, client, make_user,
+                                                            login, runner) -> None:
+    """A file that does not exist has no line 0: ``path: message``, in the browser too."""
+    _trainer(make_user, login, "en")
+    _break_quiz(app, client)  # a course in en and it whose quiz has no Italian file
+    missing = QUIZ.removesuffix(".md") + ".it.md"
+    assert not (draft_root(app) / missing).exists()
+    page = client.get(f"/author/courses/{SLUG}/").text
+    assert f"<code>{missing}</code>" in page
+    assert f"{missing}:0" not in page and f"{missing}#L0" not in page
+    result = runner.invoke(args=["courses", "check", str(draft_root(app))])
+    assert f"{draft_root(app).as_posix()}/{missing}: warning: the course is in it but " \
+        in result.output

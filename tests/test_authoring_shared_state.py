@@ -173,3 +173,24 @@ def test_a_change_made_on_an_older_copy_is_refused(app: Flask, make_user,
         with b.editing(SLUG) as other:
             (other / "course.md").write_text(original + "From B\n")
     assert (a.draft(SLUG) / "course.md").read_text() == original + "From B\n"
+
+
+def test_a_course_published_on_another_server_is_not_listed_as_authored_as_files(
+        app: Flask, make_user, tmp_path: Path) -> None:
+    """Whether a course was authored in the browser is in the database, not in which server's
+    folder its published copy happens to be."""
+    owner = make_user(role="trainer")
+    here, there = _server(tmp_path, "here", owner.id), _server(tmp_path, "there")
+    _start(app, here, owner)
+    types = app.extensions["lms"].question_types
+    publishing.publish(here, SLUG, user_id=None, note="", now=utcnow(), question_types=types)
+    # Its draft gone (a fresh start, say): only the published version is left.
+    db.session.delete(db.session.scalar(select(Draft).where(Draft.course_slug == SLUG)))
+    db.session.commit()
+
+    course = db.session.scalar(select(Course).where(Course.slug == SLUG))
+    assert course.available and Path(course.source_dir).is_relative_to(here.published)
+
+    listed = {entry.slug: entry for entry in
+              services.editable_courses(there, owner.id, is_admin=True)}
+    assert SLUG not in listed or not listed[SLUG].on_disk

@@ -18,9 +18,7 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -39,19 +37,13 @@ from PIL import Image
 from lms.auth.services import create_user
 from lms.db import db
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, make_test_app
+from tests.servers import GUNICORN, free_port, needs_gunicorn
 
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 REPO = Path(__file__).resolve().parent.parent
 TRAINER = "trainer-shared"
 
-pytestmark = pytest.mark.skipif(not GUNICORN.exists(),
-                                reason="gunicorn is in the 'server' extra (make install)")
+pytestmark = needs_gunicorn
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

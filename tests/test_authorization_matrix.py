@@ -312,10 +312,16 @@ def test_authorization_matrix(app: Flask) -> None:
     assert not mismatches, "\n".join(mismatches)
 
 
-#: The roles each test account holds (admins hold every role).
-HOLDS = {"anonymous": set(), "student": {"student"}, "other_student": {"student"},
+#: The roles each test account holds (admins hold every role); every visitor holds
+#: lms.features.VISITOR, every signed-in account lms.features.ACCOUNT too.
+HOLDS = {"anonymous": {"visitor"}, "student": {"student"}, "other_student": {"student"},
          "teacher": {"teacher"}, "other_teacher": {"teacher"}, "trainer": {"trainer"},
          "admin": {"student", "teacher", "trainer", "admin"}}
+for _who, _holds in HOLDS.items():
+    _holds |= {"visitor"} if _who == "anonymous" else {"visitor", "account"}
+
+#: Features every one of whose pages has an access row.
+COVERED = ("admin", "classes", "auth", "authoring", "learning")
 
 
 def test_the_features_access_rows_agree_with_the_matrix(app: Flask) -> None:
@@ -331,9 +337,21 @@ def test_the_features_access_rows_agree_with_the_matrix(app: Flask) -> None:
         expected = MATRIX[endpoint][1]
         for who, holds in HOLDS.items():
             allowed = bool(holds & set(roles))
-            if (expected[who] == LOGIN) if who == "anonymous" else (
-                    (expected[who] not in (403, LOGIN)) if allowed else expected[who] == 403):
+            refused = LOGIN if who == "anonymous" else 403
+            if (expected[who] not in (403, LOGIN)) if allowed else expected[who] == refused:
                 continue
             wrong.append(f"{endpoint} as {who}: the matrix says {expected[who]}, the access "
                          f"row {roles}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_page_of_the_covered_features_has_an_access_row(app: Flask) -> None:
+    features = {feature.name: feature for feature in app.extensions["lms"].features}
+    missing = []
+    for name in COVERED:
+        blueprints = {blueprint.name for blueprint in features[name].blueprints}
+        missing += [rule.endpoint for rule in app.url_map.iter_rules()
+                    if rule.endpoint.count(".") == 2
+                    and rule.endpoint.split(".")[1] in blueprints
+                    and rule.endpoint not in features[name].access]
+    assert not missing, sorted(missing)

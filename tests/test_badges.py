@@ -186,16 +186,31 @@ def test_rotation_keeps_older_credentials_valid_and_withdrawal_ends_them(
         raw = client.post("/badges/verify", data=old, content_type=content_type)
         assert raw.get_json()["status"] == "valid", (content_type, raw.get_json())
     old_thumbprint = headers[0]["kid"].rsplit("/", 1)[-1]
-    result = app.test_cli_runner().invoke(args=["badges", "withdraw-key", old_thumbprint[:10]])
+    # A prefix no other stored key shares, whatever the random keys are (a fixed [:10] relied
+    # on chance); the answers are in the messages, since this failed once and not again.
+    others = [t for t in db.session.scalars(select(BadgeKey.thumbprint)) if t != old_thumbprint]
+    length = next(n for n in range(10, len(old_thumbprint) + 1)
+                  if not any(t.startswith(old_thumbprint[:n]) for t in others))
+    # "--": a base64url thumbprint may start with "-" (1 key in 64), which click would read as
+    # an option; this is what made the test fail at random before.
+    result = app.test_cli_runner().invoke(
+        args=["badges", "withdraw-key", "--", old_thumbprint[:length]])
     assert result.exit_code == 0, result.output
-    assert check(client, old)["code"] == "withdrawn_key"
-    assert check(client, new)["status"] == "valid"
+    db.session.expire_all()
+    assert db.session.scalar(select(BadgeKey.withdrawn_at).where(
+        BadgeKey.thumbprint == old_thumbprint)) is not None, result.output
+    answer = check(client, old)
+    assert answer["code"] == "withdrawn_key", (answer, result.output)
+    answer = check(client, new)
+    assert answer["status"] == "valid", answer
     with pytest.raises(LookupError):
         verify_with_jwcrypto(old, site_keys(client))
     listing = app.test_cli_runner().invoke(args=["badges", "keys"]).output.splitlines()
     assert [line.split()[-1] for line in listing] == ["withdrawn", "signing"]
     assert "PRIVATE" not in "\n".join(listing)
     bad = app.test_cli_runner().invoke(args=["badges", "withdraw-key", "no-such-key"])
+    dash = app.test_cli_runner().invoke(args=["badges", "withdraw-key", "--", "-no-such-key"])
+    assert dash.exit_code == 1 and "-no-such-key" in dash.output, dash.output
     assert bad.exit_code != 0 and "0 keys match" in bad.output
 
 

@@ -20,9 +20,7 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -33,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from security_world import _FAST_HASH, PASSWORD, sync_sample_courses
 from sqlalchemy import func, select
@@ -42,22 +39,15 @@ from lms.auth.models import User
 from lms.db import db
 from lms.progress.models import ItemCompletion
 from lms.quizzes.models import QuizAttempt
+from tests.servers import GUNICORN, free_port, needs_gunicorn
 
 LEARNERS = 50
 WORKERS = 3
 TIME_LIMIT = 60.0
 LESSON = "/courses/sample-course/basics/first-lesson/"
 QUIZ = "/courses/sample-course/basics/check/"
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 
-pytestmark = pytest.mark.skipif(not GUNICORN.exists(),
-                                reason="gunicorn is in the 'server' extra (make install)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytestmark = needs_gunicorn
 
 
 ENTRY = """\

@@ -105,7 +105,7 @@ def test_find_course_dirs(tmp_path: Path) -> None:
 
 def test_check_courses_reports_a_folder_without_courses(tmp_path: Path) -> None:
     assert [str(p) for p in check_courses([tmp_path])] == [
-        f"{tmp_path.as_posix()}:0: no course here: a course folder holds a course.md"
+        f"{tmp_path.as_posix()}: no course here: a course folder holds a course.md"
     ]
     assert [p for p in check_courses([DATA / "good"]) if p.is_error] == []
 
@@ -118,14 +118,14 @@ BROKEN = {
     "missing-title": '01-basics/01-intro.md:1: missing required key "title"',
     "duplicate-ids": '01-basics/02-again.md:3: duplicate id "intro": 01-intro.md has it too',
     "unknown-key": '01-basics/01-intro.md:4: unknown key "summry" '
-    "(allowed: title, summary, objectives, estimated_minutes, id, quiz)",
+    "(allowed: title, summary, objectives, estimated_minutes, id, quiz, review, reviewed_by)",
     "broken-link": "01-basics/01-intro.md:11: link target not found: 02-missing.md",
     "missing-image": "01-basics/01-intro.md:11: image not found: chart.svg",
     "image-without-alt": "01-basics/01-intro.md:11: image has no alt text: "
     "describe it, e.g. ![What it shows](chart.svg)",
     "skipped-heading": "01-basics/01-intro.md:11: heading skips a level: #### after ##, use ###",
-    "not-utf8": "01-basics/01-intro.md:0: file is not valid UTF-8 text",
-    "undeclared-language": '01-basics/01-intro.de.md:0: language "de" is not one of the '
+    "not-utf8": "01-basics/01-intro.md: file is not valid UTF-8 text",
+    "undeclared-language": '01-basics/01-intro.de.md: language "de" is not one of the '
     "course languages (en)",
 }
 
@@ -189,7 +189,7 @@ def test_missing_translations_are_warnings(tmp_path: Path) -> None:
     spec, problems = load_course(root)
     assert spec is not None
     assert [str(p).replace(root.as_posix(), "tiny") for p in problems] == [
-        f"tiny/01-basics/{name}.it.md:0: warning: the course is in it but this file is missing; "
+        f"tiny/01-basics/{name}.it.md: warning: the course is in it but this file is missing; "
         "learners reading it see the original" for name in ("01-intro", "02-q.quiz")]
 
 
@@ -224,7 +224,7 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
     "ids that are not slugs": (
         {"01-basics/01-intro.md": None, "01-basics/01-Intro_Page.md": LESSON,
          "01-basics/02-next.md": lesson("Text.\n", "id: Next\n")},
-        ['tiny/01-basics/01-Intro_Page.md:0: id "Intro_Page" is not a lowercase slug: '
+        ['tiny/01-basics/01-Intro_Page.md: id "Intro_Page" is not a lowercase slug: '
          "use a-z, 0-9 and single hyphens",
          "tiny/01-basics/02-next.md:4: id 'Next' is not a lowercase slug: use a-z, 0-9 and "
          "single hyphens"],
@@ -236,7 +236,7 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
     ),
     "translation without original": (
         {"01-basics/02-only.it.md": "---\ntitle: Solo\n---\nTesto.\n"},
-        ["tiny/01-basics/02-only.it.md:0: translation without its original: 02-only.md is missing"],
+        ["tiny/01-basics/02-only.it.md: translation without its original: 02-only.md is missing"],
     ),
     "translation repeats a setting": (
         {"01-basics/01-intro.it.md": "---\ntitle: Intro\nestimated_minutes: 5\n---\nTesto.\n"},
@@ -245,19 +245,19 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
     ),
     "files that are not markdown or media": (
         {"01-basics/notes.txt": "x", "01-basics/notes.md": "x"},
-        ["tiny/01-basics/notes.md:0: markdown file is not a lesson: name it NN-name.md or "
+        ["tiny/01-basics/notes.md: markdown file is not a lesson: name it NN-name.md or "
          "NN-name.quiz.md",
-         "tiny/01-basics/notes.txt:0: warning: file is neither markdown nor media (.svg, .png, "
+         "tiny/01-basics/notes.txt: warning: file is neither markdown nor media (.svg, .png, "
          ".jpg, .gif, .webp): not published"],
     ),
     "course without modules": (
         {"01-basics/module.md": None, "01-basics/01-intro.md": None},
-        ["tiny/course.md:0: course has no modules: add a folder such as 01-first-module"],
+        ["tiny/course.md: course has no modules: add a folder such as 01-first-module"],
     ),
     "module without items or module.md": (
         {"01-basics/01-intro.md": None, "01-basics/module.md": None, "01-basics/x.svg": "<svg/>"},
-        ["tiny/01-basics:0: module has no lessons or quizzes",
-         "tiny/01-basics:0: module.md is missing"],
+        ["tiny/01-basics: module has no lessons or quizzes",
+         "tiny/01-basics: module.md is missing"],
     ),
     "heading 1, vague and empty links": (
         {"01-basics/01-intro.md": lesson("# Big\n\nRead [click here](https://e.org), [](https://e.org)"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -28,6 +27,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # CI must build the package; a developer machine without the build tools may skip.
@@ -116,11 +116,6 @@ def database(request: pytest.FixtureRequest, tmp_path: Path,
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(url: str, language: str) -> str:

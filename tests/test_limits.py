@@ -169,3 +169,17 @@ def test_limits_are_read_from_the_environment(tmp_path: Path,
     assert app.config["LMS_LOGIN_ACCOUNT_LIMIT"] == "5 per hour"
     assert app.config["LMS_JOIN_LIMIT"] == "100 per hour"
     assert app.config["LMS_LOGIN_LIMIT"] == "30 per minute; 300 per hour"
+
+
+def test_the_refusal_page_says_how_long_to_wait_for_the_limit_that_was_hit(
+        app: Flask, database_url: str, tmp_path: Path) -> None:
+    # Before, every refusal said "wait a minute", even for a limit per hour.
+    with limited_app(database_url, tmp_path, LMS_LOGIN_LIMIT="2 per hour") as limited:
+        client = limited.test_client()
+        assert [log_in(client, f"ghost{n}") for n in range(2)] == [200] * 2
+        refused = client.post("/account/login", data={"login": "ghost2", "password": "x"})
+        assert refused.status_code == 429
+        assert "Please wait 1 hour and try again." in refused.text
+        italian = client.post("/account/login", data={"login": "ghost3", "password": "x"},
+                              headers={"Accept-Language": "it"})
+        assert italian.status_code == 429 and "Aspetta 1 ora e riprova." in italian.text

@@ -15,9 +15,7 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -28,24 +26,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from lms.auth.services import create_user
 from lms.db import db
 from tests.conftest import make_test_app
+from tests.servers import GUNICORN, free_port, needs_gunicorn
 
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 REPO = Path(__file__).resolve().parent.parent
 USERNAME = "pupil"
 
-pytestmark = pytest.mark.skipif(not GUNICORN.exists(),
-                                reason="gunicorn is in the 'server' extra (make install)")
+pytestmark = needs_gunicorn
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from lms.auth.models import User
 from lms.db import db
 from lms.mail.models import MailStatus, OutboxMail
-from tests.mail_support import ThrowawayCA, free_port, smtp_server
+from tests.mail_support import ThrowawayCA, smtp_server
+from tests.servers import free_port
 
 BASE = "https://learn.example.org"
 FLASHED = "If an account uses that address, we have sent it a link to reset the password."

@@ -35,7 +35,7 @@ def test_sync_refuses_a_missing_folder_and_withdraws_nothing(
     app.extensions["lms"].course_dirs = [missing]
     result = runner.invoke(args=["courses", "sync"])
     assert result.exit_code == 1
-    assert f"{missing}:0: no such folder (LMS_COURSE_DIRS)" in result.output
+    assert f"{missing}: no such folder (LMS_COURSE_DIRS)" in result.output
     assert "nothing was synced" in result.output
     assert live_slugs() == before
 
@@ -47,7 +47,7 @@ def test_sync_refuses_a_folder_without_courses(runner: FlaskCliRunner, app: Flas
     app.extensions["lms"].course_dirs = [tmp_path / "empty"]
     result = runner.invoke(args=["courses", "sync", "--withdraw-missing"])
     assert result.exit_code == 1
-    assert f"{tmp_path / 'empty'}:0: holds no course package" in result.output
+    assert f"{tmp_path / 'empty'}: holds no course package" in result.output
     assert live_slugs() == before
 
 

@@ -143,7 +143,7 @@ def test_ordinary_markdown_passes_the_limits(tmp_path: Path, body: str) -> None:
 def test_a_file_over_50_kb_is_refused(tmp_path: Path) -> None:
     root = course_with(tmp_path, LESSON, LESSON_HEAD + "Words and more words.\n" * 2500)
     messages = [str(p) for p in check_courses([root])]
-    assert f"{root.as_posix()}/{LESSON}:0: the file is larger than 50 KB: split it into " \
+    assert f"{root.as_posix()}/{LESSON}: the file is larger than 50 KB: split it into " \
         "several lessons" in messages
 
 
@@ -154,7 +154,7 @@ def test_a_course_over_500_kb_of_markdown_is_refused(tmp_path: Path) -> None:
             LESSON_HEAD + "Words and more words.\n" * 2000)
     total = sum(file.stat().st_size for file in root.rglob("*.md")) // 1000
     assert [str(p) for p in check_courses([root])] == [
-        f"{root.as_posix()}/course.md:0: the course's markdown files hold {total} KB together; "
+        f"{root.as_posix()}/course.md: the course's markdown files hold {total} KB together; "
         "at most 500 KB are accepted: split it into several courses"]
 
 

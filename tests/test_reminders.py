@@ -18,7 +18,8 @@ from lms.courses.models import Course
 from lms.db import db, utcnow
 from lms.mail.models import MailStatus, OutboxMail
 from lms.reminders.models import DigestSent
-from tests.mail_support import free_port, smtp_server
+from tests.mail_support import smtp_server
+from tests.servers import free_port
 
 
 def _assign(school_class: SchoolClass, course: Course, due_in: timedelta,

@@ -22,5 +22,5 @@ feature = Feature(
     setup=setup,
     access={endpoint: ("admin",) for endpoint in (
         "lms.admin.create_user", "lms.admin.change_role", "lms.admin.toggle_active",
-        "lms.admin.admin_log_page")},
+        "lms.admin.admin_log_page", "lms.admin.import_users", "lms.admin.import_commit")},
 )

@@ -7,10 +7,17 @@ import click
 
 from lms.auth.cli import COMMANDS
 from lms.auth.views import bp
-from lms.features import Feature
+from lms.features import ACCOUNT, VISITOR, Feature
 
 # Merged by name with the other features' ``users`` commands (lms.extension).
 users_group = click.Group("users", help="Manage accounts.", commands=COMMANDS)
 
-feature = Feature(name="auth", blueprints=(bp,), models=("lms.auth.models",),
-                  commands=(users_group,))
+feature = Feature(
+    name="auth", blueprints=(bp,), models=("lms.auth.models",), commands=(users_group,),
+    access={
+        **{f"lms.auth.{name}": (VISITOR,) for name in (
+            "login", "signup", "request_reset", "reset_password", "logout", "confirm_email")},
+        **{f"lms.auth.{name}": (ACCOUNT,) for name in (
+            "account", "change_password", "change_email")},
+    },
+)

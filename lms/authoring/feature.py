@@ -31,4 +31,14 @@ feature = Feature(
     commands=(courses_group,),
     setup=setup,
     nav=(NavEntry("lms.authoring.index", _l("Author"), roles=("trainer",), order=20),),
+    access={
+        **{f"lms.authoring.{name}": ("trainer",) for name in (
+            "index", "new_course", "import_course", "course", "edit", "media", "versions",
+            "version_zip", "diff", "export", "add_module", "add_item", "move", "translate",
+            "upload_image", "delete", "rename", "preview", "publish", "guide", "edit_live",
+            "take_over")},
+        # Withdrawing a course and choosing its co-authors are the admins' decisions.
+        **{f"lms.authoring.{name}": ("admin",) for name in (
+            "unpublish", "add_coauthor", "remove_coauthor")},
+    },
 )

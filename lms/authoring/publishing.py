@@ -236,5 +236,7 @@ def _retitle_copy(dirs: AuthoringDirs, staged: Path, new_title: str) -> None:
 
 def _located(problem: DraftProblem) -> Text:
     # Not marked for translation: only the message inside is translated.
+    if not problem.line:  # the whole file, or one that is missing: no line to name
+        return Text("%(rel)s: %(message)s", {"rel": problem.rel, "message": problem})
     return Text("%(rel)s:%(line)s: %(message)s",
                 {"rel": problem.rel, "line": problem.line, "message": problem})

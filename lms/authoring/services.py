@@ -17,7 +17,7 @@ from sqlalchemy import select
 from lms.auth.models import User
 from lms.authoring import drafts, storage
 from lms.authoring.media import MAX_IMAGE_BYTES, check_image
-from lms.authoring.models import CourseAuthor
+from lms.authoring.models import CourseAuthor, CourseTakeover, CourseVersion
 from lms.authoring.photos import prepare_image
 from lms.authoring.storage import AuthoringDirs, DraftError
 from lms.courses.models import Course
@@ -51,7 +51,8 @@ class DraftProblem:
         return render(self.template, self.params, gettext) if self.template else self.message
 
     def __str__(self) -> str:
-        return f"{self.rel}:{self.line}: {self.message}"
+        where = f"{self.rel}:{self.line}" if self.line else self.rel  # 0: the whole file
+        return f"{where}: {self.message}"
 
 
 class Conflict(Exception):
@@ -132,9 +133,14 @@ def editable_courses(dirs: AuthoringDirs, user_id: int, *, is_admin: bool) -> li
         role = "admin" if is_admin else roles.get(slug)
         if role is not None and (dirs.draft(slug) / "course.md").is_file():
             entries.append(CourseEntry(slug, _title(dirs.draft(slug)), role, courses.get(slug)))
-    published_root = dirs.published.resolve()
+    # From the database, not from whose published folder holds the copy: a course published
+    # on another server (same database, other instance folder) is browser-authored too.
+    browser = set(db.session.scalars(select(CourseVersion.course_slug).distinct())) \
+        | set(db.session.scalars(select(CourseTakeover.course_slug)))
+    published_root = dirs.published.resolve()  # and copies here from before versions
     for slug, course in sorted(courses.items()):
-        if not Path(course.source_dir).is_relative_to(published_root) and course.available \
+        if course.available and slug not in browser \
+                and not Path(course.source_dir).is_relative_to(published_root) \
                 and slug not in slugs:  # taken over: its draft is listed above
             entries.append(CourseEntry(slug, _title(Path(course.source_dir)), None, course, True))
     return entries

@@ -45,7 +45,9 @@ def rotate_key(algorithm: str | None) -> None:
 @click.argument("thumbprint")
 @with_appcontext
 def withdraw_key(thumbprint: str) -> None:
-    """Stop publishing a lost or compromised key: what it signed no longer verifies."""
+    """Stop publishing a lost or compromised key: what it signed no longer verifies.
+
+    A thumbprint may start with "-": write it after "--" (lms badges withdraw-key -- -Xy…)."""
     try:
         row = keys.withdraw_key(thumbprint, now=utcnow())
     except keys.UnknownKey as error:

@@ -9,7 +9,7 @@ from lms import hooks
 from lms.classes.join_links import join_pending, pending_extras
 from lms.classes.services import wears_a_teachers_name
 from lms.classes.views import bp
-from lms.features import Feature, NavEntry
+from lms.features import ACCOUNT, Feature, NavEntry
 
 
 def setup(app: Flask, blueprint: Blueprint) -> None:
@@ -29,8 +29,12 @@ feature = Feature(
     nav=(NavEntry("lms.classes.index", _l("My classes"), roles=("teacher",), order=10),
          NavEntry("lms.classes.join", _l("Join a class"), hidden_from=("teacher",), order=50)),
     # The teacher pages; which class is whose is the views' check (404 for another's).
-    access={f"lms.classes.{name}": ("teacher",) for name in (
-        "index", "create", "dashboard", "members", "accounts", "assign", "export_csv",
-        "module_detail", "student_detail", "archive", "regenerate_code", "remove_member",
-        "unassign")},
+    access={
+        **{f"lms.classes.{name}": ("teacher",) for name in (
+            "index", "create", "dashboard", "members", "accounts", "assign", "export_csv",
+            "export_xlsx", "module_detail", "student_detail", "archive", "regenerate_code",
+            "remove_member", "unassign")},
+        "lms.classes.join": (ACCOUNT,),
+        "lms.classes.join_with_code": (ACCOUNT,),
+    },
 )

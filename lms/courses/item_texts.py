@@ -28,6 +28,7 @@ class ItemBody:
     objectives: tuple[str, ...]
     html: str
     questions: tuple[dict[str, Any], ...] | None
+    awaiting_review: bool = False  # a translation no native-speaking educator has reviewed
 
 
 def item_body(item: Item | ItemInfo, language: str, course: Course,
@@ -41,7 +42,8 @@ def item_body(item: Item | ItemInfo, language: str, course: Course,
         texts = item_texts(item.id, content_hash) or item_texts(item.id, item.content_hash)
         return {code: ItemBody(text.language, text.title, tuple(text.objectives or ()),
                                text.html or "",
-                               tuple(text.questions) if text.questions is not None else None)
+                               tuple(text.questions) if text.questions is not None else None,
+                               bool(text.awaiting_review))
                 for code, text in texts.items()}
 
     bodies = worker_cached(("body", item.id, content_hash, course.synced_at), load)

@@ -50,6 +50,7 @@ class PageText:
     html: str
     teacher_guide_title: str | None = None
     teacher_guide_html: str | None = None
+    awaiting_review: bool = False  # a translation no native-speaking educator has reviewed
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event, select
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db, utcnow
@@ -56,6 +56,8 @@ class CourseText(db.Model):  # type: ignore[name-defined,misc]
     html: Mapped[str] = mapped_column(Text, default="")
     teacher_guide_title: Mapped[str | None] = mapped_column(String(200))
     teacher_guide_html: Mapped[str | None] = mapped_column(Text)
+    # Front matter said ``review: awaiting`` with no ``reviewed_by``: the course page says so.
+    awaiting_review: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     course: Mapped[Course] = relationship(back_populates="texts")
 
@@ -146,6 +148,8 @@ class ItemText(db.Model):  # type: ignore[name-defined,misc]
     html: Mapped[str] = mapped_column(Text, default="")
     # The quiz's questions as parsed (answer keys included): never sent to the browser as is.
     questions: Mapped[list[dict[str, Any]] | None] = mapped_column(db.JSON)
+    # Front matter said ``review: awaiting`` with no ``reviewed_by``: the page says so.
+    awaiting_review: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<ItemText {self.item_id} {self.language}>"

@@ -44,6 +44,9 @@ class TextVersion:
     html: str
     source_path: str
     questions: tuple[Any, ...] = ()
+    #: ``review: awaiting`` and no ``reviewed_by``: learners are told a native-speaking
+    #: educator has not reviewed this text yet.
+    awaiting_review: bool = False
 
 
 @dataclass(frozen=True)

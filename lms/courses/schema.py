@@ -39,6 +39,15 @@ class Key:
     text: bool = False
 
 
+#: Every file, above all a translation, may say whether a native-speaking educator has
+#: reviewed it: ``review: awaiting`` until then, ``reviewed_by: <Name>`` once done. Both are
+#: about the file itself, so a translation may carry them (hence ``text=True``).
+_REVIEW_KEYS: Mapping[str, Key] = {
+    "review": Key("review", text=True),
+    "reviewed_by": Key("text", text=True),
+}
+
+
 _TITLE = Key("text", required=True, text=True)
 _SUMMARY = Key("text", text=True)
 # Values of these are checked by lms.questions.settings.parse_quiz_settings.
@@ -58,8 +67,10 @@ COURSE_KEYS: Mapping[str, Key] = {
     "licence": Key("text"),
     "authors": Key("list"),
     "certificate": Key("bool"),
+    **_REVIEW_KEYS,
 }
-MODULE_KEYS: Mapping[str, Key] = {"title": _TITLE, "summary": _SUMMARY, "id": Key("id")}
+MODULE_KEYS: Mapping[str, Key] = {"title": _TITLE, "summary": _SUMMARY, "id": Key("id"),
+                                  **_REVIEW_KEYS}
 LESSON_KEYS: Mapping[str, Key] = {
     "title": _TITLE,
     "summary": _SUMMARY,
@@ -67,6 +78,7 @@ LESSON_KEYS: Mapping[str, Key] = {
     "estimated_minutes": Key("minutes", required=True),
     "id": Key("id"),
     "quiz": Key("mapping"),
+    **_REVIEW_KEYS,
 }
 QUIZ_KEYS: Mapping[str, Key] = {
     "title": _TITLE,
@@ -74,8 +86,9 @@ QUIZ_KEYS: Mapping[str, Key] = {
     "estimated_minutes": Key("minutes"),
     "id": Key("id"),
     **{name: _SETTING for name in _QUIZ_SETTINGS},
+    **_REVIEW_KEYS,
 }
-GUIDE_KEYS: Mapping[str, Key] = {"title": _TITLE, "summary": _SUMMARY}
+GUIDE_KEYS: Mapping[str, Key] = {"title": _TITLE, "summary": _SUMMARY, **_REVIEW_KEYS}
 
 
 #: Front matter of a translation started as a copy of its original: the fingerprint of the
@@ -119,6 +132,9 @@ def _value_problem(name: str, key: Key, value: Any) -> _Reason | None:
         return N_("%(key)s must be a list of text, e.g. %(key)s: [first, second]"), {"key": name}
     if kind == "mapping" and not isinstance(value, dict):
         return N_("%(key)s must be a set of key: value settings on indented lines"), {"key": name}
+    if kind == "review" and value != "awaiting":
+        return (N_("%(key)s can only be awaiting; once an educator has reviewed the file, "
+                   "add reviewed_by: <Name> instead"), {"key": name})
     if kind == "topic" and value not in TOPICS:
         return (N_("topic must be one of %(topics)s (not %(value)s)"),
                 {"topics": ", ".join(TOPICS), "value": repr(value)})

@@ -172,6 +172,7 @@ def _sync_course(
         if text.id is None:
             course.texts.append(text)
         text.title, text.summary, text.html = version.title, version.summary, version.html
+        text.awaiting_review = version.awaiting_review
         guide = spec.teacher_guide.get(language)
         text.teacher_guide_title = guide.title if guide else None
         text.teacher_guide_html = guide.html if guide else None
@@ -270,6 +271,7 @@ def _item_fields(version: TextVersion) -> dict[str, Any]:
         "objectives": list(version.objectives),
         "html": version.html,
         "questions": questions,
+        "awaiting_review": version.awaiting_review,
     }
 
 

@@ -14,7 +14,8 @@ from lms.courses.package import ItemSpec, TextVersion
 from lms.markdown import image_size_in, render_markdown
 from lms.problems import N_, Problem
 
-__all__ = ["QUIZ_SETTING_KEYS", "TextBuilder", "split_quiz_fence", "text_value"]
+__all__ = ["QUIZ_SETTING_KEYS", "TextBuilder", "awaiting_review", "split_quiz_fence",
+           "text_value"]
 
 #: Front-matter keys of a quiz file that are quiz settings (the rest is the item's).
 QUIZ_SETTING_KEYS = frozenset(
@@ -31,6 +32,11 @@ def text_value(meta: Mapping[str, Any], key: str) -> str:
     """A text front-matter value, or "" when absent or not text (check_meta reports that)."""
     value = meta.get(key)
     return value.strip() if isinstance(value, str) else ""
+
+
+def awaiting_review(meta: Mapping[str, Any]) -> bool:
+    """``review: awaiting`` and no reviewer named yet (an empty name is reported by check_meta)."""
+    return meta.get("review") == "awaiting" and not text_value(meta, "reviewed_by")
 
 
 def _text_list(meta: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -136,6 +142,7 @@ class TextBuilder:
             html=html,
             source_path=f"{self.course_slug}/{source.rel}",
             questions=tuple(questions),
+            awaiting_review=awaiting_review(meta),
         )
 
     def questions(self, text: str, source: SourceFile, first_line: int) -> list[Any]:

@@ -153,7 +153,8 @@ def _page_texts(model: type, owner_column: Any, ids: list[int]) -> dict[int, dic
             result[owner_id][language] = PageText(
                 language, text.title, text.summary or "", text.html or "",
                 getattr(text, "teacher_guide_title", None),
-                getattr(text, "teacher_guide_html", None))
+                getattr(text, "teacher_guide_html", None),
+                getattr(text, "awaiting_review", False))
     return dict(result)
 
 

@@ -140,7 +140,7 @@ def test_no_axe_violations_in_partner_languages(page_type: PageType, locale: str
 
 
 def check_page(page_type: PageType, locale: str, width: int, site: Any,
-               open_page: Callable[..., Page], make_account: Callable[..., str]) -> None:
+               open_page: Callable[..., Page], make_account: Callable[..., str]) -> Page:
     """Load the page as its user in ``locale`` (lang attribute checked), then run axe."""
     url = site.url(page_type.path)
     user = page_type.user
@@ -154,6 +154,26 @@ def check_page(page_type: PageType, locale: str, width: int, site: Any,
     assert page.locator("html").get_attribute("lang") == locale[:2]
     violations = axe_violations(page)
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
+    return page
+
+
+#: Issue 16: a lesson of the interculturalism course translated into Portuguese and Spanish,
+#: whose notice says the translation awaits review by a native-speaking educator.
+PARTNER_LESSON = PageType("lesson-partner", "/courses/interculturalism/culture-and-identity/"
+                          "what-culture-is/", "student")
+
+
+@pytest.mark.parametrize(("locale", "notice"), [
+    ("pt-MZ", "Esta tradução aguarda revisão"),
+    ("es-UY", "Esta traducción está pendiente de revisión"),
+])
+def test_no_axe_violations_on_a_partner_language_lesson(
+        locale: str, notice: str, site: Any, open_page: Callable[..., Page],
+        make_account: Callable[..., str]) -> None:
+    """The translated text (not a fallback) with its awaiting-review notice, on a phone."""
+    page = check_page(PARTNER_LESSON, locale, 360, site, open_page, make_account)
+    assert page.locator("article").get_attribute("lang") == locale[:2]
+    assert page.get_by_text(notice).is_visible()
 
 
 @pytest.mark.parametrize("page_type", [p for p in PAGES if p.user is None and p.then is None],

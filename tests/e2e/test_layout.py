@@ -37,7 +37,7 @@ def test_lesson_layout_mirrors_in_arabic(
     ltr.goto(url)
     rtl = open_page(width=WIDTH)
     rtl.goto(url)
-    rtl.locator(".language-switch button[value=ar]").click()
+    rtl.locator(".language-list button[value=ar]").click()
     rtl.wait_for_load_state()
     assert rtl.url.endswith(url)
     assert rtl.locator("html").get_attribute("dir") == "rtl"
@@ -144,3 +144,39 @@ def test_english_course_text_keeps_its_direction_on_arabic_pages(
     assert page.locator(".question-prompt[lang=en]").first.evaluate(direction) == "ltr"
     assert page.locator(".question-number").first.evaluate(direction) == "rtl"
     screenshot(page, "quiz-ar")
+
+
+def test_language_switcher_is_one_short_line_on_a_phone(
+    site: Any, open_page: Callable[..., Page], screenshot: Callable[..., Path],
+) -> None:
+    """Six languages in a row took two lines of a 375 px header: there the current language
+    opens the others (a disclosure, by keyboard too); a wide screen keeps the row."""
+    phone = open_page("student", width=375, height=740, is_mobile=True, has_touch=True)
+    phone.goto(site.url(LESSON))
+    switcher = phone.locator(".language-switch")
+    line = phone.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)")
+    assert switcher.bounding_box()["height"] < 2 * line
+    assert not phone.locator(".language-list").is_visible()
+    summary = phone.locator(".language-menu summary")
+    assert summary.locator("span[lang=en]").inner_text() == "English"
+    assert summary.inner_text().split() == ["Language:", "English"]  # its name, read aloud
+    assert not phone.locator(".language-menu button[value=it]").is_visible()
+    summary.focus()
+    phone.keyboard.press("Enter")
+    italian = phone.locator(".language-menu button[value=it]")
+    assert italian.is_visible() and italian.get_attribute("lang") == "it"
+    assert italian.inner_text() == "Italiano"
+    assert phone.locator(".language-menu button[value=en]").count() == 0  # the current one
+    menu = phone.locator(".language-menu ul").bounding_box()
+    assert menu["x"] >= 0 and menu["x"] + menu["width"] <= 375, menu
+    screenshot(phone, "language-menu-phone", full_page=False)
+    italian.focus()
+    with phone.expect_navigation():  # the page at hand is loaded already: wait for the next one
+        phone.keyboard.press("Enter")
+    assert phone.locator("html").get_attribute("lang") == "it"
+    assert phone.url.endswith(site.url(LESSON))
+
+    wide = open_page(width=WIDTH)
+    wide.goto(site.url(LESSON))
+    assert wide.locator(".language-list button[value=it]").is_visible()
+    assert not wide.locator(".language-menu").is_visible()

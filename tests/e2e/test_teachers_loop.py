@@ -17,7 +17,8 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import log_in
-from tests.mail_support import free_port, smtp_server
+from tests.mail_support import smtp_server
+from tests.servers import free_port
 
 QUIZ = "/courses/every-type/all/every-type/"
 TEACHER_EMAIL = "loop.teacher@example.org"

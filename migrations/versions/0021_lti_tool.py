@@ -3,8 +3,8 @@
 New tables only, nothing to convert. Reviewed by hand: names follow the naming convention
 (all under 63 characters for PostgreSQL); the tool's key is made on first use, not here.
 
-Revision ID: 0020_lti_tool
-Revises: 0019_liveedit_takeover
+Revision ID: 0021_lti_tool
+Revises: 0020_coursept_awaiting_review
 Create Date: 2026-12-05 03:45:41.873944
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020_lti_tool'
-down_revision = '0019_liveedit_takeover'
+revision = '0021_lti_tool'
+down_revision = '0020_coursept_awaiting_review'
 branch_labels = None
 depends_on = None
 
