@@ -274,3 +274,23 @@ def test_templates_translate_in_the_locale_of_each_render(app: Flask) -> None:
             assert render_template_string(
                 '{{ ngettext("%(num)d question", "%(num)d questions", 0) }}') == "0 question"
         assert render_template_string(source).startswith("Log out|")
+
+
+@pytest.mark.parametrize("language", COMPLETE + ["ar"])
+def test_catalogue_has_no_orphan_plural_forms(language: str) -> None:
+    """Every ``msgstr[n]`` follows its ``msgid_plural`` or ``msgstr[n-1]``. A merge once left
+    six ``msgstr[n] ""`` lines under a blank line: Babel reads past them, GNU msgfmt refuses."""
+    path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+    previous = ""
+    problems = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith('"'):
+            continue  # a continuation of the previous keyword's string
+        found = re.match(r"msgstr\[(\d+)\]", line)
+        if found:
+            index = int(found.group(1))
+            expected = "msgid_plural" if index == 0 else f"msgstr[{index - 1}]"
+            if not previous.startswith(expected):
+                problems.append(f"{path.name}:{number}: {line[:40]} does not follow {expected}")
+        previous = line
+    assert not problems, "\n".join(problems)
