@@ -269,3 +269,25 @@ def test_learners_without_grade_links_pay_one_query_per_event(
     with count_queries() as queries:
         grades.on_item_completed(None, user_id=user.id, item_id=1, course_id=course)
     assert len(queries) == 1
+
+
+def test_the_admin_page_shows_each_learners_grades_sent_waiting_and_failed(
+        client: FlaskClient, platform: Platform, make_user: Callable[..., User],
+        login: Callable[[User], None]) -> None:
+    graded_launch(client, platform)
+    platform.down = True
+    pass_module(client)
+    client.post("/account/logout")
+    login(make_user(role="admin"))
+    page = client.get("/admin/lti/")
+    assert page.status_code == 200
+    text = page.text
+    assert "Grades sent to the platforms" in text
+    assert "Sent: 0" in text and "Waiting: 1" in text and "Failed: 0" in text
+    assert "Giulia Rossi" in text and "sample-course/basics" in text
+    assert "Waiting: next try" in text and "HTTP 503" in text and "100 / 100" in text
+
+    platform.down = False
+    outbox.send_due(now=utcnow(), retry_now=True)
+    text = client.get("/admin/lti/").text
+    assert "Sent: 1" in text and "Waiting: 0" in text and "Sent on" in text

@@ -13,6 +13,9 @@ from lms.db import db
 from lms.lti.grade_models import LtiGradeLink, LtiScore, ScoreStatus
 from lms.lti.models import LtiRegistration
 
+#: What the admin page lists (a superseded score never needed to arrive).
+SHOWN = (ScoreStatus.PENDING, ScoreStatus.FAILED, ScoreStatus.SENT)
+
 
 @dataclass(frozen=True)
 class ScoreLine:
