@@ -60,7 +60,7 @@ def record_launch(*, issuer: str, client_id: str, user_id: int,
     link.course_id, link.module_id, link.scopes = course_id, module_id, scopes
     link.subject, link.launched_at = str(claims["sub"]), now
     db.session.commit()
-    outbox.send_after_request(score_links([link], now=now))
+    _queue_safely([link], user_id, course_id)
     return link
 
 
@@ -186,8 +186,17 @@ def on_course_completed(sender: Any, *, user_id: int, course_id: int, **extra: A
 def _on_event(user_id: int, course_id: int | None, item_id: int | None) -> None:
     try:
         links = links_for(user_id, course_id, item_id)
-        if links:
-            outbox.send_after_request(score_links(links, now=utcnow()))
+    except Exception:
+        db.session.rollback()
+        log.exception("could not read the LTI grade links of user %s", user_id)
+        return
+    if links:
+        _queue_safely(links, user_id, course_id)
+
+
+def _queue_safely(links: list[LtiGradeLink], user_id: int, course_id: int | None) -> None:
+    try:
+        outbox.send_after_request(score_links(links, now=utcnow()))
     except Exception:
         # The learner's progress is saved; a score is recomputed from it at the next event
         # or launch, so a failure here must not turn their page into an error.
