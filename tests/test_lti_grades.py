@@ -291,3 +291,16 @@ def test_the_admin_page_shows_each_learners_grades_sent_waiting_and_failed(
     outbox.send_due(now=utcnow(), retry_now=True)
     text = client.get("/admin/lti/").text
     assert "Sent: 1" in text and "Waiting: 0" in text and "Sent on" in text
+
+
+@pytest.mark.parametrize("lineitem, scores_at", [
+    ("https://moodle.example/mod/lti/services.php/2/lineitems/5/lineitem?type_id=1",
+     "https://moodle.example/mod/lti/services.php/2/lineitems/5/lineitem/scores?type_id=1"),
+    ("https://canvas.example/api/lti/courses/1/line_items/7/",
+     "https://canvas.example/api/lti/courses/1/line_items/7/scores"),
+])
+def test_the_score_service_is_the_line_item_path_plus_scores(lineitem: str,
+                                                             scores_at: str) -> None:
+    from lms.lti.ags import scores_url
+
+    assert scores_url(lineitem) == scores_at
