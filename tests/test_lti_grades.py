@@ -304,3 +304,23 @@ def test_the_score_service_is_the_line_item_path_plus_scores(lineitem: str,
     from lms.lti.ags import scores_url
 
     assert scores_url(lineitem) == scores_at
+
+
+def test_the_teacher_sees_a_students_grades_on_their_page_in_the_class(
+        client: FlaskClient, platform: Platform, make_user: Callable[..., User],
+        login: Callable[[User], None]) -> None:
+    from lms.classes.services import create_class, join_class
+
+    graded_launch(client, platform)
+    platform.down = True
+    pass_module(client)
+    student = learner()
+    teacher = make_user(role="teacher")
+    school_class = create_class(teacher.id, "3B", course_id(), now=utcnow())
+    join_class(student.id, school_class.join_code, now=utcnow())
+    client.post("/account/logout")
+    login(teacher)
+    page = client.get(f"/teach/classes/{school_class.id}/students/{student.id}/").text
+    assert "Grades sent to the platforms" in page
+    assert "School Moodle" in page and "sample-course/basics" in page
+    assert "Waiting: next try" in page and "HTTP 503" in page

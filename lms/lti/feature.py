@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
+from lms import hooks
 from lms.features import Feature, NavEntry
-from lms.lti import grades
+from lms.lti import grades, score_report
 from lms.lti.cli import lti_group
 from lms.lti.views import bp
 from lms.signals import course_completed, item_completed, quiz_submitted
@@ -17,6 +20,12 @@ def setup(app: Flask, blueprint: Blueprint) -> None:
     item_completed.connect(grades.on_item_completed)
     quiz_submitted.connect(grades.on_quiz_submitted)
     course_completed.connect(grades.on_course_completed)
+    hooks.add(hooks.class_student_extras, _student_grades)
+
+
+def _student_grades(user_id: int) -> dict[str, Any]:
+    """A student's page in a class shows where their grades went (platform learners)."""
+    return {"lti_grades": score_report.of_learner(user_id)}
 
 
 feature = Feature(

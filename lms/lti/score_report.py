@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from lms.auth.models import User
 from lms.courses.models import Course, Module
@@ -44,8 +44,10 @@ def counts() -> dict[str, int]:
             for status in (ScoreStatus.PENDING, ScoreStatus.FAILED, ScoreStatus.SENT)}
 
 
-def latest(statuses: tuple[str, ...], *, limit: int = 100) -> list[ScoreLine]:
-    """The newest scores in ``statuses``, with who, where and what went wrong."""
+def latest(statuses: tuple[str, ...], *, limit: int = 100,
+           user_id: int | None = None) -> list[ScoreLine]:
+    """The newest scores in ``statuses`` (of one learner if given), with who, where and
+    what went wrong."""
     query = (select(LtiScore, LtiGradeLink, User.display_name, User.username,
                     LtiRegistration.name, Course.slug, Module.slug)
              .join(LtiGradeLink, LtiScore.link_id == LtiGradeLink.id)
@@ -53,10 +55,22 @@ def latest(statuses: tuple[str, ...], *, limit: int = 100) -> list[ScoreLine]:
              .join(LtiRegistration, LtiGradeLink.registration_id == LtiRegistration.id)
              .join(Course, LtiGradeLink.course_id == Course.id)
              .outerjoin(Module, LtiGradeLink.module_id == Module.id)
-             .where(LtiScore.status.in_(statuses))
+             .where(LtiScore.status.in_(statuses),
+                    LtiGradeLink.user_id == user_id if user_id is not None else true())
              .order_by(LtiScore.id.desc()).limit(limit))
     return [ScoreLine(score.id, name, username, platform, course, module, link.lineitem,
                       score.score_given, score.status, score.attempts, score.created_at,
                       score.next_attempt_at, score.sent_at, score.last_error)
             for score, link, name, username, platform, course, module
             in db.session.execute(query).all()]
+
+
+def of_learner(user_id: int) -> list[ScoreLine]:
+    """The newest score of each of a learner's graded links (for their teachers' page)."""
+    seen: set[tuple[str, str]] = set()
+    lines = []
+    for line in latest(SHOWN, limit=200, user_id=user_id):
+        if (line.platform, line.lineitem) not in seen:
+            seen.add((line.platform, line.lineitem))
+            lines.append(line)
+    return lines
