@@ -7,6 +7,12 @@ response and answers the token endpoint, but needs a web framework around it (it
 Django and FastAPI adapters only). This module is that thin framework: a small Flask app with
 the platform's endpoints, started in a thread by :func:`running_platform`. Everything that
 decides what is signed and checked is the library's code, not ours.
+
+For grades (AGS 2.0) the platform also has a token endpoint (the library's
+``get_access_token``, which checks the tool's JWT assertion against the tool's JWKS URL over
+HTTP) and line items whose score endpoint is the library's ``AssignmentsGradesService``,
+with the scores kept in memory (``Platform.scores``). ``Platform.down`` makes both answer 503,
+``Platform.refuse_tokens`` makes the token endpoint refuse every request.
 """
 
 from __future__ import annotations
@@ -14,18 +20,29 @@ from __future__ import annotations
 import html
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, redirect, request
+from lti1p3platform.exceptions import (
+    InvalidKeySetUrl,
+    LineItemNotFoundException,
+    LtiException,
+    MissingRequiredClaim,
+    UnsupportedGrantType,
+)
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
+from lti1p3platform.request import Request, TRequest
+from lti1p3platform.score import UpdateScoreStatus
+from lti1p3platform.service_connector import AssignmentsGradesService
 from werkzeug.serving import make_server
 
 
@@ -54,6 +71,19 @@ class Platform:
     #: The next launch: user, roles, context, extra claims, deep linking or not.
     launch: dict[str, Any] = field(default_factory=dict)
     deep_link_items: list[list[dict[str, Any]]] = field(default_factory=list)
+    #: Line item id -> {userId: the newest score received}.
+    scores: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: Every score POST that reached the score endpoint (line item id, score).
+    score_posts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    score_content_types: list[str] = field(default_factory=list)
+    #: Called when a score POST arrives, before it is stored (a test's other server).
+    on_score: Callable[[], None] | None = None
+    token_requests: int = 0
+    down: bool = False
+    refuse_tokens: bool = False
+
+    def lineitem_url(self, number: int = 1) -> str:
+        return f"{self.url}/lineitems/{number}/lineitem"
 
     @property
     def issuer(self) -> str:
@@ -99,6 +129,54 @@ class _Launch(LTIAdvantageMessageLaunchAbstract):
                 f"{inputs}</form>")
 
 
+class _FlaskRequest(Request):
+    """The library's view of a Flask request (its adapters exist for Django and FastAPI)."""
+
+    def build_metadata(self, request: Any) -> TRequest:
+        return {"method": request.method, "form_data": request.form.to_dict(),
+                "get_data": request.args.to_dict(), "headers": request.headers,
+                "content_type": request.content_type, "path": request.path,
+                "json": request.get_json(force=True, silent=True)}
+
+
+class _Grades(AssignmentsGradesService):
+    """The library's AGS service with in-memory storage: every line item exists; a score
+    with an earlier timestamp than the one on record is not applied (AGS 2.0, 3.4.8)."""
+
+    def __init__(self, platform: Platform, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.platform = platform
+
+    def update_score(self, line_item_id: str, score: Any) -> UpdateScoreStatus:
+        self.platform.score_posts.append((line_item_id, score))
+        if not isinstance(score, dict) or "userId" not in score:
+            raise LineItemNotFoundException("no userId")  # answered 404
+        held = self.platform.scores.setdefault(line_item_id, {})
+        previous = held.get(score["userId"])
+        if previous is not None and previous["timestamp"] > score["timestamp"]:
+            return UpdateScoreStatus.OLD_TIMESTAMP
+        held[score["userId"]] = score
+        return UpdateScoreStatus.SUCCESS
+
+    def find_lineitems(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def find_lineitem(self, line_item_id: str) -> Any:
+        raise NotImplementedError
+
+    def create_lineitem(self, creation_data: Any) -> Any:
+        raise NotImplementedError
+
+    def update_lineitem(self, update_data: Any) -> Any:
+        raise NotImplementedError
+
+    def delete_lineitem(self, line_item_id: str) -> None:
+        raise NotImplementedError
+
+    def get_results(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+
 def platform_app(platform: Platform) -> Flask:
     app = Flask("lti_platform")
 
@@ -126,6 +204,10 @@ def platform_app(platform: Platform) -> Flask:
         if spec.get("context"):
             launch.set_launch_context_claim(spec["context"], context_title=spec.get(
                 "context_title"))
+        if spec.get("custom"):
+            launch.set_custom_parameters_claim(spec["custom"])
+        if spec.get("lineitem"):
+            launch.set_ags(platform.url + "/lineitems", spec["lineitem"])
         if spec.get("deep_linking"):
             launch.set_dl(platform.url + "/deep-link-return", title="Pick content")
         return launch.lti_launch()
@@ -137,6 +219,35 @@ def platform_app(platform: Platform) -> Flask:
         items = config.validate_deeplinking_resp({"JWT": request.form["JWT"]})
         platform.deep_link_items.append(items)
         return json.dumps(items)
+
+    @app.post("/token")
+    def token() -> Any:
+        platform.token_requests += 1
+        if platform.down:
+            return "down for maintenance", 503
+        if platform.refuse_tokens:
+            return jsonify(error="invalid_client"), 401
+        config = _Config(platform=platform)
+        config.get_registration()
+        try:
+            return jsonify(config.get_access_token(request.form.to_dict()))
+        except (LtiException, MissingRequiredClaim, UnsupportedGrantType, InvalidKeySetUrl,
+                jwt.PyJWTError) as error:
+            return jsonify(error="invalid_request", error_description=str(error)), 400
+
+    @app.post("/lineitems/<number>/lineitem/scores")
+    def score(number: str) -> Any:
+        if platform.down:
+            return "down for maintenance", 503
+        platform.score_content_types.append(request.content_type or "")
+        if platform.on_score is not None:
+            platform.on_score()
+        service = _Grades(platform, _FlaskRequest(request), _Config(platform=platform),
+                          platform.url + "/lineitems", platform.lineitem_url(int(number)))
+        service.platform_config.get_registration()
+        answer = service.handle_resp(service.handle_update_score, line_item_id=number)
+        return app.response_class(json.dumps(answer.result) if answer.result else "",
+                                  status=answer.code, mimetype=answer.media_type)
 
     return app
 

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from lms.auth.models import Role
-from lms.lti import services
+from lms.lti import score_report, services
 from lms.lti.forms import RegistrationForm
 from lms.security import role_required
 
@@ -28,7 +28,9 @@ def register(bp: Blueprint) -> None:
     @admin_required
     def admin_index() -> str:
         return render_template("lms/lti/admin_index.html", urls=tool_urls(),
-                               registrations=services.list_registrations())
+                               registrations=services.list_registrations(),
+                               score_counts=score_report.counts(),
+                               score_lines=score_report.latest(score_report.SHOWN))
 
     @bp.route("/admin/lti/new", methods=["GET", "POST"])
     @admin_required

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, ur
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from lms.lti import keys, services
+from lms.lti import grades, keys, services
 from lms.lti.admin_views import register as register_admin_pages
 from lms.lti.protocol import LaunchError, login_redirect, validated_launch
 
@@ -58,4 +58,6 @@ def launch() -> Response | tuple[str, int]:
         name=claims.get("name") if current_app.config["LMS_LTI_SHARE_NAMES"] else None)
     if not login_user(user):  # an administrator deactivated the account
         return _refused(LaunchError("this account is deactivated on this site"))
+    grades.record_launch(issuer=claims["iss"], client_id=client_id, user_id=user.id,
+                         claims=claims)
     return redirect(url_for("lms.courses.catalogue"))
