@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, abort, current_app, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.limits import init_limits
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,7 +78,8 @@ def refuse_nul_bytes() -> None:
 def add_security_headers(response: Response) -> Response:
     """No inline scripts or styles (styles come from files only: no style attributes, no
     <style> blocks), no sniffing, no referrer leaks; HSTS only over HTTPS."""
-    frame_ancestors = current_app.config["LMS_FRAME_ANCESTORS"]
+    frame_ancestors = " ".join([current_app.config["LMS_FRAME_ANCESTORS"],
+                                *(origin for more in hooks.frame_ancestors for origin in more())])
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; "

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
+from lms import hooks
 from lms.features import Feature, NavEntry
+from lms.lti.cookies import framing_origins, install_session_cookies
 from lms.lti.views import bp
+
+
+def setup(app: Flask, blueprint: Blueprint) -> None:
+    # Launches run inside the platform's iframe: their session cookie is cross-site and the
+    # registered platforms may frame the pages they open.
+    install_session_cookies(app)
+    hooks.add(hooks.frame_ancestors, framing_origins)
+
 
 feature = Feature(
     name="lti",
     blueprints=(bp,),
     models=("lms.lti.models",),
+    setup=setup,
     nav=(NavEntry("lms.lti.admin_index", _l("LTI platforms"), roles=("admin",), order=90),),
     access={"lms.lti.admin_index": ("admin",), "lms.lti.admin_create": ("admin",)},
     # The other endpoints are called by platforms, not people, and need no login (each request

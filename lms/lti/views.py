@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from lms.lti import keys, services
+from lms.lti import cookies, keys, services
 from lms.lti.admin_views import register as register_admin_pages
 from lms.lti.protocol import LaunchError, login_redirect, validated_launch
 
@@ -33,7 +33,17 @@ def jwks() -> Response:
 
 
 @bp.route("/lti/login", methods=["GET", "POST"])
-def login() -> Response | tuple[str, int]:
+def login() -> Response | str | tuple[str, int]:
+    # Two rounds: a cross-site test cookie first; when the frame keeps none, the learner
+    # starts the same login in a new window (first-party there) instead of failing later.
+    if services.login_registration(request.values.get("iss"),
+                                   request.values.get("client_id")) is None:
+        return _refused(LaunchError("no registration for this issuer and client ID"))
+    checking = cookies.cookie_check_redirect()
+    if checking is not None:
+        return checking
+    if cookies.cookies_blocked():
+        return render_template("lms/lti/new_window.html", url=cookies.login_url_again())
     try:
         # The launch comes back to our own launch URL, whatever target the platform named.
         return login_redirect(url_for("lms.lti.launch", _external=True))
@@ -58,4 +68,5 @@ def launch() -> Response | tuple[str, int]:
         name=claims.get("name") if current_app.config["LMS_LTI_SHARE_NAMES"] else None)
     if not login_user(user):  # an administrator deactivated the account
         return _refused(LaunchError("this account is deactivated on this site"))
+    cookies.mark_lti_session()
     return redirect(url_for("lms.courses.catalogue"))
