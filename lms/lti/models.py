@@ -77,3 +77,19 @@ class LtiIdentity(db.Model):  # type: ignore[name-defined,misc]
     subject: Mapped[str] = mapped_column(String(255))
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiContext(db.Model):  # type: ignore[name-defined,misc]
+    """A platform's course (the launch's context claim) and the class of ours it maps to:
+    its instructors teach the class, its learners are members."""
+
+    __tablename__ = "lms_lti_context"
+    __table_args__ = (UniqueConstraint("registration_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_lti_registration.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    class_id: Mapped[int] = mapped_column(ForeignKey("lms_class.id", ondelete="CASCADE"),
+                                          index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from lms.lti import cookies, keys, services
+from lms.db import utcnow
+from lms.lti import contexts, cookies, keys, services
 from lms.lti.admin_views import register as register_admin_pages
 from lms.lti.protocol import LaunchError, login_redirect, validated_launch
 
@@ -69,4 +70,5 @@ def launch() -> Response | tuple[str, int]:
     if not login_user(user):  # an administrator deactivated the account
         return _refused(LaunchError("this account is deactivated on this site"))
     cookies.mark_lti_session()
+    contexts.class_for_context(services.registration_of(claims).id, claims, user, now=utcnow())
     return redirect(url_for("lms.courses.catalogue"))
