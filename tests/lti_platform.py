@@ -126,6 +126,10 @@ def platform_app(platform: Platform) -> Flask:
         if spec.get("context"):
             launch.set_launch_context_claim(spec["context"], context_title=spec.get(
                 "context_title"))
+        if spec.get("custom"):
+            launch.set_custom_parameters_claim(spec["custom"])
+        if spec.get("lineitem"):
+            launch.set_ags(platform.url + "/lineitems", spec["lineitem"])
         if spec.get("deep_linking"):
             launch.set_dl(platform.url + "/deep-link-return", title="Pick content")
         return launch.lti_launch()
