@@ -46,7 +46,11 @@ def register(bp: Blueprint) -> None:
         form.target.choices = _choices(courses)
         if form.validate_on_submit():
             course_id, _, module_slug = form.target.data.partition("/")
-            course, module = links.find(course_id, module_slug or None, page_language())
+            try:
+                course, module = links.find(course_id, module_slug or None, page_language())
+            except links.UnknownTarget:  # made unavailable since the page was drawn
+                form.target.errors = [gettext("Choose a course or a module.")]
+                return render_template("lms/lti/picker.html", form=form, courses=courses), 400
             choice = deep_linking.Choice(
                 course_id=course.course.id, module_slug=module.module.slug if module else None,
                 title=module.title if module else course.title, grades=bool(form.grades.data))
