@@ -95,6 +95,9 @@ def test_registration_deep_link_and_a_learner_launch_over_http(
         picker = launch(teacher, platform)
         assert picker.status_code == 200 and "/lti/deep-link/" in picker.url
         assert "Choose what the activity opens" in picker.text
+        forged = teacher.post(picker.url, timeout=10, data={  # no CSRF token
+            "target": f"{course.id}/{module_slug}"})
+        assert forged.status_code == 400 and "The form expired" in forged.text
         answer = teacher.post(picker.url, timeout=10, data={
             "csrf_token": csrf(picker.text), "target": f"{course.id}/{module_slug}",
             "grades": "y"})
