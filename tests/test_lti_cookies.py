@@ -45,6 +45,11 @@ def test_the_launch_session_cookie_is_cross_site_and_the_sites_stays_lax(
     # The LTI session keeps it: a later response that writes the session again.
     again = client.post("/account/logout")
     assert "SameSite=None" in _cookie(again, "session=")
+    # A password login in the same browser is an ordinary session again.
+    person = make_user()
+    back = client.post("/account/login", data={"login": person.username,
+                                               "password": "password123"})
+    assert "SameSite=Lax" in _cookie(back, "session=")
 
     other = FlaskClient(client.application, Response, use_cookies=True)
     user = make_user()

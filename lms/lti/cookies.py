@@ -79,7 +79,16 @@ def install_session_cookies(app: Flask) -> None:
 
 
 def mark_lti_session() -> None:
+    """After the launch's login_user: the session's cookie is cross-site from now on."""
     session[LTI_SESSION] = True
+
+
+def forget_lti_session(*_args: Any, **_kwargs: Any) -> None:
+    """Any login (Flask-Login's ``user_logged_in``) starts an ordinary session again: a
+    password login in the same browser after a launch gets the site's ``Lax`` cookie. The
+    launch marks its own session right after its login."""
+    if has_request_context() and in_lti_session():
+        session.pop(LTI_SESSION, None)
 
 
 def _login_params() -> dict[str, str]:

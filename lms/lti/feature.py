@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
+from flask_login import user_logged_in
 
 from lms import hooks
 from lms.features import Feature, NavEntry
-from lms.lti.cookies import framing_origins, install_session_cookies
+from lms.lti.cookies import forget_lti_session, framing_origins, install_session_cookies
 from lms.lti.views import bp
 
 
@@ -16,6 +17,7 @@ def setup(app: Flask, blueprint: Blueprint) -> None:
     # registered platforms may frame the pages they open.
     install_session_cookies(app)
     hooks.add(hooks.frame_ancestors, framing_origins)
+    user_logged_in.connect(forget_lti_session, app)
 
 
 feature = Feature(
