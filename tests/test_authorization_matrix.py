@@ -149,6 +149,8 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.lti.jwks": (lambda w: {}, everyone(200)),
     "lms.lti.login": (lambda w: {}, everyone(400)),
     "lms.lti.launch": (lambda w: {}, everyone(400)),
+    # A deep-linking request (lms.lti.deep_linking) is found by its random token: unknown -> 410.
+    "lms.lti.deep_link": (lambda w: {"token": "unknown"}, everyone(410)),
     "lms.lti.admin_index": (lambda w: {}, logged_in(403, admin=200)),
     "lms.lti.admin_create": (lambda w: {}, logged_in(403, admin=200)),
     "lms.badges.issuer": (lambda w: {}, everyone(200)),

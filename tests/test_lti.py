@@ -56,7 +56,10 @@ def start_launch(client: FlaskClient, platform: Platform) -> dict[str, str]:
     start = requests.get(platform.url + "/start", allow_redirects=False, timeout=10)
     assert start.status_code == 302, start.text
     assert start.headers["Location"].startswith(platform.tool_login_url)
-    answer = client.get(_path(start.headers["Location"]))
+    check = client.get(_path(start.headers["Location"]))  # the cookie check's first round
+    assert check.status_code == 302, check.text
+    assert "lms_cookie_check=1" in check.headers["Location"]
+    answer = client.get(_path(check.headers["Location"]))
     assert answer.status_code == 302, answer.text
     assert answer.headers["Location"].startswith(platform.url + "/authorize")
     form = requests.get(answer.headers["Location"], timeout=10)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, InputRequired, Length
 
 
 def _strip(value: str | None) -> str | None:
@@ -34,3 +34,14 @@ class RegistrationForm(FlaskForm):
                           _l("Moodle: …/mod/lti/auth.php"))
     auth_token_url = _url(_l("Access token URL"), _l("Moodle: …/mod/lti/token.php"))
     key_set_url = _url(_l("Public keyset URL"), _l("Moodle: …/mod/lti/certs.php"))
+
+
+class PickerForm(FlaskForm):
+    """The deep-linking picker: one course or module (choices set by the view), grades or not."""
+
+    target = RadioField(_l("What the activity opens"),
+                        validators=[InputRequired(_l("Choose a course or a module."))])
+    grades = BooleanField(_l("Send grades to the platform"),
+                          description=_l("The platform's gradebook gets a column for this "
+                                         "activity; each learner's score arrives when they "
+                                         "complete it."))

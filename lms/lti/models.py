@@ -77,3 +77,38 @@ class LtiIdentity(db.Model):  # type: ignore[name-defined,misc]
     subject: Mapped[str] = mapped_column(String(255))
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiContext(db.Model):  # type: ignore[name-defined,misc]
+    """A platform's course (the launch's context claim) and the class of ours it maps to:
+    its instructors teach the class, its learners are members."""
+
+    __tablename__ = "lms_lti_context"
+    __table_args__ = (UniqueConstraint("registration_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_lti_registration.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    class_id: Mapped[int] = mapped_column(ForeignKey("lms_class.id", ondelete="CASCADE"),
+                                          index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiDeepLink(db.Model):  # type: ignore[name-defined,misc]
+    """An instructor's deep-linking request waiting for their choice: what the signed
+    response needs, kept here (not in the session) so any app server can finish it, once
+    (``used_at``). ``token`` is the random key in the picker's address."""
+
+    __tablename__ = "lms_lti_deep_link"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_lti_registration.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    return_url: Mapped[str] = mapped_column(String(1000))
+    #: The platform's opaque ``data`` value, returned as it came (JSON).
+    data: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

@@ -15,11 +15,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.contrib.flask import (
+    FlaskCookieService,
+    FlaskMessageLaunch,
+    FlaskOIDCLogin,
+    FlaskRequest,
+)
 from pylti1p3.contrib.flask.session import FlaskSessionService
 from pylti1p3.exception import LtiException, OIDCException
 
 from lms.lti import services
+from lms.lti.cookies import cross_site_cookie
 from lms.lti.tool_config import DatabaseToolConf
 
 #: Signature, ``exp``, ``iat`` and ``nbf`` checked by PyJWT; the audience is checked by
@@ -51,6 +57,15 @@ class _NoSessionStore(FlaskSessionService):
         return False  # the state cookie must match (PyLTI1p3's fallback check)
 
 
+class _StateCookies(FlaskCookieService):
+    # Stock sets ``SameSite=None; Secure`` only over HTTPS and never ``Partitioned``: the
+    # state cookie must come back inside the platform's frame, like the session cookie.
+    def update_response(self, response: Any) -> None:
+        for key, data in self._cookie_data_to_set.items():
+            response.set_cookie(**cross_site_cookie(key=key, value=data["value"],
+                                                    max_age=data["exp"], path="/"))
+
+
 class _Login(FlaskOIDCLogin):
     def _prepare_redirect_url(self, launch_url: str) -> str:
         url = super()._prepare_redirect_url(launch_url)
@@ -76,7 +91,8 @@ class _Launch(FlaskMessageLaunch):
 def login_redirect(launch_url: str) -> Any:
     """The response to a platform's OIDC login initiation (GET or POST)."""
     request = FlaskRequest()
-    login = _Login(request, DatabaseToolConf(), session_service=_NoSessionStore(request))
+    login = _Login(request, DatabaseToolConf(), session_service=_NoSessionStore(request),
+                   cookie_service=_StateCookies(request))
     try:
         return login.redirect(launch_url)
     except (LtiException, OIDCException) as error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth.models import User
 from lms.auth.services import create_user
 from lms.db import db, utcnow
+from lms.lti.cookies import forget_origins
 from lms.lti.models import LtiIdentity, LtiLoginState, LtiRegistration
 from lms.lti.tool_config import find_registration
 
@@ -43,8 +45,23 @@ def create_registration(*, name: str, issuer: str, client_id: str, deployment_id
     except IntegrityError as error:
         db.session.rollback()
         raise RegistrationExists(row.issuer) from error
+    forget_origins()
     log.info("registered LTI platform %s (client %s)", row.issuer, row.client_id)
     return row
+
+
+def login_registration(issuer: str | None, client_id: str | None) -> LtiRegistration | None:
+    """The registration a login initiation names, if any."""
+    return find_registration(issuer, client_id) if issuer else None
+
+
+def registration_of(claims: dict[str, Any]) -> LtiRegistration:
+    """The registration of a validated launch (its issuer and audience)."""
+    aud = claims["aud"]
+    client_id = aud if isinstance(aud, str) else claims.get("azp", aud[0])
+    registration = find_registration(claims["iss"], client_id)
+    assert registration is not None  # the launch was validated against it
+    return registration
 
 
 def record_login(*, state: str, nonce: str, issuer: str, client_id: str) -> None:

@@ -3,8 +3,8 @@
 New tables only, nothing to convert. Reviewed by hand: every name is under 63 characters
 (PostgreSQL); the (status, next_attempt_at) index serves the sender's "what is due" query.
 
-Revision ID: 0022_lti_grades
-Revises: 0021_lti_tool
+Revision ID: 0023_lti_grades
+Revises: 0022_lti_links
 Create Date: 2026-12-05 05:49:35.336326
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_lti_grades'
-down_revision = '0021_lti_tool'
+revision = '0023_lti_grades'
+down_revision = '0022_lti_links'
 branch_labels = None
 depends_on = None
 
