@@ -40,7 +40,6 @@ feature = Feature(
     blueprints=(bp,),
     models=("lms.lti.models", "lms.lti.grade_models"),
     commands=(lti_group,),
-    setup=setup,
     nav=(NavEntry("lms.lti.admin_index", _l("LTI platforms"), roles=("admin",), order=90),),
     access={"lms.lti.admin_index": ("admin",), "lms.lti.admin_create": ("admin",)},
     # The other endpoints are called by platforms, not people, and need no login (each request
