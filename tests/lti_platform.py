@@ -71,6 +71,8 @@ class Platform:
     #: The next launch: user, roles, context, extra claims, deep linking or not.
     launch: dict[str, Any] = field(default_factory=dict)
     deep_link_items: list[list[dict[str, Any]]] = field(default_factory=list)
+    #: Line items made from deep-link answers (the first is line item 1).
+    line_items: list[dict[str, Any]] = field(default_factory=list)
     #: Line item id -> {userId: the newest score received}.
     scores: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     #: Every score POST that reached the score endpoint (line item id, score).
@@ -217,6 +219,12 @@ def platform_app(platform: Platform) -> Flask:
         config = _Config(platform=platform)
         config.get_registration()
         items = config.validate_deeplinking_resp({"JWT": request.form["JWT"]})
+        for item in items:
+            # As Moodle does: an item with a lineItem gets a grade column, whose URL the
+            # activity's launches then carry in their AGS claim.
+            if item.get("lineItem"):
+                platform.line_items.append(item["lineItem"])
+                item["lineitem_url"] = platform.lineitem_url(len(platform.line_items))
         platform.deep_link_items.append(items)
         return json.dumps(items)
 
