@@ -146,6 +146,12 @@ SETTINGS: tuple[Setting, ...] = (
     S("LMS_TRUSTED_HOSTS", "list", [], "host names the LMS answers to, separated by commas"),
     S("LMS_FRAME_ANCESTORS", "str", "'self'", "who may show LMS pages in a frame "
       "(Content-Security-Policy frame-ancestors)"),
+    S("LMS_LTI_SHARE_NAMES", "bool", True, "an LTI launch names the new account after the "
+      "name the platform sends; `false` ignores it (the account shows its username)"),
+    S("LMS_LTI_SEND_AT_ONCE", "bool", True, "post each LTI score to the platform right after the "
+      "learner's request; `false` leaves all sending to `lms lti send-scores`"),
+    S("LMS_LTI_SCORE_MAX_ATTEMPTS", "int", 12, "tries before an LTI score is given up (backoff "
+      "1, 2, 4… minutes, at most six hours)"),
     S("LMS_COMPRESS", "bool", True, "brotli or gzip for pages, CSS and SVG; `false` leaves it "
       "to the proxy"),
     S("LMS_MAX_CONTENT_LENGTH", "int", 16 * 1024 * 1024, "largest upload in bytes "
