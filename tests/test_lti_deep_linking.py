@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 import requests
@@ -20,9 +21,9 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
 from lms.auth.models import User
-from lms.classes.models import ClassMember, SchoolClass
+from lms.classes.models import Assignment, ClassMember, SchoolClass
 from lms.courses.models import Course, Module
-from lms.db import db
+from lms.db import db, utcnow
 from lms.lti import services
 from lms.lti.models import LtiDeepLink, LtiIdentity
 from tests import test_lti
@@ -188,3 +189,44 @@ def test_bad_picker_input_gets_a_clear_page(app: Flask, client: FlaskClient,
     client.post("/account/logout")
     assert client.get(picker).status_code == 403
     assert db.session.get(User, db.session.scalars(select(LtiDeepLink)).first().user_id)
+
+
+@pytest.mark.usefixtures("synced")
+def test_what_an_instructor_links_is_assigned_to_the_class_of_their_platform_course(
+        client: FlaskClient, platform: Platform) -> None:
+    """The class dashboard shows the linked module; linking it again keeps the due date the
+    teacher set here; a whole course is assigned as a course."""
+    course, module = sample_module()
+    course_id, module_id, module_slug = course.id, module.id, module.slug
+    picker = open_picker(client, platform)
+    assert client.post(picker, data={"target": f"{course_id}/{module_slug}"}).status_code == 200
+    school_class = db.session.scalars(select(SchoolClass)).one()
+    [assignment] = db.session.scalars(select(Assignment)).all()
+    assert (assignment.class_id, assignment.course_id, assignment.module_id,
+            assignment.due_at) == (school_class.id, course_id, module_id, None)
+
+    due = utcnow() + timedelta(days=7)
+    assignment.due_at = due
+    db.session.commit()
+    picker = open_picker(client, platform)
+    assert client.post(picker, data={"target": f"{course_id}/{module_slug}"}).status_code == 200
+    db.session.expire_all()
+    [kept] = db.session.scalars(select(Assignment)).all()
+    assert kept.due_at == due
+
+    picker = open_picker(client, platform)
+    assert client.post(picker, data={"target": str(course_id)}).status_code == 200
+    targets = {(a.course_id, a.module_id) for a in db.session.scalars(select(Assignment))}
+    assert targets == {(course_id, module_id), (course_id, None)}
+
+
+@pytest.mark.usefixtures("synced")
+def test_a_deep_link_without_a_platform_course_assigns_nothing(
+        client: FlaskClient, platform: Platform) -> None:
+    course, _ = sample_module()
+    client.post("/account/logout")
+    platform.launch = {"sub": "t-9", "roles": [INSTRUCTOR], "deep_linking": True}
+    response = client.post("/lti/launch", data=start_launch(client, platform))
+    picker = response.headers["Location"]
+    assert client.post(picker, data={"target": str(course.id)}).status_code == 200
+    assert db.session.scalars(select(Assignment)).all() == []

@@ -284,6 +284,14 @@ def local_today(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
+def find_assignment(class_id: int, course_id: int, module_id: int | None) -> Assignment | None:
+    """The class's assignment of this course (``module_id`` None) or module, if it has one."""
+    return db.session.scalar(select(Assignment).where(
+        Assignment.class_id == class_id, Assignment.course_id == course_id,
+        Assignment.module_id.is_(None) if module_id is None else Assignment.module_id == module_id,
+    ))
+
+
 def assign(class_id: int, course_id: int, module_id: int | None, due_at: datetime | None, *,
            now: datetime) -> tuple[Assignment, bool]:
     """Assign a course or one of its modules; assigning the same thing again changes its due
@@ -297,10 +305,7 @@ def assign(class_id: int, course_id: int, module_id: int | None, due_at: datetim
         if module is None or module.course_id != course_id or not module.available:
             raise ClassError("unknown_module", "target")
     school_class = db.get_or_404(SchoolClass, class_id)
-    existing = db.session.scalar(select(Assignment).where(
-        Assignment.class_id == class_id, Assignment.course_id == course_id,
-        Assignment.module_id.is_(None) if module_id is None else Assignment.module_id == module_id,
-    ))
+    existing = find_assignment(class_id, course_id, module_id)
     if existing is not None:
         existing.due_at = due_at
         db.session.commit()

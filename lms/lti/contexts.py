@@ -56,6 +56,17 @@ def _find(registration_id: int, context_id: str) -> LtiContext | None:
         LtiContext.registration_id == registration_id, LtiContext.context_id == context_id))
 
 
+def assign_linked(class_id: int, course_id: int, module_id: int | None, *,
+                  now: datetime) -> None:
+    """Assign what an instructor linked to the class of their platform course, without a due
+    date (the platform keeps that); an assignment the teacher already has stays as it is."""
+    if classes.find_assignment(class_id, course_id, module_id) is None:
+        try:
+            classes.assign(class_id, course_id, module_id, None, now=now)
+        except classes.ClassError as error:  # made unavailable meanwhile: the link still works
+            log.info("LTI link not assigned to class %s: %s", class_id, error)
+
+
 def class_for_context(registration_id: int, claims: dict[str, Any], user: User, *,
                       now: datetime) -> int | None:
     """The class of the launch's context, made by its first instructor's launch; the user

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from lms.db import utcnow
 from lms.i18n import page_language
-from lms.lti import deep_linking, links
+from lms.lti import contexts, deep_linking, links
 from lms.lti.forms import PickerForm
 from lms.security import content_security_policy
 
@@ -60,6 +60,10 @@ def register(bp: Blueprint) -> None:
                     now=utcnow())
             except deep_linking.AlreadyAnswered:
                 return _gone()
+            if request_row.class_id is not None:
+                # The class dashboard follows what its platform course links to.
+                contexts.assign_linked(request_row.class_id, course.course.id,
+                                       module.module.id if module else None, now=utcnow())
             response = make_response(render_template(
                 "lms/lti/deep_link_return.html", answer=answer, choice=choice))
             # The form goes to the platform: the only page whose form leaves this site.

@@ -57,7 +57,7 @@ def check_request(claims: dict[str, Any]) -> None:
 
 
 def start(registration_id: int, user_id: int, claims: dict[str, Any], *,
-          now: datetime) -> str:
+          class_id: int | None = None, now: datetime) -> str:
     """Keep the request for the picker; its token (for the picker's address)."""
     settings = claims[SETTINGS]
     token = secrets.token_urlsafe(32)
@@ -66,7 +66,7 @@ def start(registration_id: int, user_id: int, claims: dict[str, Any], *,
         token=token, registration_id=registration_id, user_id=user_id,
         deployment_id=str(claims.get(DEPLOYMENT, ""))[:255],
         return_url=str(settings["deep_link_return_url"])[:1000],
-        data=None if data is None else json.dumps(data), created_at=now))
+        data=None if data is None else json.dumps(data), class_id=class_id, created_at=now))
     # Old requests are of no use: dropped here rather than by a separate job.
     db.session.execute(LtiDeepLink.__table__.delete().where(
         LtiDeepLink.created_at < now - LIFETIME))

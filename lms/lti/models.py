@@ -110,5 +110,8 @@ class LtiDeepLink(db.Model):  # type: ignore[name-defined,misc]
     return_url: Mapped[str] = mapped_column(String(1000))
     #: The platform's opaque ``data`` value, returned as it came (JSON).
     data: Mapped[str | None] = mapped_column(Text)
+    #: The class of the platform course the instructor picks for: the choice is assigned to it.
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_class.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]

@@ -77,9 +77,10 @@ def launch() -> Response | tuple[str, int]:
     if not login_user(user):  # an administrator deactivated the account
         return _refused(LaunchError("this account is deactivated on this site"))
     cookies.mark_lti_session()
-    contexts.class_for_context(registration.id, claims, user, now=utcnow())
+    class_id = contexts.class_for_context(registration.id, claims, user, now=utcnow())
     if kind == deep_linking.DEEP_LINKING:
-        token = deep_linking.start(registration.id, user.id, claims, now=utcnow())
+        token = deep_linking.start(registration.id, user.id, claims, class_id=class_id,
+                                   now=utcnow())
         return redirect(url_for("lms.lti.deep_link", token=token), code=302)
     grades.record_launch(issuer=claims["iss"], client_id=registration.client_id,
                          user_id=user.id, claims=claims)
