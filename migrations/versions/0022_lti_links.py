@@ -1,5 +1,7 @@
-"""LTI links (#19): lms_class_teacher (co-teachers), lms_lti_context (platform course ->
-class), lms_lti_deep_link (a deep-linking request waiting for the instructor's choice)
+"""LTI links (#19): co-teachers, platform courses as classes, deep-linking requests
+
+Tables: lms_class_teacher (co-teachers), lms_lti_context (platform course -> class),
+lms_lti_deep_link (a deep-linking request waiting for the instructor's choice).
 
 New tables only, nothing to convert. Reviewed by hand: names follow the naming convention
 (all under 63 characters for PostgreSQL).
