@@ -56,6 +56,8 @@ class LMSState:
     features: list[Feature] = field(default_factory=list)
     #: The whole app is the LMS (lms.create_app), not a host it is mounted in.
     standalone: bool = False
+    #: Pre-rendered page parts and pages kept by this worker (lms.layout, lms.learning).
+    page_parts: dict[str, Any] = field(default_factory=dict)
 
 
 class LMS:
