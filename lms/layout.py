@@ -35,14 +35,18 @@ TOKEN_CACHE_SIZE = 10_000
 #: Header variants kept per app (languages × roles × layout classes: a few dozen in use).
 HEADER_CACHE_SIZE = 256
 
-_CSRF_MARK = "\x1flms-csrf\x1f"
+#: Stands for the CSRF token in kept HTML (a control character no page contains).
+CSRF_PLACEHOLDER = "\x1flms-csrf\x1f"
 _NEXT_MARK = "\x1flms-next\x1f"
 
 _tokens: OrderedDict[tuple[Any, ...], tuple[float, str]] = OrderedDict()
 
 
 def csrf_token() -> str:
-    """Flask-WTF's ``generate_csrf()``, the signed value reused for a minute per session."""
+    """Flask-WTF's ``generate_csrf()``, the signed value reused for a minute per session;
+    :data:`CSRF_PLACEHOLDER` while a page to be kept is rendered (lms.learning.page_cache)."""
+    if g.get("lms_csrf_placeholder"):
+        return CSRF_PLACEHOLDER
     field = current_app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
     if field in g:
         return str(g.get(field))
@@ -81,13 +85,13 @@ def site_header(layout_class: str, nav_extra: str) -> Markup:
     html = cache.get(key)
     if html is None:
         html = render_template("lms/_site_header.html", layout_class=Markup(layout_class),
-                               nav_extra=Markup(nav_extra), csrf_token=lambda: _CSRF_MARK,
+                               nav_extra=Markup(nav_extra), csrf_token=lambda: CSRF_PLACEHOLDER,
                                next_path=_NEXT_MARK)
         cache[key] = html
         while len(cache) > HEADER_CACHE_SIZE:
             cache.popitem(last=False)
     path = request.full_path if request.query_string else request.path
-    return Markup(html.replace(_CSRF_MARK, str(escape(csrf_token())))
+    return Markup(html.replace(CSRF_PLACEHOLDER, str(escape(csrf_token())))
                   .replace(_NEXT_MARK, str(escape(path))))
 
 

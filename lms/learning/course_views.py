@@ -26,6 +26,7 @@ from lms.courses.services import get_course, item_body
 from lms.db import utcnow
 from lms.forms import ActionForm
 from lms.i18n import page_language
+from lms.learning import page_cache
 from lms.media_policy import media_policy
 from lms.progress import catalogue as learner_courses
 from lms.progress import services as progress
@@ -204,17 +205,25 @@ def render_item(
         panel = quiz_panel(entry.item, text, entry.quiz_settings, user_id=user_id,
                            language=language, now=now, formdata=quiz_input.formdata,
                            errors=quiz_input.errors, form_error=quiz_input.form_error)
-    page = render_template(
-        "lms/courses/item.html",
-        outline=ItemOutline(state.course, skeleton.text),
-        module=skeleton.by_module[module_slug],
-        entry=entry,
-        text=text,
-        quiz=panel,
-        is_fallback=text.language != language,
-        previous=flat[index - 1] if index > 0 else None,
-        following=flat[index + 1] if index + 1 < len(flat) else None,
-    )
+    def render() -> str:
+        return render_template(
+            "lms/courses/item.html",
+            outline=ItemOutline(state.course, skeleton.text),
+            module=skeleton.by_module[module_slug],
+            entry=entry,
+            text=text,
+            quiz=panel,
+            is_fallback=text.language != language,
+            previous=flat[index - 1] if index > 0 else None,
+            following=flat[index + 1] if index + 1 < len(flat) else None,
+        )
+
+    # A lesson without a quiz is the same page for everyone with the same key (see
+    # lms.learning.page_cache); a quiz panel holds the learner's own attempt.
+    if panel is None and status == 200 and page_cache.cacheable():
+        page = page_cache.cached_page(page_cache.page_key(state, entry, language), render)
+    else:
+        page = render()
     if user_id is not None:
         progress.record_visit(user_id, state.course.id, entry.item.id, now=now,
                               last_seen=(state.last_item_id, state.last_visited_at)
