@@ -220,7 +220,8 @@ def render_item(
 
     # A lesson without a quiz is the same page for everyone with the same key (see
     # lms.learning.page_cache); a quiz panel holds the learner's own attempt.
-    if panel is None and status == 200 and page_cache.cacheable():
+    # Release 0 (rows made by hand, never synced) may change without a new sync time.
+    if panel is None and status == 200 and state.release and page_cache.cacheable():
         page = page_cache.cached_page(page_cache.page_key(state, entry, language), render)
     else:
         page = render()

@@ -9,10 +9,11 @@ completion shows on the very next view. Nothing else a template reads varies: th
 page shows no name, no score, no date.
 
 Never cached: pages with a quiz (an attempt of the learner's own), pages with flashed
-messages (shown once), re-shown forms, the debug server (templates and static files change
-under it), and everything when ``LMS_PAGE_CACHE`` is off (a host whose own ``lms/base.html``
-shows per-user data must turn it off). CSRF tokens are rendered as a placeholder and filled
-in for each request.
+messages (shown once), re-shown forms, courses never released (rows made by hand change
+without a sync), the debug server (templates and static files change under it), and
+everything when ``LMS_PAGE_CACHE`` is off (a host whose own ``lms/base.html`` shows per-user
+data must turn it off). CSRF tokens are rendered as a placeholder and filled in for each
+request.
 
 Bound: per worker and app, at most :data:`MAX_PAGES` pages and :data:`MAX_CHARACTERS`
 characters in all (about 16 MB: the pages are mostly ASCII), least recently used dropped
