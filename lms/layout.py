@@ -19,6 +19,7 @@ a fresh one.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from typing import Any
@@ -40,6 +41,8 @@ CSRF_PLACEHOLDER = "\x1flms-csrf\x1f"
 _NEXT_MARK = "\x1flms-next\x1f"
 
 _tokens: OrderedDict[tuple[Any, ...], tuple[float, str]] = OrderedDict()
+# Threaded servers (the development server, gthread workers) share these dictionaries.
+_lock = threading.Lock()
 
 
 def csrf_token() -> str:
@@ -61,10 +64,11 @@ def csrf_token() -> str:
         setattr(g, field, found[1])  # forms in this request use the same value
         return found[1]
     token = str(generate_csrf())
-    _tokens[key] = (now, token)
-    _tokens.move_to_end(key)
-    while len(_tokens) > TOKEN_CACHE_SIZE:
-        _tokens.popitem(last=False)
+    with _lock:
+        _tokens[key] = (now, token)
+        _tokens.move_to_end(key)
+        while len(_tokens) > TOKEN_CACHE_SIZE:
+            _tokens.popitem(last=False)
     return token
 
 
@@ -87,9 +91,10 @@ def site_header(layout_class: str, nav_extra: str) -> Markup:
         html = render_template("lms/_site_header.html", layout_class=Markup(layout_class),
                                nav_extra=Markup(nav_extra), csrf_token=lambda: CSRF_PLACEHOLDER,
                                next_path=_NEXT_MARK)
-        cache[key] = html
-        while len(cache) > HEADER_CACHE_SIZE:
-            cache.popitem(last=False)
+        with _lock:
+            cache[key] = html
+            while len(cache) > HEADER_CACHE_SIZE:
+                cache.popitem(last=False)
     path = request.full_path if request.query_string else request.path
     return Markup(html.replace(CSRF_PLACEHOLDER, str(escape(csrf_token())))
                   .replace(_NEXT_MARK, str(escape(path))))

@@ -143,3 +143,16 @@ def test_the_cache_is_bounded_by_pages_and_characters() -> None:
     assert pages.characters == 95
     pages.put(("huge",), "z" * 101)  # larger than the whole cache: not kept
     assert ("huge",) not in pages.pages and pages.characters == 95
+
+
+def test_a_page_holding_a_real_csrf_token_is_never_kept(app: Flask) -> None:
+    from flask_wtf.csrf import generate_csrf
+
+    from lms.learning.page_cache import cached_page, page_cache
+
+    with app.test_request_context("/"):
+        page = cached_page(("key",), lambda: f"<input value='{generate_csrf()}'>")
+        assert generate_csrf() in page
+        assert ("key",) not in page_cache().pages
+        cached_page(("other",), lambda: "<p>no token</p>")
+        assert ("other",) in page_cache().pages

@@ -205,6 +205,7 @@ def render_item(
         panel = quiz_panel(entry.item, text, entry.quiz_settings, user_id=user_id,
                            language=language, now=now, formdata=quiz_input.formdata,
                            errors=quiz_input.errors, form_error=quiz_input.form_error)
+
     def render() -> str:
         return render_template(
             "lms/courses/item.html",

@@ -22,6 +22,7 @@ first; a lesson page is 10–40 KB, so a worker keeps some 500 page variants.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -43,24 +44,28 @@ class PageCache:
         self.max_pages, self.max_characters = max_pages, max_characters
         self.pages: OrderedDict[tuple[Any, ...], str] = OrderedDict()
         self.characters = 0
+        # Threaded servers (the development server, gthread workers) share one cache.
+        self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> str | None:
-        page = self.pages.get(key)
-        if page is not None:
-            self.pages.move_to_end(key)
-        return page
+        with self._lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
 
     def put(self, key: tuple[Any, ...], page: str) -> None:
         if len(page) > self.max_characters:
             return
-        old = self.pages.pop(key, None)
-        if old is not None:
-            self.characters -= len(old)
-        self.pages[key] = page
-        self.characters += len(page)
-        while len(self.pages) > self.max_pages or self.characters > self.max_characters:
-            _, dropped = self.pages.popitem(last=False)
-            self.characters -= len(dropped)
+        with self._lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.characters -= len(old)
+            self.pages[key] = page
+            self.characters += len(page)
+            while len(self.pages) > self.max_pages or self.characters > self.max_characters:
+                _, dropped = self.pages.popitem(last=False)
+                self.characters -= len(dropped)
 
 
 def page_cache() -> PageCache:
@@ -100,7 +105,12 @@ def cached_page(key: tuple[Any, ...], render: Callable[[], str]) -> str:
             page = render()
         finally:
             g.lms_csrf_placeholder = False
-        cache.put(key, page)
+        # A template that asked Flask-WTF itself (a form's ``csrf_token`` field) put this
+        # session's real token in the page: such a page is never kept.
+        field = current_app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+        token = g.get(field)
+        if not (token and str(token) in page):
+            cache.put(key, page)
     if CSRF_PLACEHOLDER not in page:
         return page
     return page.replace(CSRF_PLACEHOLDER, str(escape(csrf_token())))
