@@ -45,6 +45,15 @@ verification_links: list[Callable[[Any], list[tuple[str, str]]]] = []
 course_folder_fallbacks: list[Callable[[str], Path | None]] = []
 
 
+def course_folder_here(slug: str, source_dir: str) -> str:
+    """The folder of course ``slug`` on this server: its ``source_dir`` when this server has
+    it, else the first fallback's (a course published on another app server)."""
+    if Path(source_dir).is_dir():
+        return source_dir
+    return next((str(found) for find in course_folder_fallbacks
+                 if (found := find(slug)) is not None), source_dir)
+
+
 #: ``prepare()`` runs before ``lms courses sync`` reads the course folders (lms.authoring:
 #: brings this server's published folders up to date with the database).
 before_course_sync: list[Callable[[], None]] = []

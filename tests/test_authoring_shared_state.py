@@ -5,6 +5,9 @@ imported by the migration, by ``lms courses import-drafts`` and when first read.
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from lms.authoring import drafts, publishing, removal, services, storage
 from lms.authoring.models import Draft, DraftFile
 from lms.authoring.shared import SharedDirs
 from lms.authoring.storage import AuthoringDirs
+from lms.certificates.services import issue_certificate, render_pdf
 from lms.courses.models import Course
 from lms.db import db, utcnow
 
@@ -194,3 +198,38 @@ def test_a_course_published_on_another_server_is_not_listed_as_authored_as_files
     listed = {entry.slug: entry for entry in
               services.editable_courses(there, owner.id, is_admin=True)}
     assert SLUG not in listed or not listed[SLUG].on_disk
+
+
+def test_a_certificate_uses_the_courses_own_template_on_a_server_that_did_not_publish_it(
+        app: Flask, make_user, tmp_path: Path) -> None:
+    """A package's certificate/certificate.html is used by every app server, not only by the
+    one whose disk the course was published to."""
+    owner = make_user(role="trainer")
+    there = _server(tmp_path, "there", owner.id)
+    types = app.extensions["lms"].question_types
+    _start(app, there, owner)
+    source = there.draft(SLUG)
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            archive.write(path, f"templated/{path.relative_to(source)}")
+        archive.writestr("templated/certificate/certificate.html",
+                         "<html><body><h1>Attestato del partenariato</h1>"
+                         "<p>{{ certificate.printed_name }}</p></body></html>")
+    publishing.import_course(there, package.getvalue(), owner_id=owner.id,
+                             course_dirs=app.extensions["lms"].course_dirs, question_types=types,
+                             new_slug="templated", new_title="Templated")
+    publishing.publish(there, "templated", user_id=None, note="", now=utcnow(),
+                       question_types=types)
+    shutil.rmtree(tmp_path / "there")  # what this server's disk does not have
+    course = db.session.scalar(select(Course).where(Course.slug == "templated"))
+    assert course is not None and not Path(course.source_dir).exists()
+
+    learner = make_user()
+    certificate = issue_certificate(learner.id, course.id, completed_at=utcnow(), now=utcnow())
+    assert render_pdf(certificate.id, now=utcnow())
+    db.session.refresh(certificate)
+    (tmp_path / "c.pdf").write_bytes(certificate.pdf)
+    text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "Attestato del partenariato" in text

@@ -12,10 +12,12 @@ import re
 import shlex
 import shutil
 import socket
+import ssl
 import stat
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -155,7 +157,8 @@ def _nginx_site() -> str:
 def test_nginx_block_matches_the_app() -> None:
     site = _nginx_site()
     size = re.search(r"client_max_body_size (\d+)m;", site)
-    assert size and int(size[1]) * 1024 * 1024 == BY_NAME["LMS_MAX_CONTENT_LENGTH"].default
+    # Above the app's limit, so a body just over it reaches the app and gets its message.
+    assert size and int(size[1]) * 1024 * 1024 > BY_NAME["LMS_MAX_CONTENT_LENGTH"].default
     bind = _exec_start()[_exec_start().index("--bind") + 1]
     assert f"proxy_pass http://{bind};" in site
     for header in ("Host $host", "X-Forwarded-For $proxy_add_x_forwarded_for",
@@ -166,14 +169,17 @@ def test_nginx_block_matches_the_app() -> None:
     assert alias and alias[1].endswith("/site-packages/lms/static/")
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
-def test_nginx_block_passes_nginx_t(tmp_path: Path) -> None:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed for a throw-away certificate")
+needs_nginx = pytest.mark.skipif(shutil.which("nginx") is None or shutil.which("openssl") is None,
+                                 reason="nginx and openssl (a throw-away certificate) are needed")
+
+
+def _nginx_prefix(tmp_path: Path, site: str) -> Path:
+    """An nginx prefix folder running ``site`` (our server block, certificate paths pointed at
+    a throw-away certificate) as an unprivileged user; returns its nginx.conf."""
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=learn.example.org", "-keyout", str(tmp_path / "key.pem"),
                     "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
-    site = (_nginx_site()
+    site = (site
             .replace("/etc/letsencrypt/live/learn.example.org/fullchain.pem",
                      str(tmp_path / "cert.pem"))
             .replace("/etc/letsencrypt/live/learn.example.org/privkey.pem",
@@ -183,14 +189,83 @@ def test_nginx_block_passes_nginx_t(tmp_path: Path) -> None:
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "logs").mkdir()
     temp = tmp_path / "temp"
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\nevents {{}}\n"
+    conf = tmp_path / "nginx.conf"
+    # Started as root, nginx's workers would run as "nobody", who cannot enter pytest's
+    # owner-only temporary folders to buffer a request body.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf.write_text(
+        f"{user}pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\nevents {{}}\n"
         f"http {{\n access_log off;\n client_body_temp_path {temp};\n proxy_temp_path {temp};\n"
         f" fastcgi_temp_path {temp};\n uwsgi_temp_path {temp};\n scgi_temp_path {temp};\n"
         f" include {tmp_path}/site.conf;\n}}\n")
-    result = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c",
-                             str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    return conf
+
+
+@needs_nginx
+def test_nginx_block_passes_nginx_t(tmp_path: Path) -> None:
+    conf = _nginx_prefix(tmp_path, _nginx_site())
+    result = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(conf)],
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@needs_nginx
+def test_an_upload_over_the_limit_gets_the_lms_page_through_nginx(tmp_path: Path) -> None:
+    """nginx must let a body just over LMS_MAX_CONTENT_LENGTH through, so that the learner
+    reads the LMS's own, translated message and not nginx's bare "413" page."""
+    app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
+    bind = _exec_start()[_exec_start().index("--bind") + 1]
+    site = (_nginx_site().replace(f"proxy_pass http://{bind};",
+                                  f"proxy_pass http://127.0.0.1:{app_port};")
+            .replace("listen [::]:443 ssl http2;", "").replace("listen [::]:80;", "")
+            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl;")
+            .replace("listen 80;", f"listen 127.0.0.1:{http_port};"))
+    conf = _nginx_prefix(tmp_path, site)
+    env = {**os.environ, "LMS_INSTANCE_PATH": str(tmp_path / "instance"),
+           "LMS_DATABASE_URL": f"sqlite:///{tmp_path}/lms.sqlite3"}
+    subprocess.run([str(BIN / "lms"), "db", "upgrade"], cwd=tmp_path, env=env, check=True,
+                   capture_output=True)
+    argv = _exec_start()
+    argv[0] = str(BIN / "gunicorn")
+    argv[argv.index("--bind") + 1] = f"127.0.0.1:{app_port}"
+    app = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    proxy = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(conf),
+                              "-g", "daemon off;"], stderr=subprocess.PIPE)
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    url = f"https://127.0.0.1:{https_port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # waiting for both to start, not measuring them
+            try:
+                health = urllib.request.Request(url + "/healthz",
+                                                headers={"Host": "learn.example.org"})
+                with urllib.request.urlopen(health, timeout=10, context=context) as response:
+                    assert response.status == 200
+                break
+            except (OSError, urllib.error.HTTPError):
+                if app.poll() is not None or proxy.poll() is not None:
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        limit = BY_NAME["LMS_MAX_CONTENT_LENGTH"].default
+        body = b"a=" + b"x" * (limit + 1024)
+        upload = urllib.request.Request(
+            url + "/account/login", data=body, method="POST",
+            headers={"Host": "learn.example.org",
+                     "Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(upload, timeout=60, context=context)
+        page = refused.value.read().decode()
+        assert refused.value.code == 413
+        assert "The file you sent is too large." in page and "<h1>413" not in page
+    finally:
+        proxy.terminate()
+        app.terminate()
+        proxy.communicate(timeout=30)
+        app.wait(timeout=30)
 
 
 def test_cron_jobs_run_as_lms_with_the_environment_file() -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
+from lms import hooks
 from lms.auth.models import User
 from lms.certificates.codes import new_code, normalise_code
 from lms.certificates.models import Certificate, CertificatePreference
@@ -169,7 +170,9 @@ def render_pdf(certificate_id: int, *, now: datetime) -> bool:
         raise LookupError(f"no certificate {certificate_id}")
     course = db.session.get(Course, certificate.course_id) if certificate.course_id else None
     try:
-        pdf = certificate_pdf_bytes(certificate, source_dir=course.source_dir if course else None)
+        # The course's own template, also when another app server published the course.
+        folder = hooks.course_folder_here(course.slug, course.source_dir) if course else None
+        pdf = certificate_pdf_bytes(certificate, source_dir=folder)
     except Exception:  # WeasyPrint, fonts or a course template: log, keep the record
         log.exception("could not render the PDF of certificate %s", certificate.code)
         db.session.rollback()

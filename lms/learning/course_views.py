@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from flask import (
     Blueprint,
@@ -157,10 +157,7 @@ def media(course_slug: str, filename: str) -> Response:
     course = course_or_404(course_slug)
     if PurePosixPath(filename).suffix.lower() not in MEDIA_SUFFIXES:
         abort(404)
-    folder = course.source_dir
-    if not Path(folder).is_dir():  # published on another app server
-        folder = next((str(found) for find in hooks.course_folder_fallbacks
-                       if (found := find(course.slug)) is not None), folder)
+    folder = hooks.course_folder_here(course.slug, course.source_dir)
     response = send_from_directory(folder, filename, max_age=86400)
     response.headers["Content-Security-Policy"] = media_policy(folder, filename)
     return response
