@@ -41,6 +41,7 @@ FEATURES: list[str] = [
     "lms.reflections.feature",
     "lms.reminders.feature",
     "lms.handouts.feature",
+    "lms.lti.feature",
 ]
 
 

@@ -77,6 +77,10 @@ sign_in_extras: list[Callable[[str | None], dict[str, Any]]] = []
 #: quizzes whose best score meets the pass mark of that release, e.g. after it was lowered).
 release_passes: list[Callable[[int, int], set[int]]] = []
 
+#: ``origins()`` names more origins that may show this response in a frame, besides
+#: ``LMS_FRAME_ANCESTORS`` (lms.lti: the registered platforms', on LTI pages and sessions).
+frame_ancestors: list[Callable[[], list[str]]] = []
+
 
 def add(hooks: list[Any], function: Any) -> None:
     """Add ``function`` once (several apps in one process register the same features)."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -84,6 +85,60 @@ def failed(response: Response) -> bool:
     address's allowance that the rest of the class shares.
     """
     return not 300 <= response.status_code < 400 and response.status_code != 429
+
+
+def count_miss() -> None:
+    """Count this GET against its route's failure limits (see ``failed_or_missed``)."""
+    g.lms_limit_miss = True
+
+
+def failed_or_missed(response: Response) -> bool:
+    """A POST that failed (``failed``), or a GET whose view called ``count_miss``.
+
+    For pages whose GET is an oracle too (a join link names the class its code opens): a
+    guesser reading the page learns as much as one posting the form, while a class following
+    a correct link uses up nothing.
+    """
+    if request.method == "GET":
+        return bool(g.get("lms_limit_miss")) and response.status_code != 429
+    return failed(response)
+
+
+# -- counts kept by hand, for lookups outside a limited route --------------------------------
+
+
+def _items(limit_value: str) -> list[Any]:
+    from limits import parse_many
+
+    return list(parse_many(limit_value))
+
+
+def within_limit(name: str, limit_value: str, key: str) -> bool:
+    """Whether ``key`` may still miss under ``name``'s count (see ``spend_miss``).
+
+    A counter store that cannot be reached lets the request through, as the routes' limits
+    do with their in-memory fallback, rather than refuse every page.
+    """
+    if not limiter.enabled:
+        return True
+    try:
+        return all(limiter.limiter.test(item, "lms-miss", name, key)
+                   for item in _items(limit_value))
+    except Exception:  # noqa: BLE001 - any storage failure: fail open, and say so
+        log.warning("rate-limit store unreachable: %s not counted", name, exc_info=True)
+        return True
+
+
+def spend_miss(name: str, limit_value: str, key: str) -> None:
+    """Count one miss for ``key`` under ``name``: for a hook that looks something guessable up
+    (a class code in a login page's ``next``) where no route limit can see the outcome."""
+    if not limiter.enabled:
+        return
+    try:
+        for item in _items(limit_value):
+            limiter.limiter.hit(item, "lms-miss", name, key)
+    except Exception:  # noqa: BLE001 - as in within_limit
+        log.warning("rate-limit store unreachable: %s not counted", name, exc_info=True)
 
 
 def typed_account(field: str) -> str:

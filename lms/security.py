@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, abort, current_app, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from lms import hooks
 from lms.limits import init_limits
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -74,16 +75,22 @@ def refuse_nul_bytes() -> None:
                 abort(400)
 
 
+def content_security_policy(form_action: str = "") -> str:
+    """The pages' policy; ``form_action`` adds an origin forms may post to (a page whose form
+    goes to another site, e.g. an LTI platform's deep-linking return URL)."""
+    frame_ancestors = " ".join([current_app.config["LMS_FRAME_ANCESTORS"],
+                                *(origin for more in hooks.frame_ancestors for origin in more())])
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+            f"form-action 'self'{' ' + form_action if form_action else ''}; "
+            f"frame-ancestors {frame_ancestors}")
+
+
 def add_security_headers(response: Response) -> Response:
     """No inline scripts or styles (styles come from files only: no style attributes, no
     <style> blocks), no sniffing, no referrer leaks; HSTS only over HTTPS."""
-    frame_ancestors = current_app.config["LMS_FRAME_ANCESTORS"]
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; "
-        "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-        f"frame-ancestors {frame_ancestors}",
-    )
+    if "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = content_security_policy()
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if request.is_secure:

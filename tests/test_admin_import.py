@@ -7,6 +7,7 @@ import html
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lms.admin import csv_import, import_views
-from lms.admin.csv_import import Row, check_rows, read_csv
+from lms.admin.csv_import import Problem, Row, check_rows, read_csv
 from lms.admin.models import AdminAction
 from lms.auth.models import User
 from lms.db import db
@@ -246,3 +247,20 @@ def test_the_import_page_speaks_italian(client: FlaskClient, admin: User) -> Non
     client.post("/language", data={"language": "it"})
     page = html.unescape(upload(client, "name;role\nAnna;student\n").text)
     assert "Riga 2:" in page, page
+
+
+def test_every_reason_the_reader_gives_has_its_message(app: Flask) -> None:
+    source = Path(csv_import.__file__).read_text(encoding="utf-8")
+    reasons = set(re.findall(r'Problem\("(\w+)"', source))
+    assert len(reasons) >= 18 and reasons <= set(import_views.PROBLEM_TEXTS)
+    with app.test_request_context():
+        for reason in sorted(reasons):
+            text = import_views.problem_message(Problem(reason, 3, "display_name"))
+            assert text.startswith("Line 3: ") and "%(" not in text, reason
+        assert import_views.problem_message(Problem("missing_column", 1, "display_name")) == (
+            "Line 1: the header row has no “display name” column.")
+        assert import_views.problem_message(Problem("too_many", value="501")) == (
+            f"The file has 501 accounts; at most {csv_import.MAX_ROWS} at once. Split it into "
+            "several files.")
+        assert import_views.problem_message(Problem("empty")) == (
+            "The file has no accounts: a header row and one line per account are needed.")

@@ -117,6 +117,7 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.auth.change_password": (lambda w: {}, logged_in(200)),
     "lms.auth.change_email": (lambda w: {}, logged_in(200)),
     "lms.auth.confirm_email": (lambda w: {"token": "forged"}, everyone(400)),
+    "lms.auth.request_confirmation": (lambda w: {}, logged_in(302)),
     # -- courses ------------------------------------------------------------------------------
     "lms.courses.catalogue": (lambda w: {}, everyone(200)),
     "lms.courses.course": (lambda w: {"course_slug": w.course_slug}, everyone(200)),
@@ -145,6 +146,14 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     # For people, a credential's id leads to the certificate's verification page.
     "lms.badges.credential": (lambda w: {"code": w.certificate_code}, everyone(302)),
     "lms.badges.credential_json": (lambda w: {"code": w.certificate_code}, everyone(200)),
+    # Called by LTI platforms: public; a login or launch without valid parameters is refused.
+    "lms.lti.jwks": (lambda w: {}, everyone(200)),
+    "lms.lti.login": (lambda w: {}, everyone(400)),
+    "lms.lti.launch": (lambda w: {}, everyone(400)),
+    # A deep-linking request (lms.lti.deep_linking) is found by its random token: unknown -> 410.
+    "lms.lti.deep_link": (lambda w: {"token": "unknown"}, everyone(410)),
+    "lms.lti.admin_index": (lambda w: {}, logged_in(403, admin=200)),
+    "lms.lti.admin_create": (lambda w: {}, logged_in(403, admin=200)),
     "lms.badges.issuer": (lambda w: {}, everyone(200)),
     "lms.badges.achievement": (lambda w: {"slug": w.course_slug}, everyone(200)),
     "lms.badges.achievement_image": (lambda w: {"slug": w.course_slug}, everyone(200)),

@@ -482,15 +482,28 @@ def test_revoke_service_refuses_bad_input(issued: Certificate) -> None:
         services.revoke_certificate(issued.code, "y" * 501, by_user_id=None, now=utcnow())
 
 
-def test_reissue_command_rerenders(runner: object, issued: Certificate) -> None:
+def test_rerender_pdfs_command_rerenders(runner: object, issued: Certificate) -> None:
     before = issued.pdf_rendered_at
-    result = runner.invoke(args=["certificates", "reissue", "--course", SLUG])  # type: ignore[attr-defined]
+    result = runner.invoke(args=["certificates", "rerender-pdfs", "--course", SLUG])  # type: ignore[attr-defined]
     assert result.exit_code == 0, result.output
     assert "1 certificate(s) re-rendered, 0 failed" in result.output
     db.session.expire_all()
-    assert db.session.get(Certificate, issued.id).pdf_rendered_at > before
-    nothing = runner.invoke(args=["certificates", "reissue", "--course", "nope"])  # type: ignore[attr-defined]
+    rendered = db.session.get(Certificate, issued.id).pdf_rendered_at
+    assert rendered > before
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1  # no new certificate
+    nothing = runner.invoke(args=["certificates", "rerender-pdfs", "--course", "nope"])  # type: ignore[attr-defined]
     assert "no certificates" in nothing.output
+
+
+def test_the_old_reissue_name_still_works_but_is_not_offered(runner: object,
+                                                            issued: Certificate) -> None:
+    # "reissue" on the web makes a new certificate with a new code; this command never did.
+    listing = runner.invoke(args=["certificates", "--help"])  # type: ignore[attr-defined]
+    assert "rerender-pdfs" in listing.output and "reissue" not in listing.output
+    old = runner.invoke(args=["certificates", "reissue", "--course", SLUG])  # type: ignore[attr-defined]
+    assert old.exit_code == 0, old.output
+    assert "1 certificate(s) re-rendered, 0 failed" in old.output
+    assert "is now `lms certificates rerender-pdfs`" in old.output
 
 
 def test_courses_completed_before_certificates_are_ready_to_claim_on_the_page(

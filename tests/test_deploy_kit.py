@@ -271,13 +271,14 @@ def test_an_upload_over_the_limit_gets_the_lms_page_through_nginx(tmp_path: Path
 def test_cron_jobs_run_as_lms_with_the_environment_file() -> None:
     jobs = [line for line in (DEPLOY / "lms.cron").read_text().splitlines()
             if line and not line.startswith("#") and "=" not in line.split()[0]]
-    assert len(jobs) == 3
+    assert len(jobs) == 4
     for job in jobs:
         fields = job.split()
         assert fields[5] == "lms" and "/etc/lms/lms.env" in fields, job
     assert any(job.endswith("lms -e /etc/lms/lms.env mail send") for job in jobs)
     assert any("/usr/local/bin/lms-backup /var/backups/lms" in job for job in jobs)
     assert any(job.endswith("lms -e /etc/lms/lms.env reminders send") for job in jobs)
+    assert any(job.endswith("lms -e /etc/lms/lms.env lti send-scores") for job in jobs)
 
 
 def test_backup_script_saves_database_and_instance_owner_only(tmp_path: Path) -> None:
@@ -310,6 +311,6 @@ def test_readme_production_section_uses_the_kit() -> None:
     section = readme.split("\n## Production", 1)[1].split("\n## ", 1)[0]
     for name in ("deploy/lms.service", "deploy/nginx.conf", "deploy/lms.env.example",
                  "deploy/lms.cron", "deploy/lms-backup", "adduser --system --group",
-                 "lms db upgrade", "courses sync --rerender", "certificates reissue",
+                 "lms db upgrade", "courses sync --rerender", "certificates rerender-pdfs",
                  "systemctl reload lms", "journalctl", "LMS_RATELIMIT_STORAGE_URI"):
         assert name in section, name

@@ -77,7 +77,8 @@ def test_the_built_in_features_give_each_role_its_links_in_order(
         "student": ["Join a class", "My certificates"],
         "teacher": ["My classes", "My certificates"],
         "trainer": ["Author", "Join a class", "My certificates"],
-        "admin": ["My classes", "Author", "Users", "Certificates", "My certificates"],
+        "admin": ["My classes", "Author", "Users", "Certificates", "LTI platforms",
+                  "My certificates"],
     }
     for role, links in expected.items():
         login(make_user(role=role))

@@ -47,6 +47,14 @@ def make_pupils(count: int) -> list[str]:
     return names
 
 
+def make_class_code() -> str:
+    from lms.classes.services import create_class
+
+    teacher = create_user(username="teacher", password="password123", display_name="Teacher",
+                          role="teacher")
+    return create_class(teacher.id, "3B", None, now=utcnow()).join_code
+
+
 def log_in(client: FlaskClient, username: str, password: str = "password123") -> int:
     return client.post("/account/login", data={"login": username, "password": password}
                        ).status_code
@@ -95,12 +103,8 @@ def test_failed_logins_from_one_address_are_capped(app: Flask, database_url: str
 
 def test_a_class_joins_from_one_address_and_code_guessing_is_stopped(
         app: Flask, database_url: str, tmp_path: Path) -> None:
-    from lms.classes.services import create_class
-
     with limited_app(database_url, tmp_path, LMS_JOIN_ACCOUNT_LIMIT="10 per hour") as limited:
-        teacher = create_user(username="teacher", password="password123",
-                              display_name="Teacher", role="teacher")
-        code = create_class(teacher.id, "3B", None, now=utcnow()).join_code
+        code = make_class_code()
         pupils = make_pupils(CLASS_SIZE + 1)
         for name in pupils[:CLASS_SIZE]:
             client = limited.test_client()
@@ -116,6 +120,53 @@ def test_a_class_joins_from_one_address_and_code_guessing_is_stopped(
         late = limited.test_client()
         assert log_in(late, pupils[0]) == 302
         assert late.post(f"/join/{code}", data={"code": code}).status_code == 302
+
+
+def test_guessing_codes_through_join_links_is_stopped_too(
+        app: Flask, database_url: str, tmp_path: Path) -> None:
+    # Before, only the form's POST was limited: GET /join/<code> names the class a code opens,
+    # so reading links guessed codes without any limit.
+    with limited_app(database_url, tmp_path, LMS_JOIN_ACCOUNT_LIMIT="10 per hour") as limited:
+        code = make_class_code()
+        pupils = make_pupils(2)
+
+        guesser = limited.test_client()
+        assert log_in(guesser, pupils[0]) == 302
+        # A correct link does not use up the allowance, however often it is opened.
+        assert [guesser.get(f"/join/{code}").status_code for _ in range(12)] == [200] * 12
+        misses = [guesser.get(f"/join/ZZZZ{n}Z").status_code for n in range(10)]
+        assert misses == [200] * 10
+        refused = guesser.get("/join/ZZZZ99")
+        assert refused.status_code == 429
+        assert "Too many requests" in refused.text
+        # The form and the link share the count: the guesser cannot switch to the other.
+        assert guesser.post("/join", data={"code": "ZZZZ98"}).status_code == 429
+
+        classmate = limited.test_client()
+        assert log_in(classmate, pupils[1]) == 302
+        assert classmate.get(f"/join/{code}").status_code == 200
+
+
+def test_login_and_sign_up_pages_do_not_name_classes_for_guessed_codes(
+        app: Flask, database_url: str, tmp_path: Path) -> None:
+    # They name the class of a join link in ``next`` to anyone, logged in or not: before, that
+    # was a way around the join limits.
+    with limited_app(database_url, tmp_path, LMS_JOIN_LIMIT="3 per hour") as limited:
+        code = make_class_code()
+        visitor = limited.test_client()
+        for _ in range(5):  # a correct link counts nothing
+            page = visitor.get(f"/account/login?next=/join/{code}")
+            assert page.status_code == 200 and "After this step you join the class 3B" in page.text
+        misses = [visitor.get(f"/account/{where}?next=/join/ZZZZ{n}Z").status_code
+                  for n, where in enumerate(["login", "signup", "login"])]
+        assert misses == [200] * 3
+        assert visitor.get(f"/account/signup?next=/join/{code}").status_code == 429
+        assert visitor.get("/account/login").status_code == 200  # without a join link: as ever
+        # Logging in with a guessed code in ``next`` joins nothing once the address is out.
+        make_pupils(1)
+        signed_in = visitor.post("/account/login", data={
+            "login": "pupil00", "password": "password123", "next": f"/join/{code}"})
+        assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/join")
 
 
 def test_reset_requests_are_limited_per_email_address(app: Flask, database_url: str,

@@ -133,3 +133,47 @@ def test_account_page_says_certificates_keep_the_old_name(
     page = client.get("/account/").text
     assert "Certificates already issued keep the old name" in page
     assert "Change my password" in page and "Add an email address" in page
+
+
+def test_an_unconfirmed_address_is_confirmed_from_my_account_and_then_gets_the_digest(
+    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
+    outbox: Outbox,
+) -> None:
+    # Accounts from before confirmation existed, and sign-ups, have an address nobody proved:
+    # before, nothing told the student, so the weekly digest never reached them.
+    from lms.classes.services import create_class, join_class
+    from lms.db import utcnow
+    from lms.reminders.services import students_to_remind
+
+    teacher = make_user("teacher", email="teacher@example.org")
+    student = make_user("student", email="kid@example.org")
+    join_class(student.id, create_class(teacher.id, "3B", None, now=utcnow()).join_code,
+               now=utcnow())
+    assert students_to_remind() == []
+    login(student)
+    page = client.get("/account/").text
+    assert "Your email address kid@example.org is not confirmed yet" in page
+    assert 'action="/account/email/confirm"' in page
+    sent = client.post("/account/email/confirm", follow_redirects=True)
+    assert "We have sent a link to kid@example.org. Open it to confirm the address." in sent.text
+    assert outbox()[-1]["to"] == "kid@example.org"
+    link = _link(outbox)
+    assert "Your email address is confirmed" in client.get(link, follow_redirects=True).text
+    db.session.refresh(student)
+    assert student.email == "kid@example.org" and student.email_confirmed_at is not None
+    assert [user.id for user in students_to_remind()] == [student.id]
+    assert "is not confirmed yet" not in client.get("/account/").text
+    # Nothing more to confirm: no second link is sent.
+    count = len(outbox())
+    assert client.post("/account/email/confirm").status_code == 302
+    assert len(outbox()) == count
+
+
+def test_the_confirmation_prompt_is_for_students_with_an_address(
+    app: Flask, make_user: Callable[..., User],
+) -> None:
+    for user in (make_user("student"), make_user("teacher", email="t@example.org")):
+        client = app.test_client()
+        assert client.post("/account/login", data={"login": user.username,
+                                                   "password": "password123"}).status_code == 302
+        assert "is not confirmed yet" not in client.get("/account/").text

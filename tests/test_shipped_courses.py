@@ -66,6 +66,42 @@ def test_modules_lessons_and_quizzes(course: CourseSpec) -> None:
     assert final.items[0].quiz.show_answers == "after_pass"
 
 
+def test_final_quiz_draws_from_a_larger_pool_of_mostly_scenario_questions(
+        course: CourseSpec) -> None:
+    """Issue 16: a failed attempt is followed by partly new questions (a pool clearly larger
+    than the draw), every language has the same pool, and the answers wait for a pass."""
+    final = course.modules[-1].items[0]
+    assert final.quiz is not None
+    assert final.quiz.draw == 10, course.slug
+    pool = final.texts["en"].questions
+    assert len(pool) >= final.quiz.draw + 6, (course.slug, len(pool))
+    for language in course.languages:
+        assert len(final.texts[language].questions) == len(pool), (course.slug, language)
+    assert final.quiz.show_answers == "after_pass" and final.quiz.attempts == 0
+    # "Use, not recall": most items put the learner in a situation (a fictional person, a
+    # leaflet, a headline) rather than asking for a date or a number from the text.
+    graded = [q for q in pool if q.type != "reflection"]
+    assert all(q.explanation_html for q in graded)
+    assert sum(len(q.prompt_html) > 120 for q in graded) >= len(graded) // 2, course.slug
+
+
+#: A paragraph in a box that starts with a bold label ending in a colon: "**What to look for:**",
+#: "**Check your table:**", "**Per verificare:**", "**Respuestas:**".
+CHECK_LINE = re.compile(r"^    \*\*[^*\n]+:\*\* \S", re.MULTILINE)
+
+
+def test_every_try_this_box_has_something_to_check_against(course: CourseSpec) -> None:
+    """Issue 16: each "Try this" activity (a `tip` box), in every language, ends with a model
+    answer or criteria the learner can compare their own work with."""
+    boxes = 0
+    for path in sorted((COURSES / course.slug).rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"^!!! tip .*\n((?:    .*\n|\n)+)", text, re.MULTILINE):
+            boxes += 1
+            assert CHECK_LINE.search(match.group(1)), f"{path.relative_to(COURSES)}"
+    assert boxes >= 10 * len(course.languages)
+
+
 def test_questions_counts_types_and_explanations(course: CourseSpec) -> None:
     questions = [q for module in course.modules for item in module.items if item.quiz
                  for q in item.texts["en"].questions]
@@ -189,3 +225,31 @@ def test_each_teaching_module_has_a_described_diagram(course: CourseSpec) -> Non
     for diagram in diagrams:
         assert diagram.stat().st_size < 6_000, diagram.name
         assert "<script" not in diagram.read_text(encoding="utf-8").lower(), diagram.name
+
+
+def test_wide_diagrams_open_full_size_and_keep_their_size_on_phones(course: CourseSpec) -> None:
+    """Issue 16: a diagram drawn wider than a phone is shown inside a link to itself, in every
+    language, so the style sheet keeps it at its drawn size on a narrow screen (it scrolls
+    sideways) and a tap opens it alone; its labels are drawn at a readable size."""
+    from lms.images import read_image_size
+
+    root = COURSES / course.slug
+    wide = {path.name for path in root.glob("*/*.svg")
+            if (read_image_size(path) or (0, 0))[0] > 400}
+    assert wide
+    seen: set[str] = set()
+    for module in course.modules:
+        for item in module.items:
+            for language, text in item.texts.items():
+                for src in re.findall(r'<img [^>]*src="([^"]+\.svg)"', text.html):
+                    name = src.rsplit("/", 1)[-1]
+                    if name not in wide:
+                        continue
+                    seen.add(name)
+                    link = rf'<a href="{re.escape(src)}"[^>]*>\s*<img [^>]*src="{re.escape(src)}"'
+                    assert re.search(link, text.html), (item.slug, language, name)
+    assert seen == wide
+    for name in wide:
+        sizes = re.findall(r'font-size="([0-9.]+)"', (root / next(
+            iter(root.glob(f"*/{name}")))).read_text(encoding="utf-8"))
+        assert min(float(size) for size in sizes) >= 11, name

@@ -12,6 +12,8 @@ import base64
 
 from flask import current_app, make_response, render_template
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
@@ -67,54 +69,42 @@ def problem_message(problem: Problem) -> str:
     return text
 
 
-def _problem_text(problem: Problem) -> str:  # noqa: C901 - one message per reason
-    reason, value = problem.reason, problem.value
-    if reason == "encoding":
-        return gettext("This is not a CSV file. In the spreadsheet, choose “Save as” and the "
-                       "CSV format (“CSV UTF-8” where offered).")
-    if reason == "too_large":
-        return gettext("The file is larger than %(size)s KB.", size=value)
-    if reason == "too_many":
-        return gettext("The file has %(count)s accounts; at most %(max)d at once. Split it "
-                       "into several files.", count=value, max=csv_import.MAX_ROWS)
-    if reason == "missing_column":
-        return gettext("the header row has no “%(column)s” column.",
-                       column=COLUMN_NAMES.get(value, value))
-    if reason == "unknown_column":
-        return gettext("“%(column)s” is not a column of this import (username, display "
-                       "name, email, role).", column=value)
-    if reason == "duplicate_column":
-        return gettext("the column “%(column)s” appears twice.", column=value)
-    if reason == "formula":
-        return gettext("“%(value)s” looks like a spreadsheet formula: type the value itself.",
-                       value=value)
-    if reason == "no_name":
-        return gettext("the display name is empty.")
-    if reason == "long_name":
-        return gettext("the display name is longer than 120 characters.")
-    if reason == "bad_username":
-        return gettext("“%(value)s” is not a valid username: use 3 to 32 lowercase letters, "
-                       "digits, dots, dashes or underscores, or leave it empty.", value=value)
-    if reason == "duplicate_username":
-        return gettext("the username “%(value)s” is already on an earlier line.", value=value)
-    if reason == "username_taken":
-        return gettext("the username “%(value)s” is taken by an existing account.",
-                       value=value)
-    if reason == "bad_email":
-        return gettext("“%(value)s” is not a valid email address.", value=value)
-    if reason == "duplicate_email":
-        return gettext("the email address “%(value)s” is already on an earlier line.",
-                       value=value)
-    if reason == "email_taken":
-        return gettext("another account already uses “%(value)s”.", value=value)
-    if reason == "no_role":
-        return gettext("the role is empty: write teacher or trainer.")
-    if reason == "bad_role":
-        return gettext("role “%(value)s” is not teacher or trainer.", value=value)
-    if reason == "extra_cells":
-        return gettext("this line has more cells than the header row has columns.")
-    return gettext("The file has no accounts: a header row and one line per account are "
-                   "needed.")
+# One message per reason of lms.admin.csv_import (tests/test_admin_import.py checks that each
+# has one); the values are filled in when the message is shown, in the admin's language.
+PROBLEM_TEXTS: dict[str, LazyString] = {
+    "encoding": _l("This is not a CSV file. In the spreadsheet, choose “Save as” and the "
+                   "CSV format (“CSV UTF-8” where offered)."),
+    "too_large": _l("The file is larger than %(size)s KB."),
+    "too_many": _l("The file has %(count)s accounts; at most %(max)d at once. Split it "
+                   "into several files."),
+    "missing_column": _l("the header row has no “%(column)s” column."),
+    "unknown_column": _l("“%(column)s” is not a column of this import (username, display "
+                         "name, email, role)."),
+    "duplicate_column": _l("the column “%(column)s” appears twice."),
+    "formula": _l("“%(value)s” looks like a spreadsheet formula: type the value itself."),
+    "no_name": _l("the display name is empty."),
+    "long_name": _l("the display name is longer than 120 characters."),
+    "bad_username": _l("“%(value)s” is not a valid username: use 3 to 32 lowercase letters, "
+                       "digits, dots, dashes or underscores, or leave it empty."),
+    "duplicate_username": _l("the username “%(value)s” is already on an earlier line."),
+    "username_taken": _l("the username “%(value)s” is taken by an existing account."),
+    "bad_email": _l("“%(value)s” is not a valid email address."),
+    "duplicate_email": _l("the email address “%(value)s” is already on an earlier line."),
+    "email_taken": _l("another account already uses “%(value)s”."),
+    "no_role": _l("the role is empty: write teacher or trainer."),
+    "bad_role": _l("role “%(value)s” is not teacher or trainer."),
+    "extra_cells": _l("this line has more cells than the header row has columns."),
+    "empty": _l("The file has no accounts: a header row and one line per account are "
+                "needed."),
+}
+
+
+def _problem_text(problem: Problem) -> str:
+    value = problem.value
+    text = PROBLEM_TEXTS[problem.reason]
+    # Every placeholder any message uses: % with a mapping ignores the ones a text lacks.
+    return str(text) % {"size": value, "count": value, "max": csv_import.MAX_ROWS,
+                        "column": COLUMN_NAMES.get(value, value), "value": value}
 
 
 # -- pages -----------------------------------------------------------------------------------

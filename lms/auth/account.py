@@ -1,5 +1,5 @@
-"""My account: change the password, confirm a new email address. Each function owns its
-commit and never reads the request."""
+"""My account: change the password, confirm a new or the present email address. Each function
+owns its commit and never reads the request."""
 
 from __future__ import annotations
 
@@ -67,6 +67,28 @@ def request_email_change(user_id: int, *, password: str, email: str, secret_key:
         raise AccountError("wrong password", "current_password")
     if _email_taken(email, user.id):
         raise AccountError("email taken", "email")
+    return _queue_confirmation(user, email, secret_key=secret_key, max_age=max_age,
+                               language=language, now=now)
+
+
+def request_email_confirmation(user_id: int, *, secret_key: str, max_age: int, language: str,
+                               now: datetime) -> EmailChange:
+    """Queue a confirmation link for the address the account already has (given at sign-up or
+    by an admin, never proved): once the link is opened, a student's weekly digest goes there.
+    AccountError on ``email`` when there is no address or it is confirmed already.
+
+    No password is asked, unlike a change: the link can only confirm the address the
+    account already shows, and it goes to that address.
+    """
+    user = db.get_or_404(User, user_id)
+    if not user.email or user.email_confirmed_at is not None:
+        raise AccountError("nothing to confirm", "email")
+    return _queue_confirmation(user, user.email, secret_key=secret_key, max_age=max_age,
+                               language=language, now=now)
+
+
+def _queue_confirmation(user: User, email: str, *, secret_key: str, max_age: int,
+                        language: str, now: datetime) -> EmailChange:
     token = URLSafeTimedSerializer(secret_key, salt=EMAIL_SALT).dumps(
         {"uid": user.id, "email": email, "was": _email_state(user)})
     link = external_url("lms.auth.confirm_email", token=token)
@@ -97,6 +119,8 @@ def confirm_email(token: str, *, secret_key: str, max_age: int) -> User:
         raise AccountError("bad link", "token")
     if _email_taken(data["email"], user.id):
         raise AccountError("email taken", "email")
+    if user.email == data["email"] and user.email_confirmed_at is not None:
+        return user  # opened twice: confirmed already, keep the first date
     user.email = data["email"]
     user.email_confirmed_at = utcnow()
     db.session.commit()

@@ -1,8 +1,8 @@
-"""My account pages: change the password, add or change the email address."""
+"""My account pages: change the password, add, change or confirm the email address."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
@@ -12,8 +12,9 @@ from lms.auth.forms import ChangePasswordForm, EmailForm
 from lms.auth.services import AccountError
 from lms.auth.views import bp
 from lms.db import utcnow
+from lms.forms import ActionForm
 from lms.i18n import select_locale
-from lms.limits import failed, limiter, login_limit
+from lms.limits import failed, limiter, login_limit, reset_limit
 from lms.mail.outbox import send_after_response
 
 WRONG_PASSWORD = "wrong password"
@@ -63,6 +64,27 @@ def change_email() -> str | Response:
             return send_after_response(redirect(url_for("lms.auth.account")),
                                        change.message_id)
     return render_template("lms/auth/change_email.html", form=form)
+
+
+@bp.post("/email/confirm")
+@login_required
+# Each request sends an email: limited like reset requests, which send one too.
+@limiter.limit(reset_limit)
+def request_confirmation() -> Response:
+    """Send a confirmation link to the address the account has but never confirmed."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    config = current_app.config
+    try:
+        sent = account.request_email_confirmation(
+            current_user.id, secret_key=config["SECRET_KEY"],
+            max_age=config["LMS_RESET_TOKEN_MAX_AGE"], language=select_locale(), now=utcnow())
+    except AccountError:  # no address, or confirmed meanwhile (another tab): the page says
+        return redirect(url_for("lms.auth.account"))
+    flash(gettext("We have sent a link to %(email)s. Open it to confirm the address.",
+                  email=sent.email), "info")
+    return send_after_response(redirect(url_for("lms.auth.account")), sent.message_id)
 
 
 @bp.get("/email/<token>")

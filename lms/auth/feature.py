@@ -18,6 +18,6 @@ feature = Feature(
         **{f"lms.auth.{name}": (VISITOR,) for name in (
             "login", "signup", "request_reset", "reset_password", "logout", "confirm_email")},
         **{f"lms.auth.{name}": (ACCOUNT,) for name in (
-            "account", "change_password", "change_email")},
+            "account", "change_password", "change_email", "request_confirmation")},
     },
 )

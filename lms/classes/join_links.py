@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext
+from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from lms.classes import services
 from lms.classes.models import SchoolClass
 from lms.db import utcnow
+from lms.limits import join_limit, spend_miss, within_limit
 
 JOIN_ENDPOINT = "lms.classes.join_with_code"
 
@@ -49,13 +51,27 @@ def join_code_in(next_url: str | None) -> str | None:
     return str(values["code"]) if endpoint == JOIN_ENDPOINT else None
 
 
+# The login and sign-up pages name the class of a join link in ``next``, to anyone: without a
+# count of their own they would be a way to guess class codes around the /join limits.
+GUESSES = "join-sign-in"
+
+
+def _guessing_key() -> str:
+    return get_remote_address()
+
+
 def pending_join(next_url: str | None) -> PendingJoin | None:
-    """What the sign-up and login pages say about the class the learner is joining."""
+    """What the sign-up and login pages say about the class the learner is joining; 429 once
+    this address has tried too many codes that open no class."""
     code = join_code_in(next_url)
     if code is None:
         return None
+    if not within_limit(GUESSES, join_limit(), _guessing_key()):
+        abort(429)
     school_class = services.class_by_code(code)
     usable = school_class is not None and not school_class.archived
+    if not usable:
+        spend_miss(GUESSES, join_limit(), _guessing_key())
     return PendingJoin(code, school_class,
                        services.teacher_name(school_class) if usable and school_class else "")
 
@@ -85,10 +101,14 @@ def join_pending(user_id: int, next_url: str | None) -> Response | None:
     code = join_code_in(next_url)
     if code is None:
         return None
+    if not within_limit(GUESSES, join_limit(), _guessing_key()):
+        flash(gettext("Too many requests. Please wait a minute and try again."), "error")
+        return redirect(url_for("lms.classes.join"))
     joined, message = join_after_sign_in(user_id, code, now=utcnow())
     if joined:
         flash(message, "success")
         return redirect(url_for("lms.courses.catalogue"))
+    spend_miss(GUESSES, join_limit(), _guessing_key())
     flash(message, "error")
     return redirect(url_for("lms.classes.join"))
 

@@ -12,7 +12,14 @@ from lms.classes.blueprint import bp
 from lms.classes.forms import JoinForm
 from lms.classes.services import ClassError
 from lms.db import utcnow
-from lms.limits import failed, join_account_key, join_account_limit, join_limit, limiter
+from lms.limits import (
+    count_miss,
+    failed_or_missed,
+    join_account_key,
+    join_account_limit,
+    join_limit,
+    limiter,
+)
 
 JOIN_MESSAGES = {
     "unknown_code": lambda d: gettext("No class has this code. Check it with your teacher."),
@@ -26,6 +33,14 @@ JOIN_MESSAGES = {
         "Your name is the same as your teacher's. Change it on your account page (add an "
         "initial, say), then join %(name)s.", name=d.get("name")),
 }
+
+# The form and the links count together (a guesser cannot double the allowance by switching),
+# and a link's GET counts too: its page names the class a code opens, so reading links guesses
+# codes as well as posting the form does. Only failures and misses count (see count_miss).
+join_address_limit = limiter.shared_limit(join_limit, scope="join", deduct_when=failed_or_missed)
+join_learner_limit = limiter.shared_limit(join_account_limit, scope="join-account",
+                                          key_func=join_account_key,
+                                          deduct_when=failed_or_missed)
 
 
 def _join(form: JoinForm) -> Response | None:
@@ -44,9 +59,8 @@ def _join(form: JoinForm) -> Response | None:
 
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
-@limiter.limit(join_limit, methods=["POST"], deduct_when=failed)
-@limiter.limit(join_account_limit, methods=["POST"], key_func=join_account_key,
-               deduct_when=failed)
+@join_address_limit
+@join_learner_limit
 def join() -> str | Response:
     """Join a class by typing its code."""
     form = JoinForm()
@@ -59,13 +73,14 @@ def join() -> str | Response:
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @login_required
-@limiter.limit(join_limit, methods=["POST"], deduct_when=failed)
-@limiter.limit(join_account_limit, methods=["POST"], key_func=join_account_key,
-               deduct_when=failed)
+@join_address_limit
+@join_learner_limit
 def join_with_code(code: str) -> str | Response:
     """The join link: shows the class name and asks to confirm (a link alone never joins)."""
     form = JoinForm(data={"code": code} if request.method == "GET" else None)
     school_class = services.class_by_code(code)
+    if school_class is None or school_class.archived:
+        count_miss()
     if form.validate_on_submit():
         done = _join(form)
         if done is not None:

@@ -70,3 +70,20 @@ class Assignment(db.Model):  # type: ignore[name-defined,misc]
     def __repr__(self) -> str:
         target = f"module={self.module_id}" if self.module_id else "whole course"
         return f"<Assignment class={self.class_id} course={self.course_id} {target}>"
+
+
+class ClassTeacher(db.Model):  # type: ignore[name-defined,misc]
+    """A co-teacher: another teacher of the class, with the same rights as its teacher
+    (``SchoolClass.teacher_id``, who made it) on its pages. LTI classes get one for every
+    instructor of the platform's course after the first."""
+
+    __tablename__ = "lms_class_teacher"
+    __table_args__ = (UniqueConstraint("class_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("lms_class.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ClassTeacher class={self.class_id} user={self.user_id}>"

@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth.models import Role, User
 from lms.auth.services import hash_password
 from lms.classes import codes
-from lms.classes.models import Assignment, ClassMember, SchoolClass
+from lms.classes.models import Assignment, ClassMember, ClassTeacher, SchoolClass
+from lms.classes.teachers import taught_by, teaches
 from lms.courses.models import Course, Module
 from lms.db import db
 from lms.names import clean_name, name_key
@@ -72,21 +73,22 @@ class ClassSummary:
 
 
 def teacher_classes(teacher_id: int) -> list[ClassSummary]:
-    """The teacher's classes with their sizes, active ones first (one query)."""
+    """The classes the teacher teaches (or co-teaches) with their sizes, active ones first
+    (one query)."""
     size = (select(func.count(ClassMember.id)).where(ClassMember.class_id == SchoolClass.id)
             .correlate(SchoolClass).scalar_subquery())
     rows = db.session.execute(
-        select(SchoolClass, size).where(SchoolClass.teacher_id == teacher_id)
+        select(SchoolClass, size).where(taught_by(teacher_id))
         .order_by(SchoolClass.archived_at.is_not(None), SchoolClass.created_at.desc())
     ).all()
     return [ClassSummary(row[0], row[1]) for row in rows]
 
 
 def visible_class(class_id: int, *, viewer_id: int, is_admin: bool) -> SchoolClass | None:
-    """The class when ``viewer_id`` teaches it (or is an admin), else None: callers answer 404,
-    so another teacher cannot even learn that the class exists."""
+    """The class when ``viewer_id`` teaches or co-teaches it (or is an admin), else None:
+    callers answer 404, so another teacher cannot even learn that the class exists."""
     school_class = db.session.get(SchoolClass, class_id)
-    if school_class is None or (school_class.teacher_id != viewer_id and not is_admin):
+    if school_class is None or (not is_admin and not teaches(school_class, viewer_id)):
         return None
     return school_class
 
@@ -139,7 +141,7 @@ def join_class(user_id: int, typed_code: str | None, *, now: datetime) -> School
         raise ClassError("unknown_code", "code")
     if school_class.archived:
         raise ClassError("archived", "code", name=school_class.name)
-    if school_class.teacher_id == user_id:
+    if teaches(school_class, user_id):
         raise ClassError("own_class", "code", name=school_class.name)
     if _is_member(school_class.id, user_id):
         raise ClassError("already_member", "code", name=school_class.name)
@@ -159,10 +161,11 @@ def join_class(user_id: int, typed_code: str | None, *, now: datetime) -> School
 def wears_a_teachers_name(user_id: int, name: str) -> bool:
     """Whether ``name`` is the name of a teacher of one of the user's classes (compared by
     :func:`lms.names.name_key`): a student taking it could pass for the teacher."""
+    classes = select(ClassMember.class_id).where(ClassMember.user_id == user_id)
     teachers = db.session.scalars(
-        select(User.display_name).join(SchoolClass, SchoolClass.teacher_id == User.id)
-        .join(ClassMember, ClassMember.class_id == SchoolClass.id)
-        .where(ClassMember.user_id == user_id))
+        select(User.display_name).where(or_(
+            User.id.in_(select(SchoolClass.teacher_id).where(SchoolClass.id.in_(classes))),
+            User.id.in_(select(ClassTeacher.user_id).where(ClassTeacher.class_id.in_(classes))))))
     return name_key(name) in {name_key(teacher) for teacher in teachers}
 
 
@@ -281,6 +284,14 @@ def local_today(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
+def find_assignment(class_id: int, course_id: int, module_id: int | None) -> Assignment | None:
+    """The class's assignment of this course (``module_id`` None) or module, if it has one."""
+    return db.session.scalar(select(Assignment).where(
+        Assignment.class_id == class_id, Assignment.course_id == course_id,
+        Assignment.module_id.is_(None) if module_id is None else Assignment.module_id == module_id,
+    ))
+
+
 def assign(class_id: int, course_id: int, module_id: int | None, due_at: datetime | None, *,
            now: datetime) -> tuple[Assignment, bool]:
     """Assign a course or one of its modules; assigning the same thing again changes its due
@@ -294,10 +305,7 @@ def assign(class_id: int, course_id: int, module_id: int | None, due_at: datetim
         if module is None or module.course_id != course_id or not module.available:
             raise ClassError("unknown_module", "target")
     school_class = db.get_or_404(SchoolClass, class_id)
-    existing = db.session.scalar(select(Assignment).where(
-        Assignment.class_id == class_id, Assignment.course_id == course_id,
-        Assignment.module_id.is_(None) if module_id is None else Assignment.module_id == module_id,
-    ))
+    existing = find_assignment(class_id, course_id, module_id)
     if existing is not None:
         existing.due_at = due_at
         db.session.commit()

@@ -17,14 +17,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, format_date, gettext
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import Role, User
 from lms.classes import queries
-from lms.classes.models import ClassMember, SchoolClass
+from lms.classes.models import ClassMember, ClassTeacher, SchoolClass
 from lms.classes.overdue import standings
 from lms.classes.student import my_assignments
+from lms.classes.teachers import taught_by
 from lms.db import db
 from lms.mail.outbox import queue_mail
 from lms.reminders.models import DigestSent
@@ -56,8 +57,11 @@ def _reachable(query: Select[tuple[User]]) -> Select[tuple[User]]:
 
 def teachers_to_remind() -> list[User]:
     """Teachers (and admins) running an open class, with an address, not opted out."""
-    query = _reachable(select(User).where(User.id.in_(
-        select(SchoolClass.teacher_id).where(SchoolClass.archived_at.is_(None)))))
+    open_classes = select(SchoolClass.id).where(SchoolClass.archived_at.is_(None))
+    query = _reachable(select(User).where(or_(
+        User.id.in_(select(SchoolClass.teacher_id).where(SchoolClass.archived_at.is_(None))),
+        User.id.in_(select(ClassTeacher.user_id).where(ClassTeacher.class_id.in_(
+            open_classes))))))
     return list(db.session.scalars(query))
 
 
@@ -78,7 +82,7 @@ def _day(value: datetime, timezone: str) -> str:
 def teacher_digest(teacher: User, *, language: str, timezone: str, now: datetime) -> str | None:
     """The digest's text for a teacher, in the current locale; None with nothing to say."""
     classes = db.session.scalars(select(SchoolClass).where(
-        SchoolClass.teacher_id == teacher.id, SchoolClass.archived_at.is_(None))
+        taught_by(teacher.id), SchoolClass.archived_at.is_(None))
         .order_by(SchoolClass.name)).all()
     parts = []
     for school_class in classes:

@@ -32,6 +32,7 @@ from werkzeug.security import check_password_hash
 from lms.auth.models import Role, User
 from lms.auth.services import hash_password
 from lms.classes.models import ClassMember, SchoolClass
+from lms.classes.teachers import taught_by
 from lms.db import db
 from lms.resets.models import PasswordReset
 
@@ -114,7 +115,7 @@ def _active_members(teacher_id: int, user_ids: Iterable[int]) -> set[int]:
         return set()
     return set(db.session.scalars(
         select(ClassMember.user_id).join(SchoolClass, SchoolClass.id == ClassMember.class_id)
-        .where(SchoolClass.teacher_id == teacher_id, SchoolClass.archived_at.is_(None),
+        .where(taught_by(teacher_id), SchoolClass.archived_at.is_(None),
                ClassMember.user_id.in_(ids))))
 
 

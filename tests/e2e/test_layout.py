@@ -180,3 +180,39 @@ def test_language_switcher_is_one_short_line_on_a_phone(
     wide.goto(site.url(LESSON))
     assert wide.locator(".language-list button[value=it]").is_visible()
     assert not wide.locator(".language-menu").is_visible()
+
+
+def test_a_wide_diagram_stays_readable_on_a_phone(
+    make_account: Callable[..., str], open_page: Callable[..., Page],
+    screenshot: Callable[..., Path],
+) -> None:
+    """Issue 16: on a 360 px phone a wide diagram keeps its drawn size (its labels stay as
+    large as drawn) and scrolls sideways inside its link, which opens it full size; the page
+    itself does not scroll sideways, and the alt text and caption stay."""
+    url = "/courses/fair-trade/why-trade-can-be-unfair/follow-a-cocoa-bean/"
+    learner = make_account()  # a fresh account: earlier tests may change the demo's language
+    phone = open_page(learner, width=360, height=740, is_mobile=True, has_touch=True,
+                      device_scale_factor=2)
+    phone.goto(url)
+    link = phone.locator("article a:has(> img[src$='cocoa-chain.svg'])")
+    image = link.locator("img")
+    assert "farmers" in (image.get_attribute("alt") or "")
+    assert link.get_attribute("href") == image.get_attribute("src")
+    drawn = image.evaluate("img => img.naturalWidth")
+    assert image.evaluate("img => img.getBoundingClientRect().width") >= drawn - 1
+    assert link.evaluate("a => a.scrollWidth > a.clientWidth")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+    assert phone.locator("article em", has_text="Figure: the cocoa chain").is_visible()
+    link.scroll_into_view_if_needed()
+    screenshot(phone, "diagram-phone", full_page=False)
+    # The scrolling link is focusable, so a keyboard can scroll it (axe: scrollable-region).
+    from tests.e2e.test_accessibility import axe_violations
+
+    assert axe_violations(phone) == []
+
+    desktop = open_page(learner, width=1024)
+    desktop.goto(url)
+    image = desktop.locator("article img[src$='cocoa-chain.svg']")
+    column = desktop.evaluate("document.querySelector('article').clientWidth")
+    assert image.evaluate("img => img.getBoundingClientRect().width") <= column

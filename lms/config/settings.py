@@ -1,60 +1,20 @@
-"""Configuration: one typed table of settings, read from the environment.
-
-Every setting an operator may change is a :class:`Setting` in :data:`SETTINGS`: its
-environment variable, type, default and meaning. ``load_config`` fills ``app.config`` from
-the defaults, then the environment, then the mapping given to ``create_app`` (or
-``LMS.init_app``), in that order. The README's Configuration table and
-``deploy/lms.env.example`` list the same settings (tests/test_deploy_kit.py checks it).
+"""The table of operator settings (:data:`SETTINGS`) and how an environment variable's text
+becomes a typed value. The README's Configuration table and ``deploy/lms.env.example`` list
+the same settings (tests/test_deploy_kit.py checks it).
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask
-
-log = logging.getLogger(__name__)
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def template_dir() -> Path:
-    """Where the ``lms/…`` templates live.
-
-    In a source checkout they are the top-level ``templates/`` folder; an installed wheel
-    carries the same files as ``lms/_templates`` (mapped in pyproject.toml).
-    """
-    source = PACKAGE_DIR.parent / "templates"
-    return source if (source / "lms").is_dir() else PACKAGE_DIR / "_templates"
-
-
-def migrations_dir() -> Path:
-    """The single Alembic tree; shipped inside the package as ``lms/_migrations`` when installed."""
-    source = PACKAGE_DIR.parent / "migrations"
-    return source if (source / "env.py").exists() else PACKAGE_DIR / "_migrations"
-
-
-class ConfigError(RuntimeError):
-    """The configuration cannot work; the message says what to set."""
-
-
-def shipped_courses_dir() -> Path:
-    """The courses that come with the LMS: the top-level ``courses/`` folder of a source
-    checkout, ``lms/_courses`` in an installed wheel (mapped in pyproject.toml).
-
-    This absolute folder is the default of ``LMS_COURSE_DIRS``: a default relative to the
-    working folder made ``lms courses sync`` from cron or another folder find no course.
-    """
-    installed = PACKAGE_DIR / "_courses"
-    return installed if installed.is_dir() else PACKAGE_DIR.parent / "courses"
+from lms.config.errors import ConfigError
+from lms.config.paths import shipped_courses_dir
 
 
 def _rate_limit(value: str) -> str | None:
@@ -186,6 +146,12 @@ SETTINGS: tuple[Setting, ...] = (
     S("LMS_TRUSTED_HOSTS", "list", [], "host names the LMS answers to, separated by commas"),
     S("LMS_FRAME_ANCESTORS", "str", "'self'", "who may show LMS pages in a frame "
       "(Content-Security-Policy frame-ancestors)"),
+    S("LMS_LTI_SHARE_NAMES", "bool", True, "an LTI launch names the new account after the "
+      "name the platform sends; `false` ignores it (the account shows its username)"),
+    S("LMS_LTI_SEND_AT_ONCE", "bool", True, "post each LTI score to the platform right after the "
+      "learner's request; `false` leaves all sending to `lms lti send-scores`"),
+    S("LMS_LTI_SCORE_MAX_ATTEMPTS", "int", 12, "tries before an LTI score is given up (backoff "
+      "1, 2, 4… minutes, at most six hours)"),
     S("LMS_COMPRESS", "bool", True, "brotli or gzip for pages, CSS and SVG; `false` leaves it "
       "to the proxy"),
     S("LMS_PAGE_CACHE", "bool", True, "keep rendered lesson pages in each worker's memory "
@@ -252,116 +218,3 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     """
     return {setting.config_key: parse_setting(setting, environ[setting.name])
             for setting in SETTINGS if environ.get(setting.name, "").strip()}
-
-
-def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
-    """Fill ``app.config`` from defaults, the environment and ``overrides`` (in that order).
-
-    A value the host app set before mounting the LMS, or one in ``overrides``, is kept even
-    when it equals Flask's own default: ``SESSION_COOKIE_SECURE: False`` means False.
-    """
-    overrides = dict(overrides or {})
-    chosen = set(overrides) | {
-        key for key, value in app.config.items()
-        if key not in Flask.default_config or value != Flask.default_config[key]
-    }
-    from_environment = read_environment(os.environ)
-    for setting in SETTINGS:
-        key = setting.config_key
-        if key in from_environment:
-            app.config[key] = from_environment[key]
-        elif key not in chosen:
-            default = setting.default
-            app.config[key] = list(default) if isinstance(default, list) else default
-    for key, value in FIXED_DEFAULTS.items():
-        if key not in chosen:
-            app.config[key] = value
-    app.config.update(overrides)
-
-    database_url = app.config.get("LMS_DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
-    if not database_url:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        database_url = "sqlite:///" + str(Path(app.instance_path) / "lms.sqlite3")
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    if not database_url.startswith("sqlite"):
-        # A database server may drop idle connections; a database file cannot, and there
-        # the ping would be one more query on every request.
-        options.setdefault("pool_pre_ping", True)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    if app.config.get("LMS_SMTP_PORT"):
-        app.config["LMS_SMTP_PORT"] = int(app.config["LMS_SMTP_PORT"])
-    app.config["LMS_TRUSTED_PROXIES"] = trusted_proxies(app.config["LMS_TRUSTED_PROXIES"])
-    if app.config["LMS_DEFAULT_LANGUAGE"] not in app.config["LMS_LANGUAGES"]:
-        raise ConfigError(f"LMS_DEFAULT_LANGUAGE: {app.config['LMS_DEFAULT_LANGUAGE']!r} is not "
-                          f"one of LMS_LANGUAGES ({', '.join(app.config['LMS_LANGUAGES'])})")
-    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
-        if key not in chosen:
-            app.config[key] = secure_cookies(app.config)
-    if app.config["LMS_ENV"] == "production":
-        warn_about_plain_http(app.config)
-    ensure_secret_key(app)
-
-
-def secure_cookies(config: Mapping[str, Any]) -> bool:
-    """Whether cookies carry the ``Secure`` flag: as set, else in production unless the site
-    is served over plain HTTP (browsers would then drop the session cookie, and every form
-    would answer "The form expired")."""
-    if config.get("LMS_SECURE_COOKIES") is not None:
-        return bool(config["LMS_SECURE_COOKIES"])
-    if config.get("LMS_ENV") != "production":
-        return False
-    return not str(config.get("LMS_BASE_URL") or "").startswith("http://")
-
-
-def warn_about_plain_http(config: Mapping[str, Any]) -> None:
-    """Say at start-up what an operator would otherwise find out from failing log-ins."""
-    base_url = str(config.get("LMS_BASE_URL") or "")
-    if base_url.startswith("http://"):
-        log.warning("production runs over plain HTTP (LMS_BASE_URL=%s): passwords and session "
-                    "cookies cross the network unencrypted; use https:// behind a TLS proxy",
-                    base_url)
-    elif not base_url:
-        log.warning("LMS_BASE_URL is not set: cookies are Secure, so logging in works over "
-                    "HTTPS only; set LMS_BASE_URL=https://… (or http://… on a trusted network)")
-
-
-def normalise_database_url(url: str) -> str:
-    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-def trusted_proxies(value: Any) -> int:
-    """How many proxies stand in front of the site: a whole number, 0 (none) or more."""
-    try:
-        count = int(str(value).strip() or 0)
-    except ValueError:
-        count = -1
-    if count < 0:
-        raise ConfigError(
-            f"LMS_TRUSTED_PROXIES must be the number of proxies in front of the LMS "
-            f"(0, 1, …), not {value!r}"
-        )
-    return count
-
-
-def ensure_secret_key(app: Flask) -> None:
-    """Use the configured secret key; in development generate one into the instance folder.
-
-    Production refuses to start without a real key: a generated key on disk would silently
-    differ between servers and log everyone out on every deploy.
-    """
-    if app.config.get("SECRET_KEY"):
-        return
-    if app.config["LMS_ENV"] == "production":
-        raise ConfigError("LMS_SECRET_KEY must be set in production (e.g. `openssl rand -hex 32`)")
-    key_file = Path(app.instance_path) / "secret_key"
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-        log.info("generated a new secret key in %s", key_file)
-    app.config["SECRET_KEY"] = key_file.read_text().strip()
