@@ -20,10 +20,16 @@ def session_cookie(app: Any, user_id: int) -> tuple[str, str]:
     from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
 
+    from benchmarks.load import USER_AGENT
     from lms.auth.models import User
     from lms.db import db
 
-    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+    # The address and browser wrk's posts come from: the session is not re-signed. A fresh
+    # app context each time: Flask-WTF keeps the signed token in ``g``, which lives in the app
+    # context, so under a shared one every session but the first got no CSRF secret of its
+    # own and every post but the first failed its CSRF check (a 302 back to the form).
+    with app.app_context(), app.test_request_context(
+            "/", environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"User-Agent": USER_AGENT}):
         login_user(db.session.get(User, user_id))
         token = generate_csrf()
         serializer = app.session_interface.get_signing_serializer(app)

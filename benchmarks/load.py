@@ -24,25 +24,34 @@ REPO = Path(__file__).resolve().parent.parent
 #: posts far faster than any person; a limit would turn results into 429s).
 LMS_APP = "lms:create_app({'RATELIMIT_ENABLED': False})"
 HELLO_APP = "benchmarks.hello_app:app"
+#: Sent by every request of the benchmark, the log-in included: Flask-Login ties a session to
+#: the browser that opened it, and a session replayed from another "browser" is re-signed and
+#: sent back (Set-Cookie) on every response, which no real browser would cause.
+USER_AGENT = "lms-bench/1.0 (wrk)"
 
 # Counts responses by class and prints wrk's own latency percentiles (in µs) as JSON.
 LUA_COMMON = r"""
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-ok, redirects, bad = 0, 0, 0
+ok, redirects, bad, cookies, results = 0, 0, 0, 0, 0
 function response(status, headers, body)
   if status < 300 then ok = ok + 1 elseif status < 400 then redirects = redirects + 1
   else bad = bad + 1 end
+  if headers["Set-Cookie"] or headers["set-cookie"] then cookies = cookies + 1 end
+  -- A quiz post that was graded redirects to its result; a refused one back to the form.
+  local location = headers["Location"] or headers["location"] or ""
+  if location:find("/attempts/", 1, true) then results = results + 1 end
 end
 function done(summary, latency, requests)
-  local o, r, b = 0, 0, 0
+  local o, r, b, c, g = 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do o = o + t:get("ok"); r = r + t:get("redirects");
-    b = b + t:get("bad") end
+    b = b + t:get("bad"); c = c + t:get("cookies"); g = g + t:get("results") end
   io.write(string.format(
     'WRKJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, ' ..
-    '"mean_us": %.1f, "ok": %d, "redirects": %d, "bad": %d, "socket_errors": %d}\n',
+    '"mean_us": %.1f, "ok": %d, "redirects": %d, "bad": %d, "set_cookie": %d, "bytes": %d, ' ..
+    '"to_result": %d, "socket_errors": %d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.mean, o, r, b,
+    latency:percentile(99), latency.mean, o, r, b, c, summary.bytes, g,
     summary.errors.connect + summary.errors.read + summary.errors.write +
     summary.errors.timeout))
 end
@@ -51,6 +60,9 @@ end
 LUA_GET = r"""
 wrk.method = "GET"
 wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE") or ""
+wrk.headers["User-Agent"] = os.getenv("BENCH_USER_AGENT")
+local encoding = os.getenv("BENCH_ACCEPT_ENCODING") or ""
+if encoding ~= "" then wrk.headers["Accept-Encoding"] = encoding end
 """
 
 # Each request posts a different learner's own open attempt: (cookie, body) per line.
@@ -66,7 +78,8 @@ function request()
   index = index + 1
   local p = posts[(index - 1) % #posts + 1]
   return wrk.format("POST", os.getenv("BENCH_PATH"), {
-    ["Cookie"] = p[1], ["Content-Type"] = "application/x-www-form-urlencoded"}, p[2])
+    ["Cookie"] = p[1], ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["User-Agent"] = os.getenv("BENCH_USER_AGENT")}, p[2])
 end
 """
 
@@ -113,11 +126,20 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
-def warm(url: str, cookie: str = "", count: int = 20) -> int:
+def _headers(cookie: str = "", accept_encoding: str = "") -> dict[str, str]:
+    headers = {"User-Agent": USER_AGENT}
+    if cookie:
+        headers["Cookie"] = cookie
+    if accept_encoding:
+        headers["Accept-Encoding"] = accept_encoding
+    return headers
+
+
+def warm(url: str, cookie: str = "", count: int = 20, accept_encoding: str = "") -> int:
     """A few requests so both workers have imported, compiled and connected; last status."""
     status = 0
     for _ in range(count):
-        request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+        request = urllib.request.Request(url, headers=_headers(cookie, accept_encoding))
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 status = response.status
@@ -126,8 +148,16 @@ def warm(url: str, cookie: str = "", count: int = 20) -> int:
     return status
 
 
+def response_headers(url: str, cookie: str = "", accept_encoding: str = "") -> dict[str, str]:
+    """The headers of one GET, as wrk's requests send it (for the sanity checks)."""
+    request = urllib.request.Request(url, headers=_headers(cookie, accept_encoding))
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+        return {key.lower(): value for key, value in response.headers.items()}
+
+
 def wrk(url: str, *, connections: int, seconds: float, cookie: str = "",
-        posts: Path | None = None, path: str = "") -> dict[str, Any]:
+        posts: Path | None = None, path: str = "", accept_encoding: str = "") -> dict[str, Any]:
     """One wrk run (1 thread, ``connections`` connections, ``seconds`` long)."""
     script = LUA_COMMON + (LUA_POSTS if posts else LUA_GET)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
@@ -136,7 +166,8 @@ def wrk(url: str, *, connections: int, seconds: float, cookie: str = "",
                "-s", handle.name, url]
     if posts:
         command += ["--", str(posts)]
-    env = {"BENCH_COOKIE": cookie, "BENCH_PATH": path, "PATH": "/usr/bin:/bin"}
+    env = {"BENCH_COOKIE": cookie, "BENCH_PATH": path, "BENCH_USER_AGENT": USER_AGENT,
+           "BENCH_ACCEPT_ENCODING": accept_encoding, "PATH": "/usr/bin:/bin"}
     output = subprocess.run(command, capture_output=True, text=True, env=env,
                             timeout=seconds + 60, check=True).stdout
     Path(handle.name).unlink()
@@ -152,6 +183,8 @@ def wrk(url: str, *, connections: int, seconds: float, cookie: str = "",
         "p99_ms": round(raw["p99_us"] / 1000, 2),
         "mean_ms": round(raw["mean_us"] / 1000, 2),
         "ok": raw["ok"], "redirects": raw["redirects"], "errors": raw["bad"],
+        "set_cookie": raw["set_cookie"], "to_result": raw["to_result"],
+        "bytes_per_response": round(raw["bytes"] / max(1, raw["requests"])),
         "socket_errors": raw["socket_errors"],
     }
 
@@ -220,6 +253,7 @@ def login(base: str, username: str, password: str) -> str:
     """Log in through the real form once; the session cookie as a ``Cookie`` header value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]  # the one wrk sends (see USER_AGENT)
     with opener.open(base + "/account/login") as response:
         page = response.read().decode()
     parser = _FormParser("")
@@ -236,7 +270,7 @@ def login(base: str, username: str, password: str) -> str:
 
 
 def fetch(url: str, cookie: str) -> tuple[int, str]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    request = urllib.request.Request(url, headers=_headers(cookie))
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read().decode("utf-8", "replace")

@@ -57,6 +57,8 @@ class LMSState:
     features: list[Feature] = field(default_factory=list)
     #: The whole app is the LMS (lms.create_app), not a host it is mounted in.
     standalone: bool = False
+    #: Pre-rendered page parts and pages kept by this worker (lms.layout, lms.learning).
+    page_parts: dict[str, Any] = field(default_factory=dict)
 
 
 class LMS:
@@ -216,7 +218,7 @@ def _init_login(app: Flask) -> None:
     """Sign-in for LMS accounts: our own ``LoginManager``, or the host's when it has one that
     loads no users of its own (it is used, never replaced); a host that already loads its own
     users is refused, since one app can have only one user loader."""
-    from lms.auth.models import User
+    from lms.auth.session_user import load_session_user
 
     login_manager: LoginManager | None = getattr(app, "login_manager", None)
     if login_manager is None:
@@ -232,15 +234,5 @@ def _init_login(app: Flask) -> None:
             "loader to the LMS")
     elif login_manager.login_view is None:
         login_manager.login_view = "lms.auth.login"
-    @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        # The id carries a token derived from the password hash: after a password change
-        # (or reset), sessions opened with the old password are no longer valid.
-        user_id, _, token = session_id.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # A deactivated account's sessions stop working at its next request.
-        if user is None or user.session_token != token or not user.is_active:
-            return None
-        return user
+    # One row through Core, not an ORM User (see lms.auth.session_user).
+    login_manager.user_loader(load_session_user)

@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_babel import format_decimal, format_timedelta, gettext
 from flask_login import AnonymousUserMixin, current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -30,6 +29,7 @@ from lms.db import db
 from lms.features import Feature
 from lms.forms import LanguageForm, language_choices
 from lms.i18n import SESSION_KEY, page_language, supported_languages, text_direction
+from lms.layout import csrf_token, site_header
 from lms.limits import seconds_until_reset
 from lms.percent import shown_percent
 from lms.urls import safe_next
@@ -118,7 +118,8 @@ def layout_context() -> dict[str, Any]:
         "page_direction": text_direction(locale),
         "text_direction": text_direction,
         "language_choices": language_choices(tuple(supported_languages())),
-        "csrf_token": generate_csrf,
+        "csrf_token": csrf_token,
+        "lms_site_header": site_header,
     }
 
 

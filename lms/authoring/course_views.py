@@ -13,6 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from lms.auth.session_user import full_user
 from lms.authoring import (
     drafts,
     labels,
@@ -66,7 +67,7 @@ def new_course() -> Response | str:
         try:
             services.create_course(authoring_dirs(), slug=form.slug.data, title=form.title.data,
                                    summary=form.summary.data, topic=form.topic.data,
-                                   languages=languages, owner=current_user,
+                                   languages=languages, owner=full_user(current_user.id),
                                    course_dirs=lms_state().course_dirs)
         except DraftError as error:
             form.slug.errors.append(translated(error))

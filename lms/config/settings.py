@@ -154,6 +154,8 @@ SETTINGS: tuple[Setting, ...] = (
       "1, 2, 4… minutes, at most six hours)"),
     S("LMS_COMPRESS", "bool", True, "brotli or gzip for pages, CSS and SVG; `false` leaves it "
       "to the proxy"),
+    S("LMS_PAGE_CACHE", "bool", True, "keep rendered lesson pages in each worker's memory "
+      "(at most 512 pages, 16 MB); turn off if a host's own `lms/base.html` shows per-user data"),
     S("LMS_MAX_CONTENT_LENGTH", "int", 16 * 1024 * 1024, "largest upload in bytes "
       "(nginx's client_max_body_size must allow it)", key="MAX_CONTENT_LENGTH"),
     S("LMS_IMAGE_MAX_BYTES", "int", 10 * 1024 * 1024, "largest image a trainer may upload, in "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from flask import (
@@ -24,10 +26,13 @@ from lms.courses.services import get_course, item_body
 from lms.db import utcnow
 from lms.forms import ActionForm
 from lms.i18n import page_language
+from lms.learning import page_cache
 from lms.media_policy import media_policy
 from lms.progress import catalogue as learner_courses
 from lms.progress import services as progress
+from lms.progress.learner_state import learner_state
 from lms.progress.outline import OutlineItem, course_outline
+from lms.progress.skeleton import ItemOutline, outline_skeleton
 from lms.quizzes import services as quizzes
 from lms.quizzes.forms import QuizInput, quiz_panel
 
@@ -169,46 +174,63 @@ def render_item(
     course_slug: str, module_slug: str, item_slug: str, *, quiz_input: QuizInput | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    """The item page; ``quiz_input`` re-shows a posted quiz form with its errors."""
-    course = course_or_404(course_slug)
+    """The item page; ``quiz_input`` re-shows a posted quiz form with its errors.
+
+    One query reads the course, the learner's enrolment and their completions in this
+    module; the outline's skeleton and the item's text are kept per worker.
+    """
     user_id = _user_id()
-    # No quiz scores: the item page shows what is complete, not module or course progress
-    # (the quiz panel reads the learner's attempts itself).
-    outline = course_outline(course, language=page_language(), user_id=user_id)
-    flat = outline.flat_items()
-    index = find_item(flat, module_slug, item_slug)
+    state = learner_state(course_slug, module_slug, user_id)
+    if state is None:
+        abort(404)
+    if not state.course.available:
+        abort(410)  # as course_or_404
+    language = page_language()
+    skeleton = outline_skeleton(state.course, state.release, language)
+    index = skeleton.index.get((module_slug, item_slug))
     if index is None:
         abort(404)
+    flat = skeleton.flat
     entry = flat[index]
-    text = item_body(entry.item, page_language(), course, entry.content_hash)
+    if entry.item.id in state.completed:
+        entry = replace(entry, complete=True)
+    text = item_body(entry.item, language, state.course, entry.content_hash)
     now = utcnow()
     panel = None
     if entry.quiz_settings is not None:  # a quiz in the release the learner follows
         quiz_input = quiz_input or QuizInput()
         panel = quiz_panel(entry.item, text, entry.quiz_settings, user_id=user_id,
-                           language=page_language(), now=now, formdata=quiz_input.formdata,
+                           language=language, now=now, formdata=quiz_input.formdata,
                            errors=quiz_input.errors, form_error=quiz_input.form_error)
-    module = next(m for m in outline.modules if m.module.slug == module_slug)
-    page = render_template(
-        "lms/courses/item.html",
-        outline=outline,
-        module=module,
-        entry=entry,
-        text=text,
-        quiz=panel,
-        is_fallback=text.language != page_language(),
-        previous=flat[index - 1] if index > 0 else None,
-        following=flat[index + 1] if index + 1 < len(flat) else None,
-    )
+
+    def render() -> str:
+        return render_template(
+            "lms/courses/item.html",
+            outline=ItemOutline(state.course, skeleton.text),
+            module=skeleton.by_module[module_slug],
+            entry=entry,
+            text=text,
+            quiz=panel,
+            is_fallback=text.language != language,
+            previous=flat[index - 1] if index > 0 else None,
+            following=flat[index + 1] if index + 1 < len(flat) else None,
+        )
+
+    # A lesson without a quiz is the same page for everyone with the same key (see
+    # lms.learning.page_cache); a quiz panel holds the learner's own attempt.
+    # Release 0 (rows made by hand, never synced) may change without a new sync time.
+    if panel is None and status == 200 and state.release and page_cache.cacheable():
+        page = page_cache.cached_page(page_cache.page_key(state, entry, language), render)
+    else:
+        page = render()
     if user_id is not None:
-        # After rendering: the commit expires every loaded object, and the template would
-        # otherwise load the course, user and texts again (9 more queries per page).
-        progress.record_visit(user_id, course.id, entry.item.id, now=now,
-                              last_seen=(outline.last_item_id, outline.last_visited_at))
+        progress.record_visit(user_id, state.course.id, entry.item.id, now=now,
+                              last_seen=(state.last_item_id, state.last_visited_at)
+                              if state.enrolled else None)
     return page, status
 
 
-def find_item(flat: list[OutlineItem], module_slug: str, item_slug: str) -> int | None:
+def find_item(flat: Sequence[OutlineItem], module_slug: str, item_slug: str) -> int | None:
     for index, entry in enumerate(flat):
         if entry.module_slug == module_slug and entry.item.slug == item_slug:
             return index

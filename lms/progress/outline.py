@@ -158,15 +158,11 @@ def _page_texts(model: type, owner_column: Any, ids: list[int]) -> dict[int, dic
     return dict(result)
 
 
-def course_outline(
-    course: Course, *, language: str, user_id: int | None,
-    quiz_scores: dict[int, float] | None = None, release: int | None = None,
-) -> CourseOutline:
-    """Modules and items of ``course`` in ``language`` (or the default), with progress."""
-    enrollment = db.session.scalar(select(Enrollment).where(
-        Enrollment.user_id == user_id, Enrollment.course_id == course.id)) \
-        if user_id is not None else None
-    number = release if release is not None else followed_release(course, enrollment)
+def outline_parts(course: Any, number: int) -> tuple[
+        list[_Row], dict[int, dict[str, Title]], dict[int, dict[str, PageText]],
+        dict[str, PageText]]:
+    """Release ``number``'s rows, item titles, module texts and course texts, kept per
+    worker (``course`` is a ``Course`` or a :class:`~lms.progress.skeleton.CourseInfo`)."""
     key = (course.id, course.content_hash, course.synced_at, number)
     # A release never changes; the current one reads items' own settings, changed by a sync.
     rows = worker_cached(("rows", *key), lambda: _release_rows(course, number)) if number \
@@ -179,6 +175,22 @@ def course_outline(
         ModuleText, ModuleText.module_id, list(modules)))
     course_texts = worker_cached(("course", *key), lambda: _page_texts(
         CourseText, CourseText.course_id, [course.id]))[course.id]
+    return rows, titles, module_texts, course_texts
+
+
+def course_outline(
+    course: Course, *, language: str, user_id: int | None,
+    quiz_scores: dict[int, float] | None = None, release: int | None = None,
+) -> CourseOutline:
+    """Modules and items of ``course`` in ``language`` (or the default), with progress."""
+    enrollment = db.session.scalar(select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.course_id == course.id)) \
+        if user_id is not None else None
+    number = release if release is not None else followed_release(course, enrollment)
+    rows, titles, module_texts, course_texts = outline_parts(course, number)
+    modules: dict[int, ModuleInfo] = {}
+    for row in rows:
+        modules.setdefault(row.module.id, row.module)
     completed: set[int] = set()
     if user_id is not None:
         completed = set(db.session.scalars(select(ItemCompletion.item_id).where(
