@@ -142,6 +142,13 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    from lms import layout
+    from lms.courses import lookup
+
+    # Per-worker caches live as long as the process: a test starts with none, so that a key
+    # one test filled (ids restart on SQLite) never answers for another.
+    lookup._TEXT_CACHE.clear()
+    layout._tokens.clear()
     application = make_test_app(database_url, tmp_path)
     with application.app_context():
         if database_url not in _migrated:
