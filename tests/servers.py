@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from werkzeug.serving import make_server
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -20,3 +25,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """``app`` over real HTTP on a free port of 127.0.0.1 (Werkzeug, threaded) for the block:
+    for a peer that calls back, such as an LTI platform fetching the tool's JWKS."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -17,7 +14,6 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
 from lms.auth.models import User
@@ -28,6 +24,7 @@ from lms.lti import services
 from lms.lti.models import LtiDeepLink, LtiIdentity
 from tests import test_lti
 from tests.lti_platform import Platform, running_platform
+from tests.servers import serving
 from tests.test_lti import TOOL, logged_in, start_launch
 
 platform = test_lti.platform  # the fixture: a running platform, registered
@@ -36,17 +33,6 @@ INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 
 
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """The tool on a free port of 127.0.0.1 (the platform fetches its JWKS over HTTP)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 def sample_module() -> tuple[Course, Module]:

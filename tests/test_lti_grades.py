@@ -8,7 +8,6 @@ custom ``lms_course``/``lms_module`` and the AGS endpoint claim with a line item
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +16,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from lms.auth.models import User
 from lms.courses.models import Course
@@ -26,6 +24,7 @@ from lms.lti import grades, outbox, services
 from lms.lti.grade_models import LtiGradeLink, LtiScore, ScoreStatus
 from tests.lti_platform import Platform, running_platform
 from tests.querycount import count_queries
+from tests.servers import serving
 from tests.test_lti import TOOL, logged_in, start_launch
 from tests.test_quiz_taking import CHECK, FIRST_LESSON, take
 
@@ -35,14 +34,8 @@ SUBJECT = "moodle-7"
 @pytest.fixture
 def tool_server(app: Flask) -> Iterator[str]:
     """The tool over real HTTP on a free port, for the platform to fetch its JWKS."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -29,7 +29,8 @@ from lms.db import db
 from lms.lti.models import LtiIdentity, LtiRegistration
 from lms.quizzes.models import QuizAttempt
 from tests.lti_platform import Platform, running_platform
-from tests.test_lti_deep_linking import INSTRUCTOR, LEARNER, sample_module, serving
+from tests.servers import serving
+from tests.test_lti_deep_linking import INSTRUCTOR, LEARNER, sample_module
 from tests.test_quiz_taking import form_data, perfect
 
 
