@@ -23,6 +23,8 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import make_server
 
+from tests.servers import whole_responses
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_COURSES = ROOT / "tests" / "data" / "packages" / "good"
 CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
@@ -109,7 +111,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 @pytest.fixture(scope="session")
 def live_server(live_app: Flask) -> Iterator[str]:
     """The base URL of the app, served by werkzeug in a thread (one thread per request)."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    # Whole answers: see tests/servers.py (a dropped favicon request left a file open).
+    server = make_server("127.0.0.1", 0, whole_responses(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
