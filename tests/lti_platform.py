@@ -84,6 +84,18 @@ class Platform:
     down: bool = False
     refuse_tokens: bool = False
 
+    def point_at(self, tool: str, *, jwks_from: str | None = None) -> None:
+        """Use the tool at ``tool`` (its JWKS from ``jwks_from`` when served elsewhere)."""
+        self.tool_login_url, self.tool_launch_url = tool + "/lti/login", tool + "/lti/launch"
+        self.tool_jwks_url = (jwks_from or tool) + "/lti/jwks"
+
+    def registration_fields(self) -> dict[str, Any]:
+        """What the tool's admin pastes into its registration of this platform."""
+        return {"issuer": self.issuer, "client_id": self.client_id,
+                "deployment_ids": [self.deployment_id],
+                "auth_login_url": self.url + "/authorize",
+                "auth_token_url": self.url + "/token", "key_set_url": self.url + "/jwks"}
+
     def lineitem_url(self, number: int = 1) -> str:
         return f"{self.url}/lineitems/{number}/lineitem"
 

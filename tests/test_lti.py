@@ -35,13 +35,8 @@ VERSION = "https://purl.imsglobal.org/spec/lti/claim/version"
 @pytest.fixture
 def platform(app: Flask) -> Iterator[Platform]:
     with running_platform() as running:
-        running.tool_login_url = TOOL + "/lti/login"
-        running.tool_launch_url = TOOL + "/lti/launch"
-        running.tool_jwks_url = TOOL + "/lti/jwks"
-        services.create_registration(
-            name="Test platform", issuer=running.issuer, client_id=running.client_id,
-            deployment_ids=[running.deployment_id], auth_login_url=running.url + "/authorize",
-            auth_token_url=running.url + "/token", key_set_url=running.url + "/jwks")
+        running.point_at(TOOL)
+        services.create_registration(name="Test platform", **running.registration_fields())
         yield running
 
 

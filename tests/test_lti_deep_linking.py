@@ -163,11 +163,8 @@ def test_bad_picker_input_gets_a_clear_page(app: Flask, client: FlaskClient,
 
     # Another platform's instructor (another registration) cannot use this request.
     with running_platform() as other:
-        other.tool_login_url, other.tool_launch_url = TOOL + "/lti/login", TOOL + "/lti/launch"
-        services.create_registration(
-            name="Other", issuer=other.issuer, client_id=other.client_id,
-            deployment_ids=[other.deployment_id], auth_login_url=other.url + "/authorize",
-            auth_token_url=other.url + "/token", key_set_url=other.url + "/jwks")
+        other.point_at(TOOL)
+        services.create_registration(name="Other", **other.registration_fields())
         open_picker(client, other, sub="t-1")  # the same subject, another platform
     page = client.post(picker, data={"target": str(sample_module()[0].id)})
     assert page.status_code == 403 and "Open this page from your course" in page.text

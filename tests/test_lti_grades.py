@@ -43,13 +43,8 @@ def platform(app: Flask, synced: None, tool_server: str) -> Iterator[Platform]:
     with running_platform() as running:
         # Launches go through the test client; the platform's token endpoint reads the
         # tool's keys from the running server (same app, same database).
-        running.tool_login_url = TOOL + "/lti/login"
-        running.tool_launch_url = TOOL + "/lti/launch"
-        running.tool_jwks_url = tool_server + "/lti/jwks"
-        services.create_registration(
-            name="School Moodle", issuer=running.issuer, client_id=running.client_id,
-            deployment_ids=[running.deployment_id], auth_login_url=running.url + "/authorize",
-            auth_token_url=running.url + "/token", key_set_url=running.url + "/jwks")
+        running.point_at(TOOL, jwks_from=tool_server)
+        services.create_registration(name="School Moodle", **running.registration_fields())
         yield running
 
 

@@ -29,15 +29,9 @@ def platform(live_app: Flask, live_server: str) -> Iterator[Platform]:
     from lms.lti import services
 
     with running_platform() as running:
-        running.tool_login_url = live_server + "/lti/login"
-        running.tool_launch_url = live_server + "/lti/launch"
-        running.tool_jwks_url = live_server + "/lti/jwks"
+        running.point_at(live_server)
         with live_app.app_context():
-            services.create_registration(
-                name="E2E Moodle", issuer=running.issuer, client_id=running.client_id,
-                deployment_ids=[running.deployment_id],
-                auth_login_url=running.url + "/authorize",
-                auth_token_url=running.url + "/token", key_set_url=running.url + "/jwks")
+            services.create_registration(name="E2E Moodle", **running.registration_fields())
         yield running
 
 
@@ -87,15 +81,9 @@ def test_the_launch_works_inside_the_platforms_iframe(
 
     with running_platform() as running:
         running.url = running.url.replace("127.0.0.1", "localhost")  # another site
-        running.tool_login_url = live_server + "/lti/login"
-        running.tool_launch_url = live_server + "/lti/launch"
-        running.tool_jwks_url = live_server + "/lti/jwks"
+        running.point_at(live_server)
         with live_app.app_context():
-            services.create_registration(
-                name="Framing Moodle", issuer=running.issuer, client_id=running.client_id,
-                deployment_ids=[running.deployment_id],
-                auth_login_url=running.url + "/authorize",
-                auth_token_url=running.url + "/token", key_set_url=running.url + "/jwks")
+            services.create_registration(name="Framing Moodle", **running.registration_fields())
         running.launch = {"sub": "frame-teacher", "roles": [INSTRUCTOR],
                           "context": "frame-course", "context_title": "4A",
                           "deep_linking": True}
