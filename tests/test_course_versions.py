@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import event, func, select
+from querycount import count_queries
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
@@ -303,16 +304,8 @@ def test_attempt_opened_before_moving_is_graded_by_what_it_showed(
 
 
 def queries_for(client: FlaskClient, url: str) -> int:
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with count_queries() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return len(statements)
 
 

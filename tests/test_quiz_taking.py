@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select, update
+from querycount import count_queries
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
 from lms.auth.models import User
@@ -525,16 +526,8 @@ def test_best_scores_in_one_query(app: Flask, learner: User, client: FlaskClient
     take(client, learner, LESSON_QUIZ, "with-a-quiz", lambda q: ["7"])
     item_ids = dict(db.session.execute(select(Item.slug, Item.id)).all())
     course_id = db.session.scalar(select(Item.course_id).where(Item.slug == "check"))
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         scores = services.best_scores(learner.id, course_id)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1
     assert scores == {item_ids["check"]: 100.0, item_ids["with-a-quiz"]: 0.0}
 

@@ -19,13 +19,14 @@ from sqlalchemy import bindparam, select
 
 from lms.auth.models import Role, User
 from lms.db import db
+from lms.db_reads import PreparedRead
 
 _user = User.__table__
 _COLUMNS = (_user.c.id, _user.c.username, _user.c.email, _user.c.display_name, _user.c.role,
             _user.c.language, _user.c.active, _user.c.deleted_at, _user.c.digest_opt_out,
             _user.c.email_confirmed_at, _user.c.password_hash)
 # Built once: composing the statement costs more than running it.
-_BY_ID = select(*_COLUMNS).where(_user.c.id == bindparam("user_id"))
+_BY_ID = PreparedRead(select(*_COLUMNS).where(_user.c.id == bindparam("user_id")))
 
 
 def session_token(password_hash: str) -> str:
@@ -71,11 +72,12 @@ def load_session_user(session_id: str) -> SessionUser | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    row = db.session.execute(_BY_ID, {"user_id": int(user_id)}).first()
-    if row is None:
+    rows = _BY_ID.rows({"user_id": int(user_id)})
+    if not rows:
         return None
+    row = rows[0]
     # After a password change (or reset), sessions opened with the old password end.
-    if session_token(row.password_hash) != token:
+    if session_token(row[-1]) != token:
         return None
     user = SessionUser(*row[:-1], session_token=token)
     # A deactivated (or deleted) account's sessions stop working at its next request.

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, select
 
 from lms.courses.models import Course, Item, Module
-from lms.db import db
+from lms.db_reads import PreparedRead
 from lms.progress.models import Enrollment, ItemCompletion
 from lms.progress.skeleton import CourseInfo
 
@@ -52,12 +52,13 @@ def followed(current_release: int, enrolled: bool, completed_at: datetime | None
 
 # Built once: composing a statement costs several times what running it costs (SQLAlchemy's
 # compiled cache still applies; only the bound values change per page).
-_VISITOR = select(*_COURSE_COLUMNS).where(_course.c.slug == bindparam("course_slug"))
+_VISITOR = PreparedRead(
+    select(*_COURSE_COLUMNS).where(_course.c.slug == bindparam("course_slug")))
 _in_module = (select(_item.c.id).join(_module, _module.c.id == _item.c.module_id)
               .where(_module.c.course_id == _course.c.id,
                      _module.c.slug == bindparam("module_slug"))
               .correlate(_course))
-_LEARNER = (
+_LEARNER = PreparedRead(
     select(*_COURSE_COLUMNS, _enrollment.c.id, _enrollment.c.release,
            _enrollment.c.completed_at, _enrollment.c.last_item_id,
            _enrollment.c.last_visited_at, _completion.c.item_id)
@@ -76,13 +77,13 @@ def learner_state(course_slug: str, module_slug: str, user_id: int | None) -> Le
     None when there is no such course. A visitor's state has no enrolment and no completions.
     """
     if user_id is None:
-        row = db.session.execute(_VISITOR, {"course_slug": course_slug}).first()
-        if row is None:
+        found = _VISITOR.rows({"course_slug": course_slug})
+        if not found:
             return None
-        course = CourseInfo(*row)
+        course = CourseInfo(*found[0])
         return LearnerState(course, False, course.current_release, frozenset())
-    rows = db.session.execute(_LEARNER, {"course_slug": course_slug, "module_slug": module_slug,
-                                         "user_id": user_id}).all()
+    rows = _LEARNER.rows({"course_slug": course_slug, "module_slug": module_slug,
+                          "user_id": user_id})
     if not rows:
         return None
     first = rows[0]
