@@ -9,6 +9,11 @@ connection itself, converting the results with the same result processors SQLAlc
 apply (times come back UTC-aware, booleans as booleans). ``tests/test_db_reads.py`` checks
 that the rows are equal to SQLAlchemy's own on SQLite and PostgreSQL.
 
+During a request, all reads share one pooled connection, returned at the request's end: one
+checkout (and on PostgreSQL one pre-ping) per request rather than per read. On PostgreSQL
+the reads run in autocommit mode, which spares a BEGIN and a ROLLBACK round trip each; the
+connection goes back to the pool as it came.
+
 Inside a transaction the ORM session already has, the read goes through the session, so it
 sees that transaction's own uncommitted rows. Driver errors are raised as SQLAlchemy's
 (``OperationalError`` and the rest), so the "database unavailable" page still shows, and a
@@ -23,9 +28,11 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from flask import Flask, g, has_request_context
 from sqlalchemy import Select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import PoolProxiedConnection
 
 from lms.db import db
 
@@ -61,7 +68,8 @@ class PreparedRead:
         arguments = compiled.parameters(params)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %r", compiled.sql, arguments)
-        connection = engine.raw_connection()
+        in_request = has_request_context()
+        connection = _request_connection(engine) if in_request else _checkout(engine)
         try:
             cursor = connection.cursor()
             try:
@@ -73,11 +81,14 @@ class PreparedRead:
             lost = dialect.is_disconnect(error, connection.dbapi_connection, None)
             if lost:
                 connection.invalidate(error)
+            if in_request:
+                release()
             raise DBAPIError.instance(compiled.sql, arguments, error,
                                       dialect.loaded_dbapi.Error,
                                       connection_invalidated=lost, dialect=dialect) from error
         finally:
-            connection.close()
+            if not in_request:
+                _check_in(engine, connection)
         processors = compiled.processors
         if not any(processors):
             return [tuple(row) for row in found]
@@ -98,3 +109,49 @@ class PreparedRead:
         prepared = _Compiled(str(compiled), positions, processors)
         self._compiled[dialect] = prepared
         return prepared
+
+
+#: Drivers whose connections read in autocommit mode: no BEGIN and no ROLLBACK round trip
+#: around each read (as SQLAlchemy's own pre-ping does on them). SQLite's driver opens no
+#: transaction for a SELECT anyway.
+AUTOCOMMIT_DRIVERS = frozenset({"psycopg", "psycopg2"})
+_HELD = "_lms_read_connection"
+
+
+def _checkout(engine: Engine) -> PoolProxiedConnection:
+    connection = engine.raw_connection()
+    if engine.dialect.driver in AUTOCOMMIT_DRIVERS:
+        connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
+    return connection
+
+
+def _check_in(engine: Engine, connection: PoolProxiedConnection) -> None:
+    """Back to the pool as the pool hands connections to everyone else (not autocommit)."""
+    dbapi_connection = connection.dbapi_connection  # None once invalidated
+    if engine.dialect.driver in AUTOCOMMIT_DRIVERS and dbapi_connection is not None \
+            and not dbapi_connection.closed:
+        dbapi_connection.autocommit = False
+    connection.close()
+
+
+def _request_connection(engine: Engine) -> PoolProxiedConnection:
+    """One pooled connection for all of a request's reads (two on a lesson page): one
+    checkout, and on PostgreSQL one pre-ping, per request instead of per read."""
+    held = g.get(_HELD)
+    if held is None or held[0] is not engine:
+        if held is not None:
+            release()
+        held = (engine, _checkout(engine))
+        setattr(g, _HELD, held)
+    return held[1]  # type: ignore[no-any-return]
+
+
+def release(_error: BaseException | None = None) -> None:
+    """Return the request's read connection to the pool (at the request's teardown)."""
+    held = g.pop(_HELD, None)
+    if held is not None:
+        _check_in(*held)
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_request(release)

@@ -13,7 +13,7 @@ from flask import Blueprint, Flask
 from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
 
-from lms import session_cookies
+from lms import db_reads, session_cookies
 from lms.config import PACKAGE_DIR, load_config, template_dir
 from lms.db import MigrationCommands, db, use_sqlite_pragmas
 from lms.features import Feature, NavEntry, load_feature, plugin_features, visible_nav
@@ -107,6 +107,7 @@ class LMS:
         _init_babel(app)
         _init_login(app)
         session_cookies.install(app)
+        db_reads.init_app(app)
         app.jinja_env.add_extension("jinja2.ext.do")
 
         from lms.questions.types import load_question_types

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 from querycount import count_queries
+from sqlalchemy import event
 
 from lms.auth.models import User
 from lms.auth.session_user import _BY_ID
@@ -120,3 +123,40 @@ def test_parameters_that_need_converting_are_refused(app: Flask) -> None:
         user.c.deleted_at > sa.bindparam("since", type_=User.__table__.c.deleted_at.type)))
     with pytest.raises(TypeError, match="since"):
         read.rows({"since": utcnow()})
+
+
+LESSON = "/courses/sample-course/basics/first-lesson/"
+
+
+def test_a_page_reads_on_one_connection_and_gives_it_back_as_it_came(
+    app: Flask, client: FlaskClient, synced: None, make_user: Callable[..., User],
+    login: Callable[[User], None],
+) -> None:
+    login(make_user())
+    client.get(LESSON)  # enrols; the next view only reads
+    checkouts: list[object] = []
+    autocommit_at_checkin: list[bool] = []
+
+    def checkout(dbapi_connection: Any, *args: object) -> None:
+        checkouts.append(dbapi_connection)
+
+    def checkin(dbapi_connection: Any, *args: object) -> None:
+        autocommit_at_checkin.append(bool(getattr(dbapi_connection, "autocommit", False)))
+
+    # The test's own session shares the requests' app context: ended here, so that the
+    # page's reads take the driver's path, as in a served request.
+    db.session.remove()
+    event.listen(db.engine, "checkout", checkout)
+    event.listen(db.engine, "checkin", checkin)
+    try:
+        with count_queries() as statements:
+            assert client.get(LESSON).status_code == 200
+    finally:
+        event.remove(db.engine, "checkout", checkout)
+        event.remove(db.engine, "checkin", checkin)
+    assert len(statements) == 2  # the user, then the learner's state
+    assert len(checkouts) == 1
+    # Returned at the request's end, and not left in autocommit mode (PostgreSQL) for
+    # whoever takes it from the pool next.
+    assert autocommit_at_checkin == [False]
+    assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
