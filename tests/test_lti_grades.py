@@ -251,6 +251,28 @@ def test_a_course_link_reports_the_mean_of_the_courses_quizzes(
     assert 0 < score["scoreGiven"] < 100
 
 
+def test_two_links_into_one_course_build_the_learners_outline_once(
+        client: FlaskClient, platform: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    graded_launch(client, platform)  # the module, in line item 1
+    graded_launch(client, platform, module=None, lineitem=platform.lineitem_url(2))
+    built: list[int] = []
+    real = grades.course_outline
+
+    def counting(course: Course, **kwargs: Any) -> Any:
+        built.append(course.id)
+        return real(course, **kwargs)
+
+    links = list(db.session.scalars(select(LtiGradeLink)))
+    assert len(links) == 2 and links[0].user_id == links[1].user_id
+    client.post(FIRST_LESSON + "complete").close()
+    take(client, db.session.get(User, links[0].user_id), CHECK, "check").close()
+    assert platform.scores["1"][SUBJECT]["activityProgress"] == "Completed"
+    assert platform.scores["2"][SUBJECT]["activityProgress"] == "Submitted"
+    monkeypatch.setattr(grades, "course_outline", counting)
+    grades.score_links(links, now=utcnow())  # nothing new to queue: same scores
+    assert built == [course_id()]  # two links into one course: one outline
+
+
 def test_learners_without_grade_links_pay_one_query_per_event(
         client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
         synced: None) -> None:

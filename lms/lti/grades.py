@@ -22,7 +22,7 @@ from lms.db import db, utcnow
 from lms.lti import outbox
 from lms.lti.grade_models import SCORE_SCOPE, LtiGradeLink
 from lms.lti.tool_config import find_registration
-from lms.progress.outline import course_outline
+from lms.progress.outline import CourseOutline, course_outline
 from lms.quizzes.services import best_scores
 
 log = logging.getLogger(__name__)
@@ -112,15 +112,23 @@ class Earned:
     passed_quiz: bool
 
 
-def earned(link: LtiGradeLink) -> Earned | None:
+#: A learner's outline of one course with their best quiz scores, as :func:`earned` reads it.
+Standing = tuple[CourseOutline, dict[int, float]]
+
+
+def earned(link: LtiGradeLink,
+           standings: dict[tuple[int, int], Standing | None] | None = None) -> Earned | None:
     """What the learner has earned in the link's module (or course): the mean of their best
-    scores in its required quizzes, or 100 once a module without quizzes is complete."""
-    course = db.session.get(Course, link.course_id)
-    if course is None:
+    scores in its required quizzes, or 100 once a module without quizzes is complete.
+    ``standings`` keeps each (learner, course) outline for other links of the same call."""
+    key = (link.user_id, link.course_id)
+    standings = {} if standings is None else standings
+    if key not in standings:
+        standings[key] = _standing(link.user_id, link.course_id)
+    found = standings[key]
+    if found is None:
         return None
-    best = best_scores(link.user_id, course.id)
-    outline = course_outline(course, language=course.default_language, user_id=link.user_id,
-                             quiz_scores=best)
+    outline, best = found
     modules = [m for m in outline.modules
                if link.module_id is None or m.module.id == link.module_id]
     if not modules:
@@ -137,12 +145,23 @@ def earned(link: LtiGradeLink) -> Earned | None:
     return Earned(round(score, 2), complete, passed)
 
 
+def _standing(user_id: int, course_id: int) -> Standing | None:
+    course = db.session.get(Course, course_id)
+    if course is None:
+        return None
+    best = best_scores(user_id, course.id)
+    return course_outline(course, language=course.default_language, user_id=user_id,
+                          quiz_scores=best), best
+
+
 def score_links(links: list[LtiGradeLink], *, now: datetime) -> list[int]:
     """Queue the score each link's learner has earned, when there is one to report (the
-    module or course complete, or a quiz of it passed); the ids queued."""
+    module or course complete, or a quiz of it passed); the ids queued. A learner's course
+    outline is built once, however many of their links lead into the course."""
     queued = []
+    standings: dict[tuple[int, int], Standing | None] = {}
     for link in links:
-        result = earned(link)
+        result = earned(link, standings)
         if result is None or not (result.complete or result.passed_quiz):
             continue
         # A quiz passed with lessons still to read is graded, but the activity goes on.
