@@ -135,6 +135,16 @@ def test_account_page_says_certificates_keep_the_old_name(
     assert "Change my password" in page and "Add an email address" in page
 
 
+def test_the_weekly_summary_checkbox_sits_before_its_label(
+    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
+) -> None:
+    login(make_user())
+    page = client.get("/account/").text
+    # Inside a .choice row, input first then its label: not alone, centred, under the label.
+    assert re.search(r'<div class="choice"><input [^>]*id="weekly_digest"[^>]*>\s*'
+                     r'<label for="weekly_digest">', page), page
+
+
 def test_an_unconfirmed_address_is_confirmed_from_my_account_and_then_gets_the_digest(
     client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
     outbox: Outbox,
