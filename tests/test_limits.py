@@ -234,3 +234,24 @@ def test_the_refusal_page_says_how_long_to_wait_for_the_limit_that_was_hit(
         italian = client.post("/account/login", data={"login": "ghost3", "password": "x"},
                               headers={"Accept-Language": "it"})
         assert italian.status_code == 429 and "Aspetta 1 ora e riprova." in italian.text
+
+
+def test_pages_without_a_limit_skip_the_limiter_and_limited_ones_still_count(
+    app: Flask, database_url: str, tmp_path: Path,
+) -> None:
+    with limited_app(database_url, tmp_path, LMS_LOGIN_LIMIT="3 per hour") as limited:
+        # Each limit decorates its view; no hook runs before every page for nothing.
+        assert limiter._check_request_limit not in limited.before_request_funcs.get(None, [])
+        make_pupils(1)
+        client = limited.test_client()
+        for _ in range(50):
+            assert client.get("/courses/").status_code == 200
+        assert [log_in(client, "pupil00", "wrong") for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_a_limit_on_every_page_set_by_the_operator_still_applies(
+    app: Flask, database_url: str, tmp_path: Path,
+) -> None:
+    with limited_app(database_url, tmp_path, RATELIMIT_DEFAULT="2 per hour") as limited:
+        client = limited.test_client()
+        assert [client.get("/courses/").status_code for _ in range(3)] == [200, 200, 429]
