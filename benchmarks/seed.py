@@ -62,7 +62,8 @@ def environment(instance: Path, database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(LMS_INSTANCE_PATH=str(instance), LMS_DATABASE_URL=database_url,
                LMS_SECRET_KEY="bench-secret-key-not-for-production",
-               LMS_COURSE_DIRS=str(REPO / "courses"))
+               LMS_COURSE_DIRS=str(REPO / "courses"),
+               LMS_RATELIMIT_STORAGE_URI="memory://")  # see benchmarks.load.LMS_APP
     return env
 
 
