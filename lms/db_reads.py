@@ -119,7 +119,12 @@ _HELD = "_lms_read_connection"
 
 
 def _checkout(engine: Engine) -> PoolProxiedConnection:
-    connection = engine.raw_connection()
+    dialect = engine.dialect
+    try:
+        connection = engine.raw_connection()
+    except dialect.loaded_dbapi.Error as error:  # the database cannot be reached at all
+        raise DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error,
+                                  dialect=dialect) from error
     if engine.dialect.driver in AUTOCOMMIT_DRIVERS:
         connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
     return connection
