@@ -124,3 +124,22 @@ def test_a_student_made_co_teacher_leaves_the_members(make_user: Callable[..., U
     teachers.add_member(class_id, student.id, now=utcnow())
     assert teachers.add_teacher(class_id, student.id, now=utcnow())
     assert db.session.scalars(select(ClassMember)).all() == []
+
+
+def test_the_learners_data_download_names_every_teacher_of_the_class(
+        client: FlaskClient, make_user: Callable[..., User],
+        login: Callable[[User], None]) -> None:
+    owner = make_user(role="teacher", display_name="Ada Owner")
+    first_co = make_user(role="teacher", display_name="Bea Second")
+    second_co = make_user(role="teacher", display_name="Cy Third")
+    student = make_user()
+    class_id = classes.create_class(owner.id, "5E", None, now=utcnow()).id
+    teachers.add_teacher(class_id, first_co.id, now=utcnow())
+    teachers.add_teacher(class_id, second_co.id, now=utcnow())
+    teachers.add_member(class_id, student.id, now=utcnow())
+    classes.create_class(owner.id, "5F", None, now=utcnow())  # taught by the owner alone
+    login(student)
+    data = client.get("/account/data.json").get_json()
+    [membership] = data["class_memberships"]
+    assert membership["class"] == "5E" and membership["teacher"] == "Ada Owner"
+    assert membership["co_teachers"] == ["Bea Second", "Cy Third"]
