@@ -115,3 +115,20 @@ class LtiDeepLink(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("lms_class.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
+
+
+class LtiWaitingLearner(db.Model):  # type: ignore[name-defined,misc]
+    """A learner who launched from a platform course before any of its instructors did: the
+    course has no class yet (a class needs a teacher to own it). The instructor's first
+    launch makes the class, enrols every waiting learner and drops their rows."""
+
+    __tablename__ = "lms_lti_waiting_learner"
+    __table_args__ = (UniqueConstraint("registration_id", "context_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_lti_registration.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"),
+                                         index=True)
+    launched_at: Mapped[datetime] = mapped_column(default=utcnow)
