@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
 ROLES = "https://purl.imsglobal.org/spec/lti/claim/roles"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 #: The short form LTI 1.3 allows for context roles ("Instructor").
 SHORT_INSTRUCTOR = "Instructor"
@@ -41,6 +42,16 @@ def _context(claims: dict[str, Any]) -> tuple[str, str] | None:
         return None
     title = str(context.get("title") or context.get("label") or "").strip()
     return str(context["id"]).strip()[:255], title
+
+
+def memberships_url(claims: dict[str, Any]) -> str | None:
+    """The course's Names and Roles service (NRPS 2.0) named by the launch, if usable."""
+    service = claims.get(NRPS)
+    url = service.get("context_memberships_url") if isinstance(service, dict) else None
+    if not isinstance(url, str) or len(url) > 1000 or not url.startswith(
+            ("https://", "http://")):
+        return None
+    return url
 
 
 def make_teacher(user: User) -> None:
@@ -87,7 +98,8 @@ def class_for_context(registration_id: int, claims: dict[str, Any], user: User, 
             return _wait(registration_id, context_id, user.id, now=now)
         school_class = classes.create_class(user.id, title or context_id, None, now=now)
         db.session.add(LtiContext(registration_id=registration_id, context_id=context_id,
-                                  class_id=school_class.id, created_at=now))
+                                  class_id=school_class.id, created_at=now,
+                                  memberships_url=memberships_url(claims)))
         try:
             db.session.commit()
         except IntegrityError:  # another instructor's first launch won on another server
@@ -100,6 +112,11 @@ def class_for_context(registration_id: int, claims: dict[str, Any], user: User, 
             log.info("LTI context %s -> class %s", context_id, school_class.id)
             enrol_waiting(registration_id, context_id, school_class.id, now=now)
             return school_class.id
+    url = memberships_url(claims)
+    if url is not None and url != found.memberships_url:
+        # The platform may move its service: the newest signed launch has the address.
+        found.memberships_url = url
+        db.session.commit()
     if instructor:
         teachers.add_teacher(found.class_id, user.id, now=now)
     else:

@@ -93,6 +93,11 @@ class LtiContext(db.Model):  # type: ignore[name-defined,misc]
     class_id: Mapped[int] = mapped_column(ForeignKey("lms_class.id", ondelete="CASCADE"),
                                           index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The course's Names and Roles service (NRPS 2.0), from the newest launch that named
+    #: one: the class list is read from it (lms.lti.roster). None: the platform offers none.
+    memberships_url: Mapped[str | None] = mapped_column(String(1000))
+    #: When the class list was last read from the platform.
+    roster_synced_at: Mapped[datetime | None]
 
 
 class LtiDeepLink(db.Model):  # type: ignore[name-defined,misc]
