@@ -150,3 +150,20 @@ def test_the_learners_data_download_names_every_teacher_of_the_class(
     [membership] = data["class_memberships"]
     assert membership["class"] == "5E" and membership["teacher"] == "Ada Owner"
     assert membership["co_teachers"] == ["Bea Second", "Cy Third"]
+
+
+def test_a_learner_whose_class_appeared_meanwhile_joins_it_at_once(
+        client: FlaskClient, platform: Platform) -> None:
+    """The race with an instructor's first launch on another server: the learner's launch
+    found no class, but the class exists by the time its waiting row is written."""
+    from lms.lti import contexts
+
+    launch_as(client, platform, "t-1", INSTRUCTOR)
+    context = db.session.scalars(select(LtiContext)).one()
+    learner = launch_as(client, platform, "s-1", LEARNER, context="course-9")  # waits there
+    assert contexts._wait(context.registration_id, "course-7", learner.id,
+                          now=utcnow()) == context.class_id
+    assert db.session.scalars(select(ClassMember.user_id).where(
+        ClassMember.class_id == context.class_id)).all() == [learner.id]
+    assert [(w.context_id, w.user_id) for w in db.session.scalars(
+        select(LtiWaitingLearner))] == [("course-9", learner.id)]
