@@ -132,12 +132,14 @@ def test_a_platform_that_fails_changes_nothing_and_says_so(
     assert db.session.scalars(select(LtiContext.roster_synced_at)).one() is None
 
 
-def test_without_the_service_there_is_no_button(client: FlaskClient,
+def test_without_the_service_there_is_no_button_and_nothing_to_read(client: FlaskClient,
                                                 platform: Platform) -> None:
     launch(client, platform, "t-1", INSTRUCTOR, nrps=False)
     assert "Update the class list" not in client.get(
         f"/teach/classes/{class_id()}/students/").text
-    assert client.post(f"/teach/classes/{class_id()}/class-list").status_code == 404
+    response = client.post(f"/teach/classes/{class_id()}/class-list", follow_redirects=True)
+    assert "This class has no class list to read from a platform." in response.text
+    assert platform.roster_requests == []
     # A later launch that names the service brings the button.
     launch(client, platform, "t-1", INSTRUCTOR)
     assert "Update the class list from School Moodle" in client.get(

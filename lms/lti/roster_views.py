@@ -55,9 +55,11 @@ def register(bp: Blueprint) -> None:
         if classes.visible_class(class_id, viewer_id=current_user.id,
                                  is_admin=current_user.role == Role.ADMIN) is None:
             abort(404)
+        back = redirect(url_for("lms.classes.members", class_id=class_id), code=303)
         context = roster.context_of(class_id)
-        if context is None:
-            abort(404)  # not a platform course's class, or its platform offers no list
+        if context is None:  # the page shows no button then: a stale page, or a crafted post
+            flash(gettext("This class has no class list to read from a platform."), "info")
+            return back
         try:
             result = roster.sync_class(
                 context, share_names=current_app.config["LMS_LTI_SHARE_NAMES"], now=utcnow())
@@ -68,4 +70,4 @@ def register(bp: Blueprint) -> None:
                           "administrator."), "error")
         else:
             _flash_result(result)
-        return redirect(url_for("lms.classes.members", class_id=class_id), code=303)
+        return back
