@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from querycount import count_queries
 from sqlalchemy import func, select
 
 from lms.auth.models import User
@@ -344,6 +345,13 @@ def test_learner_downloads_the_stored_pdf(client: FlaskClient, login: Callable[[
     assert response.data == stored
     # Typed in lower case, the code still finds the owner's certificate.
     assert client.get(f"/certificates/{issued.code.lower()}.pdf").data == stored
+    # As a served request reads it (no transaction of the test's own in the way): the
+    # signed-in user and the certificate, on the driver's cursor (lms.db_reads).
+    code = issued.code
+    db.session.remove()
+    with count_queries() as statements:
+        again = client.get(f"/certificates/{code}.pdf")
+    assert again.data == stored and len(statements) == 2, statements
 
 
 def test_another_learner_gets_404(client: FlaskClient, login: Callable[[User], None],

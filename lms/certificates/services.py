@@ -13,9 +13,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import undefer
 
 from lms import hooks
 from lms.auth.models import User
@@ -25,6 +24,7 @@ from lms.certificates.naming import MAX_NAME_LENGTH, CertificateError, clean_pri
 from lms.courses.models import Course, CourseText
 from lms.courses.services import choose_language
 from lms.db import db
+from lms.db_reads import PreparedRead
 from lms.signals import certificate_issued
 
 log = logging.getLogger(__name__)
@@ -206,6 +206,15 @@ class Download:
     pdf: bytes | None
 
 
+_certificate = Certificate.__table__
+# Every download of a stored PDF reads this one row (on the driver's cursor: lms.db_reads).
+_OWNED = PreparedRead(
+    select(_certificate.c.id, _certificate.c.code, _certificate.c.course_slug,
+           _certificate.c.revoked_at, _certificate.c.reissued_at, _certificate.c.pdf)
+    .where(_certificate.c.code == bindparam("code"),
+           _certificate.c.user_id == bindparam("user_id")))
+
+
 def download_for(code: str, user_id: int, *, now: datetime) -> Download | None:
     """The stored PDF of the owner's certificate; None for anyone else (so: 404).
 
@@ -215,18 +224,18 @@ def download_for(code: str, user_id: int, *, now: datetime) -> Download | None:
     canonical = normalise_code(code)
     if canonical is None:
         return None
-    certificate = db.session.scalar(
-        select(Certificate).options(undefer(Certificate.pdf))
-        .where(Certificate.code == canonical, Certificate.user_id == user_id)
-    )
-    if certificate is None:
+    rows = _OWNED.rows({"code": canonical, "user_id": user_id})
+    if not rows:
         return None
-    filename = f"certificate-{certificate.course_slug}-{certificate.code}.pdf"
-    if not certificate.is_valid:  # revoked, or reissued: its old name is not handed out
-        return Download(certificate.code, filename, None)
-    if certificate.pdf is None and not render_pdf(certificate.id, now=now):
-        raise RuntimeError(f"certificate {certificate.code} cannot be rendered")
-    return Download(certificate.code, filename, certificate.pdf)
+    certificate_id, found_code, course_slug, revoked_at, reissued_at, pdf = rows[0]
+    filename = f"certificate-{course_slug}-{found_code}.pdf"
+    if revoked_at is not None or reissued_at is not None:  # its old name is not handed out
+        return Download(found_code, filename, None)
+    if pdf is None:
+        if not render_pdf(certificate_id, now=now):
+            raise RuntimeError(f"certificate {found_code} cannot be rendered")
+        pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate_id))
+    return Download(found_code, filename, pdf)
 
 
 def revoke_certificate(code: str, reason: str, *, by_user_id: int | None,
