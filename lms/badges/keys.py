@@ -7,7 +7,6 @@ of any personal-data download.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from joserfc.jwk import OKPKey, RSAKey
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms import sealed_keys
 from lms.badges.models import BadgeKey
 from lms.db import db
 
@@ -42,10 +42,9 @@ class SigningKey:
     key: JWKey
 
 
-def _password() -> bytes:
-    # Derived, not the secret itself: the PEM's encryption never exposes LMS_SECRET_KEY.
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hashlib.sha256(b"lms-badges-signing-key\0" + secret).digest()
+#: The sealed keys' purpose label (lms.sealed_keys derives their password from it and the
+#: secret key, never exposing LMS_SECRET_KEY): changing it would lock out the stored keys.
+PURPOSE = b"lms-badges-signing-key"
 
 
 def _generate(algorithm: str) -> JWKey:
@@ -57,9 +56,8 @@ def _generate(algorithm: str) -> JWKey:
 
 
 def _encrypt(key: JWKey) -> bytes:
-    private = serialization.load_pem_private_key(key.as_pem(private=True), password=None)
-    return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.BestAvailableEncryption(_password()))
+    return sealed_keys.seal_pem(key.as_pem(private=True), purpose=PURPOSE,
+                                secret=current_app.config["SECRET_KEY"])
 
 
 def _decrypted_keys() -> dict[str, JWKey]:
@@ -73,11 +71,10 @@ def _decrypt(row: BadgeKey) -> JWKey | None:
     if row.thumbprint in cache:
         return cache[row.thumbprint]
     try:
-        private = serialization.load_pem_private_key(row.private_pem, password=_password())
+        pem = sealed_keys.unseal(row.private_pem, purpose=PURPOSE,
+                                 secret=current_app.config["SECRET_KEY"])
     except (ValueError, TypeError):  # the secret key changed since the key was made
         return None
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
     key = (OKPKey if row.algorithm == "EdDSA" else RSAKey).import_key(pem)
     cache[row.thumbprint] = key
     return key

@@ -1,11 +1,10 @@
 """The tool's key pair: made on first use, stored in the database (every app server signs
 with the same key and publishes the same JWKS). As in lms.badges.keys, the private key is
-stored as PKCS#8 encrypted with a key derived from the site's secret key, so a database dump
-alone does not reveal it; it is never logged."""
+stored sealed by lms.sealed_keys (PKCS#8 encrypted with a key derived from the site's secret
+key), so a database dump alone does not reveal it; it is never logged."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from pylti1p3.registration import Registration
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms import sealed_keys
 from lms.db import db
 from lms.lti.models import LtiKey
 
@@ -29,18 +29,16 @@ class ToolKey:
     private_pem: str  # unencrypted, in memory only, for PyLTI1p3 to sign with
 
 
-def _password() -> bytes:
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hashlib.sha256(b"lms-lti-tool-key\0" + secret).digest()
+#: The sealed key's purpose label: changing it would lock out the key already stored.
+PURPOSE = b"lms-lti-tool-key"
 
 
 def _create() -> None:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     public_pem = private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    encrypted = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(_password()))
+    encrypted = sealed_keys.seal(private, purpose=PURPOSE,
+                                 secret=current_app.config["SECRET_KEY"])
     # The kid PyLTI1p3 puts in the headers it signs: the JWK thumbprint of the public key.
     kid = Registration.get_jwk(public_pem)["kid"]
     db.session.add(LtiKey(kid=kid, public_pem=public_pem, private_pem=encrypted, active=True))
@@ -60,10 +58,8 @@ def tool_key() -> ToolKey:
         row = db.session.scalars(select(LtiKey).where(LtiKey.active).order_by(LtiKey.id)).first()
     assert row is not None
     if row.kid not in cache:  # decrypting is slow on purpose: once per process
-        private = serialization.load_pem_private_key(row.private_pem, password=_password())
-        cache[row.kid] = private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()).decode()
+        cache[row.kid] = sealed_keys.unseal(row.private_pem, purpose=PURPOSE,
+                                            secret=current_app.config["SECRET_KEY"]).decode()
     return ToolKey(kid=row.kid, public_pem=row.public_pem, private_pem=cache[row.kid])
 
 

@@ -3,22 +3,23 @@
 :func:`queue_score` writes a score right after the progress it reports; :func:`send_due`
 sends what is due (from ``lms lti send-scores``, and for the scores a request queued right
 after its response). Each attempt is claimed with a conditional UPDATE, so two app servers
-never post one row twice; only the newest score of a line item and learner is sent (a newer
-one supersedes those still waiting).
+never post one row twice (lms.outbox_core's leases and backoff); only the newest score of a
+line item and learner is sent (a newer one supersedes those still waiting).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, after_this_request, current_app, g, has_request_context
-from sqlalchemy import func, select, true, update
+from sqlalchemy import select, update
 from werkzeug.wrappers import Response
 
+from lms import outbox_core
 from lms.db import db, utcnow
 from lms.lti import ags
 from lms.lti.grade_models import LtiGradeLink, LtiScore, ScoreStatus
@@ -26,19 +27,16 @@ from lms.lti.models import LtiRegistration
 
 log = logging.getLogger(__name__)
 
-#: How long a sender owns a score it claimed: after a crash mid-send, another run retries it.
-CLAIM_LEASE = timedelta(minutes=5)
-FIRST_RETRY = timedelta(minutes=1)
-LONGEST_WAIT = timedelta(hours=6)
+#: Retries after 1, 2, 4… minutes, at most six hours apart; a sender owns a score it claimed
+#: for five minutes (after a crash mid-send, another run retries it once they have passed).
+BACKOFF = outbox_core.Backoff(first=timedelta(minutes=1), longest=timedelta(hours=6),
+                              lease=timedelta(minutes=5))
 
 
 @dataclass
-class SendReport:
-    sent: int = 0
-    retrying: int = 0
+class SendReport(outbox_core.Report):
     failed: int = 0
     superseded: int = 0
-    pending: int = 0
 
 
 def queue_score(link_id: int, *, score: float, activity: str, now: datetime) -> int | None:
@@ -63,11 +61,6 @@ def queue_score(link_id: int, *, score: float, activity: str, now: datetime) -> 
     return row.id
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4, 8… minutes after the n-th failed attempt, at most six hours."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
-
-
 def payload(row: LtiScore, link: LtiGradeLink) -> dict[str, Any]:
     """The score as AGS 2.0 wants it (``application/vnd.ims.lis.v1.score+json``)."""
     stamp = row.scored_at if row.scored_at.tzinfo else row.scored_at.replace(tzinfo=UTC)
@@ -82,31 +75,16 @@ def send_due(*, now: datetime, ids: Collection[int] | None = None, retry_now: bo
     """Send the pending scores that are due (only ``ids`` if given; ``retry_now`` ignores
     the wait after a failure). Failures are recorded on their row and retried later."""
     report = SendReport()
-    pending = LtiScore.status == ScoreStatus.PENDING
-    scope = LtiScore.id.in_(ids) if ids is not None else true()
-    due = LtiScore.next_attempt_at <= now
-    if retry_now:  # waiting after a failure counts as due; a score in flight does not
-        due = due | LtiScore.last_error.is_not(None)
     clients: dict[int, ags.ScoreClient] = {}
-    query = select(LtiScore.id, LtiScore.attempts).where(pending, scope, due)
-    for score_id, attempts in db.session.execute(query.order_by(LtiScore.id)).all():
-        if _claim(score_id, attempts, now):
+    for score_id, attempts in outbox_core.due(LtiScore, pending=ScoreStatus.PENDING, now=now,
+                                              ids=ids, retry_now=retry_now):
+        # Not claimed when another sender got there first or a newer score superseded it.
+        if outbox_core.claim(LtiScore, score_id, attempts, pending=ScoreStatus.PENDING,
+                             now=now, lease=BACKOFF.lease):
             _attempt(score_id, attempts + 1, now, clients, report,
                      max_attempts=max_attempts, timeout=timeout)
-    report.pending = db.session.scalar(select(func.count(LtiScore.id)).where(pending)) or 0
+    report.pending = outbox_core.count(LtiScore, ScoreStatus.PENDING)
     return report
-
-
-def _claim(score_id: int, attempts: int, now: datetime) -> bool:
-    """Count the attempt and hold the row for :data:`CLAIM_LEASE`; False when another
-    sender got there first (the attempt count moved on) or a newer score superseded it."""
-    claimed = db.session.execute(
-        update(LtiScore).where(LtiScore.id == score_id, LtiScore.status == ScoreStatus.PENDING,
-                               LtiScore.attempts == attempts)
-        .values(attempts=attempts + 1, next_attempt_at=now + CLAIM_LEASE, last_error=None)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
 def _finish(score_id: int, attempts: int, **values: Any) -> None:
@@ -140,12 +118,12 @@ def _attempt(score_id: int, attempts: int, now: datetime, clients: dict[int, ags
         report.failed += 1
         log.error("LTI score %s refused by %s: %s", score_id, registration.issuer, error)
     except ags.SendError as error:
-        if attempts >= max_attempts:
+        retry_at = BACKOFF.next_attempt(attempts, now=now, max_attempts=max_attempts)
+        if retry_at is None:
             _finish(score_id, attempts, status=ScoreStatus.FAILED, last_error=str(error)[:300])
             report.failed += 1
             log.error("LTI score %s failed %d times; given up: %s", score_id, attempts, error)
         else:
-            retry_at = now + retry_delay(attempts)
             _finish(score_id, attempts, next_attempt_at=retry_at, last_error=str(error)[:300])
             report.retrying += 1
             log.warning("LTI score %s to %s failed (attempt %d of %d), retry after %s: %s",
@@ -178,20 +156,12 @@ def send_after_request(score_ids: list[int]) -> None:
     waiting = g.lms_lti_scores = list(score_ids)
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
 
+    def send() -> None:
+        send_due(now=utcnow(), ids=waiting,
+                 max_attempts=int(app.config.get("LMS_LTI_SCORE_MAX_ATTEMPTS", 12)))
+
     @after_this_request
     def send_later(response: Response) -> Response:
-        response.call_on_close(_sender(app, waiting))
+        response.call_on_close(outbox_core.sender(
+            app, send, log=log, failure="LTI scores %s stay queued", failure_args=(waiting,)))
         return response
-
-
-def _sender(app: Flask, score_ids: list[int]) -> Callable[[], None]:
-    def send() -> None:
-        # The request's context is gone by the time the server closes the response.
-        with app.app_context():
-            try:
-                send_due(now=utcnow(), ids=score_ids,
-                         max_attempts=int(app.config.get("LMS_LTI_SCORE_MAX_ATTEMPTS", 12)))
-            except Exception:  # never let a platform break a worker; the scores stay queued
-                log.exception("LTI scores %s stay queued", score_ids)
-
-    return send

@@ -3,21 +3,23 @@
 A message is written by :func:`queue_mail` inside the transaction of whatever it announces,
 so it exists exactly when that change does. :func:`send_due` sends what is due (from
 ``lms mail send``, and for one message right after the response that queued it); each
-attempt is claimed with a conditional update, so two senders never send one message twice.
+attempt is claimed with a conditional update, so two senders never send one message twice
+(the leases, retries and backoff are lms.outbox_core's, shared with LTI's score outbox).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select, true, update
+from sqlalchemy import delete, select
 from werkzeug.wrappers import Response
 
+from lms import outbox_core
 from lms.db import db, utcnow
 from lms.mail import transport
 from lms.mail.models import MailStatus, OutboxMail
@@ -25,21 +27,17 @@ from lms.mail.transport import MailConfigError, build_message, mask_address
 
 log = logging.getLogger(__name__)
 
-#: How long a sender owns a message it claimed: after a crash mid-send, another run
-#: retries it once this has passed.
-CLAIM_LEASE = timedelta(minutes=10)
-FIRST_RETRY = timedelta(minutes=1)
-LONGEST_WAIT = timedelta(hours=1)
+#: Retries after 1, 2, 4… minutes, at most an hour apart; a sender owns a message it claimed
+#: for ten minutes (after a crash mid-send, another run retries it once they have passed).
+BACKOFF = outbox_core.Backoff(first=timedelta(minutes=1), longest=timedelta(hours=1),
+                              lease=timedelta(minutes=10))
 
 
 @dataclass
-class SendReport:
-    sent: int = 0
-    retrying: int = 0
+class SendReport(outbox_core.Report):
     gave_up: int = 0
     expired: int = 0
     purged: int = 0
-    pending: int = 0
 
 
 def queue_mail(*, to: str, subject: str, body: str, now: datetime, user_id: int | None = None,
@@ -54,7 +52,7 @@ def queue_mail(*, to: str, subject: str, body: str, now: datetime, user_id: int 
 
 def retry_delay(attempts: int) -> timedelta:
     """1, 2, 4, 8… minutes after the n-th failed attempt, at most an hour."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+    return BACKOFF.delay(attempts)
 
 
 def _erase(message: OutboxMail, status: MailStatus) -> None:
@@ -71,38 +69,21 @@ def send_due(config: Mapping[str, Any], *, now: datetime, ids: Collection[int] |
     at all; any other failure is recorded on its message and retried later.
     """
     report = SendReport()
-    pending = OutboxMail.status == MailStatus.PENDING
-    scope = OutboxMail.id.in_(ids) if ids is not None else true()
     for message in db.session.scalars(select(OutboxMail).where(
-            pending, scope, OutboxMail.expires_at <= now)):
+            OutboxMail.status == MailStatus.PENDING, outbox_core.in_scope(OutboxMail, ids),
+            OutboxMail.expires_at <= now)):
         _erase(message, MailStatus.EXPIRED)
         report.expired += 1
     db.session.commit()
-    due = OutboxMail.next_attempt_at <= now
-    if retry_now:  # waiting after a failure counts as due; a message in flight does not
-        due = due | OutboxMail.last_error.is_not(None)
-    query = select(OutboxMail.id, OutboxMail.attempts).where(pending, scope, due)
-    for message_id, attempts in db.session.execute(query.order_by(OutboxMail.id)).all():
-        if _claim(message_id, attempts, now):
+    for message_id, attempts in outbox_core.due(OutboxMail, pending=MailStatus.PENDING, now=now,
+                                                ids=ids, retry_now=retry_now):
+        if outbox_core.claim(OutboxMail, message_id, attempts, pending=MailStatus.PENDING,
+                             now=now, lease=BACKOFF.lease):
             _attempt(config, message_id, now, report)
     if ids is None:
         report.purged = purge(now - timedelta(days=int(config.get("LMS_MAIL_KEEP_DAYS", 7))))
-    report.pending = db.session.scalar(select(func.count(OutboxMail.id)).where(pending)) or 0
+    report.pending = outbox_core.count(OutboxMail, MailStatus.PENDING)
     return report
-
-
-def _claim(message_id: int, attempts: int, now: datetime) -> bool:
-    """Count the attempt and hold the message for :data:`CLAIM_LEASE`; False when another
-    sender got there first (the attempt count moved on). The last error is cleared: a
-    pending message without one is in flight, and even ``--retry-now`` leaves it alone."""
-    claimed = db.session.execute(
-        update(OutboxMail).where(OutboxMail.id == message_id,
-                                 OutboxMail.status == MailStatus.PENDING,
-                                 OutboxMail.attempts == attempts)
-        .values(attempts=attempts + 1, next_attempt_at=now + CLAIM_LEASE, last_error=None)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
 def _attempt(config: Mapping[str, Any], message_id: int, now: datetime,
@@ -126,13 +107,14 @@ def _attempt(config: Mapping[str, Any], message_id: int, now: datetime,
         reason = str(error).replace(message.recipient, address)
         message.last_error = f"{type(error).__name__}: {reason}"[:200]
         limit = int(config.get("LMS_MAIL_MAX_ATTEMPTS", 8))
-        if message.attempts >= limit:
+        retry_at = BACKOFF.next_attempt(message.attempts, now=now, max_attempts=limit)
+        if retry_at is None:
             _erase(message, MailStatus.FAILED)
             report.gave_up += 1
             log.error("mail %d to %s failed %d times; given up: %s", message_id, address,
                       message.attempts, message.last_error)
         else:
-            message.next_attempt_at = now + retry_delay(message.attempts)
+            message.next_attempt_at = retry_at
             report.retrying += 1
             log.warning("mail %d to %s failed (attempt %d of %d), retry after %s: %s",
                         message_id, address, message.attempts, limit,
@@ -165,19 +147,9 @@ def send_after_response(response: Response, message_id: int) -> Response:
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("LMS_MAIL_SEND_AT_ONCE", True):
-        response.call_on_close(_sender(app, message_id))
+        # A missing SMTP server is logged by _attempt; `lms mail send` reports it.
+        response.call_on_close(outbox_core.sender(
+            app, lambda: send_due(app.config, now=utcnow(), ids=[message_id]), log=log,
+            failure="mail %d stays queued", failure_args=(message_id,),
+            quiet=(MailConfigError,)))
     return response
-
-
-def _sender(app: Flask, message_id: int) -> Callable[[], None]:
-    def send() -> None:
-        # The request's context is gone by the time the server closes the response.
-        with app.app_context():
-            try:
-                send_due(app.config, now=utcnow(), ids=[message_id])
-            except MailConfigError:
-                pass  # logged above; `lms mail send` reports it
-            except Exception:  # never let mail break a worker; the message stays queued
-                log.exception("mail %d stays queued", message_id)
-
-    return send
