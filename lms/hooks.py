@@ -26,6 +26,10 @@ name_refusals: list[Callable[[int, str], bool]] = []
 #: (lms.resets: ``may_reset`` and ``resets``).
 class_members_extras: list[Callable[[int, list[Any]], dict[str, Any]]] = []
 
+#: Extra values for a class's members page by class: ``provide(class_id)`` returns a dict
+#: (lms.lti: ``lti_roster``, the platform course whose class list can be read).
+class_roster_extras: list[Callable[[int], dict[str, Any]]] = []
+
 #: Extra values for a student's page in a class: ``provide(user_id)`` returns a dict
 #: (lms.resets: ``resets``).
 class_student_extras: list[Callable[[int], dict[str, Any]]] = []

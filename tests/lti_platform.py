@@ -13,6 +13,13 @@ For grades (AGS 2.0) the platform also has a token endpoint (the library's
 HTTP) and line items whose score endpoint is the library's ``AssignmentsGradesService``,
 with the scores kept in memory (``Platform.scores``). ``Platform.down`` makes both answer 503,
 ``Platform.refuse_tokens`` makes the token endpoint refuse every request.
+
+For class lists (Names and Roles Provisioning 2.0) a launch with ``"nrps": True`` carries the
+library's ``namesroleservice`` claim, and each course's memberships URL is served by the
+library's ``NamesRoleProvisioningService`` (it checks the bearer token and its scope) from
+``Platform.rosters``: a list of pages, linked as NRPS 2.0 says, by ``Link: <…>; rel="next"``
+(the library itself would put a non-standard ``next`` in the body; it is not used). The next
+page's URL carries a mixed-case token that must come back as it was.
 """
 
 from __future__ import annotations
@@ -37,12 +44,13 @@ from lti1p3platform.exceptions import (
     UnsupportedGrantType,
 )
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
+from lti1p3platform.membership import Context
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request, TRequest
 from lti1p3platform.score import UpdateScoreStatus
-from lti1p3platform.service_connector import AssignmentsGradesService
+from lti1p3platform.service_connector import AssignmentsGradesService, NamesRoleProvisioningService
 from werkzeug.serving import make_server
 
 
@@ -81,6 +89,12 @@ class Platform:
     #: Called when a score POST arrives, before it is stored (a test's other server).
     on_score: Callable[[], None] | None = None
     token_requests: int = 0
+    #: Context id -> the pages of its member list (NRPS), each a list of member entries.
+    rosters: dict[str, list[list[Any]]] = field(default_factory=dict)
+    #: Every page request that reached a memberships URL (context id, page number).
+    roster_requests: list[tuple[str, int]] = field(default_factory=list)
+    #: Member list pages from this number on answer 503 (0: none; a platform failing halfway).
+    roster_down_from: int = 0
     down: bool = False
     refuse_tokens: bool = False
 
@@ -95,6 +109,9 @@ class Platform:
                 "deployment_ids": [self.deployment_id],
                 "auth_login_url": self.url + "/authorize",
                 "auth_token_url": self.url + "/token", "key_set_url": self.url + "/jwks"}
+
+    def memberships_url(self, context: str) -> str:
+        return f"{self.url}/contexts/{context}/memberships"
 
     def lineitem_url(self, number: int = 1) -> str:
         return f"{self.url}/lineitems/{number}/lineitem"
@@ -191,6 +208,26 @@ class _Grades(AssignmentsGradesService):
         raise NotImplementedError
 
 
+class _Roster(NamesRoleProvisioningService):
+    """The library's NRPS service over ``Platform.rosters``; entries are served as they are
+    (the library's ``clean_members`` would refuse a whole page for one bad entry)."""
+
+    def __init__(self, platform: Platform, context: str, page: int, *args: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.platform, self.context, self.page = platform, context, page
+
+    def get_member_data_page(self, **params: Any) -> Any:
+        pages = self.platform.rosters.get(self.context, [[]])
+        return {"content": pages[self.page - 1], "has_next": self.page < len(pages)}
+
+    def get_context_by_id(self) -> Context:
+        return Context(id=self.context, label=self.context, title=self.context)
+
+    def clean_members(self, members: list[Any]) -> list[Any]:
+        return members
+
+
 def platform_app(platform: Platform) -> Flask:
     app = Flask("lti_platform")
 
@@ -222,6 +259,8 @@ def platform_app(platform: Platform) -> Flask:
             launch.set_custom_parameters_claim(spec["custom"])
         if spec.get("lineitem"):
             launch.set_ags(platform.url + "/lineitems", spec["lineitem"])
+        if spec.get("nrps") and spec.get("context"):
+            launch.set_nrps(platform.memberships_url(spec["context"]))
         if spec.get("deep_linking"):
             launch.set_dl(platform.url + "/deep-link-return", title="Pick content")
         return launch.lti_launch()
@@ -268,6 +307,29 @@ def platform_app(platform: Platform) -> Flask:
         answer = service.handle_resp(service.handle_update_score, line_item_id=number)
         return app.response_class(json.dumps(answer.result) if answer.result else "",
                                   status=answer.code, mimetype=answer.media_type)
+
+    @app.get("/contexts/<context>/memberships")
+    def memberships(context: str) -> Any:
+        page = int(request.args.get("page", "1"))
+        platform.roster_requests.append((context, page))
+        if platform.down or 0 < platform.roster_down_from <= page:
+            return "down for maintenance", 503
+        if page > 1 and request.args.get("Cursor") != f"Next-{page}":
+            return "this page's cursor was changed on the way", 400
+        pages = platform.rosters.get(context, [[]])
+        if not 1 <= page <= len(pages):
+            return "no such page", 404
+        service = _Roster(platform, context, page, _FlaskRequest(request),
+                          _Config(platform=platform), platform.memberships_url(context))
+        service.platform_config.get_registration()
+        answer = service.handle_resp(service.handle_get_members)
+        response = app.response_class(json.dumps(answer.result) if answer.result else "",
+                                      status=answer.code, mimetype=answer.media_type)
+        if answer.code == 200 and page < len(pages):
+            following = (f"{platform.memberships_url(context)}?page={page + 1}"
+                         f"&Cursor=Next-{page + 1}")
+            response.headers["Link"] = f'<{following}>; rel="next"'
+        return response
 
     return app
 

@@ -154,6 +154,8 @@ MATRIX: dict[str, tuple[Builder, dict[str, Expected]]] = {
     "lms.lti.deep_link": (lambda w: {"token": "unknown"}, everyone(410)),
     "lms.lti.admin_index": (lambda w: {}, logged_in(403, admin=200)),
     "lms.lti.admin_create": (lambda w: {}, logged_in(403, admin=200)),
+    # Not a platform course's class: its teacher goes back to its page with a message.
+    "lms.lti.roster_sync": (klass, class_teacher(303)),
     "lms.badges.issuer": (lambda w: {}, everyone(200)),
     "lms.badges.achievement": (lambda w: {"slug": w.course_slug}, everyone(200)),
     "lms.badges.achievement_image": (lambda w: {"slug": w.course_slug}, everyone(200)),

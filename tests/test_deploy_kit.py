@@ -271,13 +271,14 @@ def test_an_upload_over_the_limit_gets_the_lms_page_through_nginx(tmp_path: Path
 def test_cron_jobs_run_as_lms_with_the_environment_file() -> None:
     jobs = [line for line in (DEPLOY / "lms.cron").read_text().splitlines()
             if line and not line.startswith("#") and "=" not in line.split()[0]]
-    assert len(jobs) == 4
+    assert len(jobs) == 5
     for job in jobs:
         fields = job.split()
         assert fields[5] == "lms" and "/etc/lms/lms.env" in fields, job
     assert any(job.endswith("lms -e /etc/lms/lms.env mail send") for job in jobs)
     assert any("/usr/local/bin/lms-backup /var/backups/lms" in job for job in jobs)
     assert any(job.endswith("lms -e /etc/lms/lms.env reminders send") for job in jobs)
+    assert any(job.endswith("lms -e /etc/lms/lms.env lti sync-rosters") for job in jobs)
     assert any(job.endswith("lms -e /etc/lms/lms.env lti send-scores") for job in jobs)
 
 

@@ -14,7 +14,7 @@ from lms.classes import services as classes
 from lms.classes import teachers
 from lms.classes.models import ClassMember, ClassTeacher, SchoolClass
 from lms.db import db, utcnow
-from lms.lti.models import LtiContext, LtiIdentity
+from lms.lti.models import LtiContext, LtiIdentity, LtiWaitingLearner
 from lms.reminders.services import teachers_to_remind
 from tests import test_lti
 from tests.lti_platform import Platform
@@ -39,15 +39,21 @@ def launch_as(client: FlaskClient, platform: Platform, sub: str, role: str, *,
 
 def test_instructors_teach_the_contexts_class_and_learners_join_it(
         client: FlaskClient, platform: Platform) -> None:
-    # A learner before any instructor: no class yet (nobody could own it).
+    # A learner before any instructor: no class yet (nobody could own it); they wait.
     early = launch_as(client, platform, "s-1", LEARNER)
+    assert launch_as(client, platform, "s-1", LEARNER).id == early.id  # waits once
     assert db.session.scalars(select(LtiContext)).all() == []
+    assert [w.user_id for w in db.session.scalars(select(LtiWaitingLearner))] == [early.id]
 
     first = launch_as(client, platform, "t-1", INSTRUCTOR)
     context = db.session.scalars(select(LtiContext)).one()
     school_class = db.session.get(SchoolClass, context.class_id)
     assert school_class.name == "3B Civics" and school_class.teacher_id == first.id
     assert first.role == Role.TEACHER
+    # The learner who came first is in the class at once, on the instructor's pages too.
+    assert db.session.scalars(select(ClassMember.user_id).where(
+        ClassMember.class_id == school_class.id)).all() == [early.id]
+    assert "Person s-1" in client.get(f"/teach/classes/{school_class.id}/students/").text
 
     second = launch_as(client, platform, "t-2", INSTRUCTOR)
     assert second.role == Role.TEACHER
@@ -58,11 +64,12 @@ def test_instructors_teach_the_contexts_class_and_learners_join_it(
     assert client.get(f"/teach/classes/{school_class.id}/students/").status_code == 200
 
     learner = launch_as(client, platform, "s-2", LEARNER)
-    again = launch_as(client, platform, "s-1", LEARNER)  # enrolled at the next launch
+    again = launch_as(client, platform, "s-1", LEARNER)  # nothing changes for them
     assert again.id == early.id and learner.role == Role.STUDENT
     members = db.session.scalars(select(ClassMember.user_id).where(
         ClassMember.class_id == school_class.id)).all()
     assert sorted(members) == sorted([learner.id, early.id])
+    assert db.session.scalars(select(LtiWaitingLearner)).all() == []
     # Launching again changes nothing; another context gets its own class.
     launch_as(client, platform, "t-2", INSTRUCTOR)
     launch_as(client, platform, "s-2", LEARNER)
@@ -124,3 +131,39 @@ def test_a_student_made_co_teacher_leaves_the_members(make_user: Callable[..., U
     teachers.add_member(class_id, student.id, now=utcnow())
     assert teachers.add_teacher(class_id, student.id, now=utcnow())
     assert db.session.scalars(select(ClassMember)).all() == []
+
+
+def test_the_learners_data_download_names_every_teacher_of_the_class(
+        client: FlaskClient, make_user: Callable[..., User],
+        login: Callable[[User], None]) -> None:
+    owner = make_user(role="teacher", display_name="Ada Owner")
+    first_co = make_user(role="teacher", display_name="Bea Second")
+    second_co = make_user(role="teacher", display_name="Cy Third")
+    student = make_user()
+    class_id = classes.create_class(owner.id, "5E", None, now=utcnow()).id
+    teachers.add_teacher(class_id, first_co.id, now=utcnow())
+    teachers.add_teacher(class_id, second_co.id, now=utcnow())
+    teachers.add_member(class_id, student.id, now=utcnow())
+    classes.create_class(owner.id, "5F", None, now=utcnow())  # taught by the owner alone
+    login(student)
+    data = client.get("/account/data.json").get_json()
+    [membership] = data["class_memberships"]
+    assert membership["class"] == "5E" and membership["teacher"] == "Ada Owner"
+    assert membership["co_teachers"] == ["Bea Second", "Cy Third"]
+
+
+def test_a_learner_whose_class_appeared_meanwhile_joins_it_at_once(
+        client: FlaskClient, platform: Platform) -> None:
+    """The race with an instructor's first launch on another server: the learner's launch
+    found no class, but the class exists by the time its waiting row is written."""
+    from lms.lti import contexts
+
+    launch_as(client, platform, "t-1", INSTRUCTOR)
+    context = db.session.scalars(select(LtiContext)).one()
+    learner = launch_as(client, platform, "s-1", LEARNER, context="course-9")  # waits there
+    assert contexts._wait(context.registration_id, "course-7", learner.id,
+                          now=utcnow()) == context.class_id
+    assert db.session.scalars(select(ClassMember.user_id).where(
+        ClassMember.class_id == context.class_id)).all() == [learner.id]
+    assert [(w.context_id, w.user_id) for w in db.session.scalars(
+        select(LtiWaitingLearner))] == [("course-9", learner.id)]

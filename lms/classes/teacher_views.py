@@ -72,7 +72,8 @@ def members(class_id: int) -> str:
                            join_qr=qr_data_uri(_join_link(school_class)),
                            code=format_code(school_class.join_code),
                            **hooks.extras(hooks.class_members_extras, current_user.id,
-                                          students))
+                                          students),
+                           **hooks.extras(hooks.class_roster_extras, class_id))
 
 
 @bp.post("/teach/classes/<int:class_id>/code")

@@ -55,26 +55,38 @@ def scores_url(lineitem: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
-def _brief(response: requests.Response) -> str:
+def brief(response: requests.Response) -> str:
     text = " ".join(response.text.split())[:120]
     return f"HTTP {response.status_code}" + (f": {text}" if text else "")
+
+
+def service_connector(registration: LtiRegistration, *,
+                      timeout: float = TIMEOUT) -> tuple[ServiceConnector, requests.Session]:
+    """PyLTI1p3's connector for the registration's services, and its session (with the
+    timeout), for the requests made here."""
+    session = _TimeoutSession(timeout)
+    return ServiceConnector(pylti_registration(registration), requests_session=session), session
+
+
+def service_token(connector: ServiceConnector, scopes: list[str]) -> str:
+    """An access token for ``scopes`` (OAuth2 client credentials, fetched once per
+    connector); :class:`SendError` when the platform does not give one."""
+    try:
+        return str(connector.get_access_token(scopes))
+    except LtiServiceException as error:
+        raise SendError(f"access token refused: {brief(error.response)}") from error
+    except (requests.RequestException, ValueError, KeyError) as error:
+        raise SendError(f"access token: {type(error).__name__}: {error}"[:250]) from error
 
 
 class ScoreClient:
     """Posts scores for one registration; fetches one access token for all of them."""
 
     def __init__(self, registration: LtiRegistration, *, timeout: float = TIMEOUT) -> None:
-        self.session = _TimeoutSession(timeout)
-        self.connector = ServiceConnector(pylti_registration(registration),
-                                          requests_session=self.session)
+        self.connector, self.session = service_connector(registration, timeout=timeout)
 
     def _token(self) -> str:
-        try:
-            return str(self.connector.get_access_token([SCORE_SCOPE]))
-        except LtiServiceException as error:
-            raise SendError(f"access token refused: {_brief(error.response)}") from error
-        except (requests.RequestException, ValueError, KeyError) as error:
-            raise SendError(f"access token: {type(error).__name__}: {error}"[:250]) from error
+        return service_token(self.connector, [SCORE_SCOPE])
 
     def post(self, lineitem: str, score: dict[str, Any]) -> None:
         headers = {"Authorization": f"Bearer {self._token()}", "Content-Type": SCORE_TYPE}
@@ -87,7 +99,7 @@ class ScoreClient:
             return
         code = response.status_code
         if code == 409:  # AGS: a score with an earlier timestamp than the one on record
-            raise Stale(f"score: {_brief(response)}")
+            raise Stale(f"score: {brief(response)}")
         if code in (401, 408, 429) or code >= 500 or 300 <= code < 400:
-            raise SendError(f"score: {_brief(response)}")
-        raise Refused(f"score refused: {_brief(response)}")
+            raise SendError(f"score: {brief(response)}")
+        raise Refused(f"score refused: {brief(response)}")

@@ -1,4 +1,5 @@
-"""``lms lti send-scores`` (cron, every few minutes) and ``lms lti scores`` (what waits)."""
+"""``lms lti send-scores`` (cron, every few minutes), ``lms lti scores`` (what waits) and
+``lms lti sync-rosters`` (cron: the class lists of the platform courses)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-lti_group = click.Group("lti", help="LTI 1.3: grades for the school platforms.")
+lti_group = click.Group("lti", help="LTI 1.3: grades and class lists for the school platforms.")
 
 
 @lti_group.command("send-scores")
@@ -42,3 +43,27 @@ def scores_command(show_failed: bool) -> None:
         click.echo(f"{line.id}\t{line.username}\t{line.platform}\t{where}\t{line.score:g}\t"
                    f"attempts {line.attempts}\t{when}\t{line.last_error or ''}")
     click.echo(f"{len(lines)} {status}", err=True)
+
+
+@lti_group.command("sync-rosters")
+@with_appcontext
+def sync_rosters_command() -> None:
+    """Read the class list of every open class from its platform course (Names and Roles
+    Provisioning), where the platform offers it: learners not in the class are added, nobody
+    is removed. Exits with status 1 when a list could not be read."""
+    from lms.db import utcnow
+    from lms.lti.roster import sync_all
+
+    results = sync_all(share_names=bool(current_app.config["LMS_LTI_SHARE_NAMES"]),
+                       now=utcnow())
+    failed = 0
+    for name, result in results:
+        if isinstance(result, str):
+            failed += 1
+            click.echo(f"{name}: not read: {result}", err=True)
+        else:
+            click.echo(f"{name}: {result.added} added, {result.present} already there, "
+                       f"{result.skipped} skipped, {len(result.left)} left the course")
+    click.echo(f"{len(results) - failed} class lists read, {failed} failed", err=True)
+    if failed:
+        raise SystemExit(1)

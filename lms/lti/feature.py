@@ -13,6 +13,7 @@ from lms.features import Feature, NavEntry
 from lms.lti import grades, score_report
 from lms.lti.cli import lti_group
 from lms.lti.cookies import forget_lti_session, framing_origins, install_session_cookies
+from lms.lti.roster_views import roster_extras
 from lms.lti.views import bp
 from lms.signals import course_completed, item_completed, quiz_submitted
 
@@ -28,6 +29,8 @@ def setup(app: Flask, blueprint: Blueprint) -> None:
     quiz_submitted.connect(grades.on_quiz_submitted)
     course_completed.connect(grades.on_course_completed)
     hooks.add(hooks.class_student_extras, _student_grades)
+    # An LTI class's members page: "Update the class list from <platform>" (NRPS 2.0).
+    hooks.add(hooks.class_roster_extras, roster_extras)
 
 
 def _student_grades(user_id: int) -> dict[str, Any]:
@@ -41,7 +44,9 @@ feature = Feature(
     models=("lms.lti.models", "lms.lti.grade_models"),
     commands=(lti_group,),
     nav=(NavEntry("lms.lti.admin_index", _l("LTI platforms"), roles=("admin",), order=90),),
-    access={"lms.lti.admin_index": ("admin",), "lms.lti.admin_create": ("admin",)},
+    access={"lms.lti.admin_index": ("admin",), "lms.lti.admin_create": ("admin",),
+            # Which class is whose is the view's check (404 for another's).
+            "lms.lti.roster_sync": ("teacher",)},
     # The other endpoints are called by platforms, not people, and need no login (each request
     # carries its own proof): no access rows (tests/test_authorization_matrix.py lists them).
     setup=setup,

@@ -93,6 +93,11 @@ class LtiContext(db.Model):  # type: ignore[name-defined,misc]
     class_id: Mapped[int] = mapped_column(ForeignKey("lms_class.id", ondelete="CASCADE"),
                                           index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The course's Names and Roles service (NRPS 2.0), from the newest launch that named
+    #: one: the class list is read from it (lms.lti.roster). None: the platform offers none.
+    memberships_url: Mapped[str | None] = mapped_column(String(1000))
+    #: When the class list was last read from the platform.
+    roster_synced_at: Mapped[datetime | None]
 
 
 class LtiDeepLink(db.Model):  # type: ignore[name-defined,misc]
@@ -115,3 +120,20 @@ class LtiDeepLink(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("lms_class.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
+
+
+class LtiWaitingLearner(db.Model):  # type: ignore[name-defined,misc]
+    """A learner who launched from a platform course before any of its instructors did: the
+    course has no class yet (a class needs a teacher to own it). The instructor's first
+    launch makes the class, enrols every waiting learner and drops their rows."""
+
+    __tablename__ = "lms_lti_waiting_learner"
+    __table_args__ = (UniqueConstraint("registration_id", "context_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_lti_registration.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"),
+                                         index=True)
+    launched_at: Mapped[datetime] = mapped_column(default=utcnow)

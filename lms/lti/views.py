@@ -16,11 +16,13 @@ from lms.lti import contexts, cookies, deep_linking, grades, keys, links, servic
 from lms.lti.admin_views import register as register_admin_pages
 from lms.lti.deep_link_views import register as register_deep_link_pages
 from lms.lti.protocol import LaunchError, login_redirect, validated_launch
+from lms.lti.roster_views import register as register_roster_pages
 
 log = logging.getLogger(__name__)
 bp = Blueprint("lti", __name__)
 register_admin_pages(bp)
 register_deep_link_pages(bp)
+register_roster_pages(bp)
 
 RESOURCE_LINK = "LtiResourceLinkRequest"
 MESSAGE_TYPE = "https://purl.imsglobal.org/spec/lti/claim/message_type"

@@ -38,7 +38,7 @@ from werkzeug.security import check_password_hash
 
 from lms.auth.models import Role, User
 from lms.certificates.models import Certificate, CertificatePreference
-from lms.classes.models import ClassMember, SchoolClass
+from lms.classes.models import ClassMember, ClassTeacher, SchoolClass
 from lms.courses.models import Course, Item
 from lms.db import checkpoint_sqlite, db
 from lms.mail.models import OutboxMail
@@ -92,10 +92,11 @@ def export_user_data(user_id: int) -> dict[str, Any]:
     certificates = db.session.scalars(select(Certificate).where(
         Certificate.user_id == user_id).order_by(Certificate.id)).all()
     memberships = db.session.execute(
-        select(ClassMember.joined_at, SchoolClass.name, User.display_name)
+        select(ClassMember.joined_at, SchoolClass.id, SchoolClass.name, User.display_name)
         .join(SchoolClass, SchoolClass.id == ClassMember.class_id)
         .join(User, User.id == SchoolClass.teacher_id)
         .where(ClassMember.user_id == user_id).order_by(ClassMember.id)).all()
+    co_teachers = _co_teachers([class_id for _, class_id, _, _ in memberships])
     preference = db.session.get(CertificatePreference, user_id)
     resets = _resets(user_id)
     return {
@@ -132,8 +133,12 @@ def export_user_data(user_id: int) -> dict[str, Any]:
         } for c in certificates],
         "certificate_preference": None if preference is None else {
             "printed_name": preference.printed_name, "language": preference.language},
-        "class_memberships": [{"class": name, "teacher": teacher, "joined_at": _iso(joined)}
-                              for joined, name, teacher in memberships],
+        # "teacher" made the class; its co-teachers (lms.classes.teachers, e.g. a platform
+        # course's other instructors) teach it with the same rights, so they are named too.
+        "class_memberships": [{"class": name, "teacher": teacher,
+                               "co_teachers": co_teachers.get(class_id, []),
+                               "joined_at": _iso(joined)}
+                              for joined, class_id, name, teacher in memberships],
         **resets,
     }
 
@@ -155,6 +160,21 @@ def _resets(user_id: int) -> dict[str, list[dict[str, Any]]]:
         "password_resets_made": [{"account": username, "created_at": _iso(r.created_at)}
                                  for r, username in made],
     }
+
+
+def _co_teachers(class_ids: list[int]) -> dict[int, list[str]]:
+    """Class id -> its co-teachers' names, in the order they joined (one query)."""
+    names: dict[int, list[str]] = {}
+    if not class_ids:
+        return names
+    rows = db.session.execute(
+        select(ClassTeacher.class_id, User.display_name)
+        .join(User, User.id == ClassTeacher.user_id)
+        .where(ClassTeacher.class_id.in_(class_ids))
+        .order_by(ClassTeacher.added_at, ClassTeacher.id)).all()
+    for class_id, name in rows:
+        names.setdefault(class_id, []).append(name)
+    return names
 
 
 def _comments(user_id: int) -> list[dict[str, Any]]:

@@ -110,3 +110,55 @@ def test_the_launch_works_inside_the_platforms_iframe(
         [item] = json.loads(tool_frame.locator("body").inner_text())
         assert "lms_module" in item["custom"]
         browser.close()
+
+
+def _launch_in(page: Page, platform: Platform, **spec: object) -> None:
+    platform.launch = dict(spec)
+    page.goto(platform.url + "/start")
+    page.wait_for_url(re.compile(r".*/authorize.*"))
+    page.evaluate("document.forms[0].submit()")  # the platform's auto-posted form
+    page.wait_for_url(re.compile(r".*/courses/.*"))  # landed: the launch is done
+
+
+def test_an_instructor_updates_the_class_list_from_the_platform(
+        live_app: Flask, open_page: Callable[..., Page], platform: Platform,
+        screenshot: Callable[..., Path]) -> None:
+    """Names and Roles: the button on the class's members page, its result (desktop and
+    375 px), with a learner who launched before the instructor and has left the course."""
+    from sqlalchemy import select
+
+    from lms.db import db
+    from lms.lti.models import LtiContext
+
+    course = {"context": "e2e-roster", "context_title": "4C History", "nrps": True}
+    _launch_in(open_page(), platform, sub="e2e-gone", name="Léa Martin",
+               roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"], **course)
+    page = open_page()
+    _launch_in(page, platform, sub="e2e-instructor", name="Ada Bianchi", roles=[INSTRUCTOR],
+               **course)
+    with live_app.app_context():
+        class_id = db.session.scalar(select(LtiContext.class_id).where(
+            LtiContext.context_id == "e2e-roster"))
+    learner = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+    platform.rosters["e2e-roster"] = [
+        [{"user_id": "e2e-l1", "roles": [learner], "name": "Amina Diallo"},
+         {"user_id": "e2e-l2", "roles": [learner], "name": "Marco Rossi"}],
+        [{"user_id": "e2e-l3", "roles": [learner], "name": "Yusuf Kaya"}, {"roles": []}]]
+    page.goto(f"/teach/classes/{class_id}/students/")
+    assert "Léa Martin" in page.locator("main").inner_text()  # waited for the instructor
+    button = page.get_by_role("button", name="Update the class list from E2E Moodle")
+    assert axe_violations(page) == []
+    screenshot(page, "lti-roster-button")
+    button.click()
+    page.wait_for_load_state()
+    status = page.get_by_role("status")
+    assert "Added: 3. Already in the class: 0." in status.inner_text()
+    assert "Léa Martin" in status.inner_text()  # left the platform course, still here
+    assert "Yusuf Kaya" in page.locator("main table").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "lti-roster-result")
+    page.set_viewport_size({"width": 375, "height": 800})
+    button.click()  # on a phone, and a second time: nothing new
+    page.wait_for_load_state()
+    assert "Added: 0. Already in the class: 3." in page.get_by_role("status").inner_text()
+    screenshot(page, "lti-roster-phone")
