@@ -54,3 +54,20 @@ def test_removing_a_student_asks_first(app: Flask, client: FlaskClient,
     assert "The student was removed from the class" in done.text
     assert not is_member()
     assert client.get(url).status_code == 404
+
+
+def test_the_student_list_scrolls_in_its_own_box_on_a_phone(
+    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None],
+) -> None:
+    # Platform usernames (LTI: lti-69cde521dfbcb7e1) pushed a phone's page 77 px wider than
+    # the screen: the table now scrolls sideways in its own keyboard-reachable region.
+    teacher = make_user("teacher")
+    student = make_user(username="lti-69cde521dfbcb7e19a8b7c6d5e4f3")
+    klass = services.create_class(teacher.id, "Classe 2A", None, now=utcnow())
+    services.join_class(student.id, klass.join_code, now=utcnow())
+    login(teacher)
+    page = client.get(f"/teach/classes/{klass.id}/students/").text
+    region = page.split('<div class="table-scroll" role="region" '
+                        'aria-labelledby="students-caption" tabindex="0">', 1)
+    assert len(region) == 2, "the student table is not in a scrolling region"
+    assert student.username in region[1].split("</table>", 1)[0]
