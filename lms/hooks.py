@@ -22,13 +22,10 @@ login_fallbacks: list[Callable[[str, str], tuple[Response | None, str | None]]] 
 #: a student may not take the name of a teacher of their classes).
 name_refusals: list[Callable[[int, str], bool]] = []
 
-#: Extra values for a class's members page: ``provide(teacher_id, students)`` returns a dict
-#: (lms.resets: ``may_reset`` and ``resets``).
-class_members_extras: list[Callable[[int, list[Any]], dict[str, Any]]] = []
-
-#: Extra values for a class's members page by class: ``provide(class_id)`` returns a dict
-#: (lms.lti: ``lti_roster``, the platform course whose class list can be read).
-class_roster_extras: list[Callable[[int], dict[str, Any]]] = []
+#: Extra values for a class's members page: ``provide(class_id, teacher_id, students)``
+#: returns a dict (lms.resets: ``may_reset`` and ``resets``; lms.lti: ``lti_roster``, the
+#: platform course whose class list can be read).
+class_members_extras: list[Callable[[int, int, list[Any]], dict[str, Any]]] = []
 
 #: Extra values for a student's page in a class: ``provide(user_id)`` returns a dict
 #: (lms.resets: ``resets``).

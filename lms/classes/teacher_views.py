@@ -71,9 +71,8 @@ def members(class_id: int) -> str:
                            students=students, join_link=_join_link(school_class),
                            join_qr=qr_data_uri(_join_link(school_class)),
                            code=format_code(school_class.join_code),
-                           **hooks.extras(hooks.class_members_extras, current_user.id,
-                                          students),
-                           **hooks.extras(hooks.class_roster_extras, class_id))
+                           **hooks.extras(hooks.class_members_extras, class_id,
+                                          current_user.id, students))
 
 
 @bp.post("/teach/classes/<int:class_id>/code")

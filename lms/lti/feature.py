@@ -30,7 +30,7 @@ def setup(app: Flask, blueprint: Blueprint) -> None:
     course_completed.connect(grades.on_course_completed)
     hooks.add(hooks.class_student_extras, _student_grades)
     # An LTI class's members page: "Update the class list from <platform>" (NRPS 2.0).
-    hooks.add(hooks.class_roster_extras, roster_extras)
+    hooks.add(hooks.class_members_extras, roster_extras)
 
 
 def _student_grades(user_id: int) -> dict[str, Any]:

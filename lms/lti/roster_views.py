@@ -21,9 +21,9 @@ from lms.security import role_required
 log = logging.getLogger(__name__)
 
 
-def roster_extras(class_id: int) -> dict[str, Any]:
+def roster_extras(class_id: int, teacher_id: int, students: list[Any]) -> dict[str, Any]:
     """The members page of a class whose platform offers its class list shows the button
-    (lms.hooks.class_roster_extras)."""
+    (lms.hooks.class_members_extras)."""
     context = roster.context_of(class_id)
     if context is None:
         return {}

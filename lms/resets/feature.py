@@ -12,7 +12,7 @@ from lms.resets.account_views import login_with_code, require_new_password
 from lms.resets.views import bp
 
 
-def _members_extras(teacher_id: int, students: list) -> dict:
+def _members_extras(class_id: int, teacher_id: int, students: list) -> dict:
     return {"may_reset": services.permissions_for(teacher_id, students),
             "resets": services.latest_resets(s.id for s in students)}
 
