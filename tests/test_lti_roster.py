@@ -169,3 +169,23 @@ def test_the_command_updates_every_class_and_reports_failures(
     failed = runner.invoke(args=["lti", "sync-rosters"])
     assert failed.exit_code == 1
     assert "3B Civics: not read:" in failed.output and "1 failed" in failed.output
+
+
+def test_a_list_already_in_the_class_costs_the_same_queries_however_long(
+        client: FlaskClient, platform: Platform) -> None:
+    from lms.db import utcnow
+    from lms.lti import roster
+    from tests.querycount import count_queries
+
+    launch(client, platform, "t-1", INSTRUCTOR)
+    context = db.session.scalars(select(LtiContext)).one()
+
+    def sync_again(count: int) -> int:
+        platform.rosters[COURSE] = [[member(f"s-{n}") for n in range(count)]]
+        roster.sync_class(context, share_names=True, now=utcnow())  # adds them
+        with count_queries() as statements:
+            result = roster.sync_class(context, share_names=True, now=utcnow())
+        assert result.added == 0 and result.present == count
+        return len(statements)
+
+    assert sync_again(3) == sync_again(12)

@@ -137,13 +137,18 @@ def context_of(class_id: int) -> LtiContext | None:
         LtiContext.class_id == class_id, LtiContext.memberships_url.is_not(None)))
 
 
-def _deleted_here(registration_id: int, subject: str) -> bool:
-    """Whether the platform's user deleted their account here: a class list must not make
-    them a new one (their own next launch would)."""
-    return db.session.scalar(select(User.deleted_at).join(
-        LtiIdentity, LtiIdentity.user_id == User.id).where(
-        LtiIdentity.registration_id == registration_id,
-        LtiIdentity.subject == subject)) is not None
+def _known(registration_id: int, subjects: list[str]) -> dict[str, tuple[int, bool]]:
+    """The accounts here of the platform's users ``subjects``: subject -> (user id, whether
+    its owner deleted it), in one query. A deleted account is not made again by a class
+    list (the learner's own next launch does that)."""
+    if not subjects:
+        return {}
+    rows = db.session.execute(
+        select(LtiIdentity.subject, User.id, User.deleted_at)
+        .join(User, User.id == LtiIdentity.user_id)
+        .where(LtiIdentity.registration_id == registration_id,
+               LtiIdentity.subject.in_(subjects))).all()
+    return {subject: (user_id, deleted_at is not None) for subject, user_id, deleted_at in rows}
 
 
 def _left(class_id: int, registration_id: int, subjects: set[str]) -> list[str]:
@@ -166,14 +171,20 @@ def sync_class(context: LtiContext, *, share_names: bool, now: datetime) -> Sync
         raise RosterError("the platform offers no class list for this course")
     learners, skipped = fetch_learners(registration, context.memberships_url)
     result = SyncResult(school_class.name, registration.name, skipped=skipped)
+    # Read once, not per learner: most of a list is already in the class on every sync.
+    known = _known(registration.id, [learner.subject for learner in learners])
+    members = set(db.session.scalars(select(ClassMember.user_id).where(
+        ClassMember.class_id == school_class.id)))
     for learner in learners:
-        if _deleted_here(registration.id, learner.subject):
+        user_id, deleted = known.get(learner.subject, (None, False))
+        if deleted:
             result.skipped += 1
             continue
-        user = services.learner_for_launch(
-            issuer=registration.issuer, client_id=registration.client_id,
-            subject=learner.subject, name=learner.name if share_names else None)
-        if teachers.add_member(school_class.id, user.id, now=now):
+        if user_id is None:
+            user_id = services.learner_for_launch(
+                issuer=registration.issuer, client_id=registration.client_id,
+                subject=learner.subject, name=learner.name if share_names else None).id
+        if user_id not in members and teachers.add_member(school_class.id, user_id, now=now):
             result.added += 1
         else:
             result.present += 1
